@@ -1,0 +1,83 @@
+"""Command line: no sub-command opens the window; sub-commands run headless jobs (SPEC §9)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .commands import COMMAND_MODULES
+from .core.errors import CchcError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_REFUSED = 2
+
+
+class VietnameseArgumentParser(argparse.ArgumentParser):
+    """argparse with its user-facing errors in Vietnamese (exit code 2, like argparse)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_REFUSED, f"{self.prog}: lỗi: {message}\n")
+
+
+def _common_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="ĐƯỜNG_DẪN_HOẶC_URL",
+        help="tệp SQLite hoặc URL SQLAlchemy (postgresql+psycopg://…); mặc định: thư mục dữ liệu người dùng",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_parser()
+    parser = VietnameseArgumentParser(
+        prog="cchc-desktop",
+        description="Báo cáo cải cách hành chính và mục tiêu chất lượng ISO cho Sở Y tế.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"cchc-desktop {__version__}")
+    parser.add_argument("--demo", action="store_true", help="mở cơ sở dữ liệu mẫu (tạo mới nếu chưa có)")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="mở cửa sổ chính rồi tự thoát (kiểm tra bản cài đặt)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseArgumentParser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"cchc_desktop.commands.{name}")
+        module.register(sub, common)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from .ui.app import run_app  # Qt only when a window is wanted
+
+    return run_app(db_location=getattr(args, "db", None), demo=args.demo, smoke_test=args.smoke_test)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "func", None) or _run_gui
+    try:
+        return int(handler(args) or EXIT_OK)
+    except CchcError as exc:
+        print(exc.message, file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_ERROR)
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        from .core.logs import log_unexpected, unexpected_message
+
+        print(unexpected_message(log_unexpected(exc)), file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

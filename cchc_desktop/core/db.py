@@ -1,0 +1,370 @@
+"""Opening the database: SQLite file (default) or a SQLAlchemy URL (PostgreSQL for shared offices).
+
+``open_database`` resolves the location, checks the file is ours and healthy, sets the SQLite
+pragmas, and upgrades the schema with Alembic after writing a backup copy next to the file.
+A database written by a newer version of the app is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from .. import APP_NAME
+from .errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+NETWORK_FS_TYPES = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs"}
+
+
+def data_dir() -> Path:
+    """The user's data folder (``%LOCALAPPDATA%\\cchc_desktop`` on Windows); overridable for tests."""
+    override = os.environ.get("CCHC_DATA_DIR")
+    if override:
+        return Path(override)
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_database_path() -> Path:
+    return data_dir() / "cchc.db"
+
+
+def demo_database_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+@dataclass
+class Database:
+    """An open database: engine, session factory and where it lives."""
+
+    engine: Engine
+    url: str
+    path: Path | None = None  # the SQLite file, None for a server database
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back everything on any error."""
+        with self.sessions() as session:
+            try:
+                with session.begin():
+                    yield session
+            except OperationalError as exc:
+                raise translate_operational_error(exc) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+# --------------------------------------------------------------------------- locating
+
+
+def _looks_like_url(text: str) -> bool:
+    return "://" in text and not (len(text) > 1 and text[1] == ":")  # not "C:\..."
+
+
+def resolve_location(path_or_url: str | os.PathLike[str] | None) -> tuple[str, Path | None]:
+    """Return (SQLAlchemy URL, SQLite path or None)."""
+    if path_or_url is None:
+        path = default_database_path()
+        return f"sqlite:///{path}", path
+    text = os.fspath(path_or_url)
+    if _looks_like_url(text):
+        try:
+            url = make_url(text)
+        except ArgumentError as exc:
+            raise DatabaseError(f"Địa chỉ cơ sở dữ liệu không hợp lệ: {text}") from exc
+        if url.get_backend_name() == "sqlite":
+            db_path = url.database
+            if not db_path or db_path == ":memory:":
+                return text, None
+            return text, Path(db_path)
+        return text, None
+    path = Path(text).expanduser()
+    return f"sqlite:///{path}", path
+
+
+def is_network_path(path: Path) -> bool:
+    """True when the file lives on a network share (WAL is unsafe there)."""
+    resolved = str(path.resolve() if path.exists() else path.parent.resolve())
+    if sys.platform == "win32":
+        if resolved.startswith("\\\\"):
+            return True
+        try:
+            import ctypes
+
+            drive = os.path.splitdrive(resolved)[0] + "\\"
+            return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # type: ignore[attr-defined]
+        except (OSError, AttributeError):
+            return False
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    best, fstype = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) > len(best):
+            best, fstype = mount_point, parts[2]
+    return fstype in NETWORK_FS_TYPES
+
+
+def _probe_sqlite(path: Path) -> None:
+    """Read-only look at an existing file before anything writes to it (WAL switch, upgrade)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Không mở được tệp {path}: {exc}.") from exc
+    try:
+        result = con.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise DatabaseError(f"Cơ sở dữ liệu {path} bị hỏng ({result}).")
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        msg = str(exc).lower()
+        if "locked" in msg or "busy" in msg:
+            raise DatabaseError(
+                "Cơ sở dữ liệu đang được một chương trình khác sử dụng. Vui lòng thử lại sau ít phút."
+            ) from exc
+        raise DatabaseError(f"Tệp {path} không phải là cơ sở dữ liệu của ứng dụng hoặc đã bị hỏng.") from exc
+    finally:
+        con.close()
+    _refuse_foreign_revision(str(path), revision, tables)
+
+
+def _refuse_foreign_revision(name: str, revision: str | None, tables: set[str]) -> None:
+    if revision is not None and revision not in _known_revisions():
+        raise DatabaseError(
+            "Cơ sở dữ liệu này được tạo bởi phiên bản mới hơn của ứng dụng. "
+            "Vui lòng cài phiên bản mới nhất để mở; dữ liệu không bị thay đổi."
+        )
+    if revision is None and tables - {"alembic_version"}:
+        raise DatabaseError(f"Tệp {name} không phải là cơ sở dữ liệu của ứng dụng.")
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(f"{path} là một thư mục, không phải tệp cơ sở dữ liệu.")
+        size = path.stat().st_size
+        if size == 0:
+            return
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise DatabaseError(f"Không đọc được tệp {path}: {exc.strerror or exc}.") from exc
+        if header != SQLITE_HEADER:
+            raise DatabaseError(f"Tệp {path} không phải là cơ sở dữ liệu của ứng dụng.")
+        return
+    if not path.parent.is_dir():
+        raise DatabaseError(f"Thư mục {path.parent} không tồn tại.")
+    if not create:
+        raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu {path}.")
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def _make_engine(url: str, path: Path | None) -> Engine:
+    if make_url(url).get_backend_name() != "sqlite":
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+            raise DatabaseError(f"Không kết nối được cơ sở dữ liệu {url}: {exc}") from exc
+
+    journal = "DELETE" if path is not None and is_network_path(path) else "WAL"
+    if path is None:
+        journal = "MEMORY"
+    engine = create_engine(
+        url,
+        poolclass=NullPool if path is not None else None,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA journal_mode={journal}")
+        if journal == "WAL":
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def translate_operational_error(exc: OperationalError) -> DatabaseError:
+    """Sort SQLite's environment errors into a kind Vietnamese sentence."""
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            "Cơ sở dữ liệu đang được một chương trình khác sử dụng. Vui lòng thử lại sau ít phút."
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return DatabaseError("Ổ đĩa đã đầy, không ghi được dữ liệu. Dữ liệu trước đó vẫn được giữ nguyên.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError("Cơ sở dữ liệu chỉ cho phép đọc, không ghi được thay đổi.")
+    if "not a database" in text or "malformed" in text:
+        return DatabaseError("Tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu của ứng dụng.")
+    if "unable to open" in text:
+        return DatabaseError("Không mở được tệp cơ sở dữ liệu (kiểm tra đường dẫn và quyền truy cập).")
+    return DatabaseError(f"Lỗi cơ sở dữ liệu: {exc.orig if exc.orig is not None else exc}")
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def migrations_dir() -> Path:
+    return Path(str(resources.files("cchc_desktop.core") / "migrations"))
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def sqlite_backup(source: Path, target: Path) -> None:
+    """Copy a live SQLite database consistently with the online backup API."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _upgrade(db: Database, *, backup: bool) -> None:
+    engine = db.engine
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    _refuse_foreign_revision(db.display_name, current, set(inspect(engine).get_table_names()))
+    if current is not None and backup and db.path is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = db.path.with_name(f"{db.path.stem}.truoc-nang-cap-{stamp}{db.path.suffix or '.db'}")
+        sqlite_backup(db.path, target)
+        log.info("Backup before upgrade written to %s", target)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def open_database(
+    path_or_url: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    upgrade: bool = True,
+    backup: bool = True,
+) -> Database:
+    """Open (and with ``create`` make) the database, checked and at the current schema."""
+    url, path = resolve_location(path_or_url)
+    if path is not None:
+        _check_sqlite_file(path, create)
+        _probe_sqlite(path)
+    engine = _make_engine(url, path)
+    db = Database(engine=engine, url=url, path=path)
+    try:
+        if db.is_sqlite:
+            with engine.connect() as conn:
+                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+            if result != "ok":
+                raise DatabaseError(f"Cơ sở dữ liệu {db.display_name} bị hỏng ({result}).")
+        if upgrade:
+            _upgrade(db, backup=backup)
+    except OperationalError as exc:
+        engine.dispose()
+        raise translate_operational_error(exc) from exc
+    except sqlite3.DatabaseError as exc:  # pragma: no cover - raised outside SQLAlchemy wrappers
+        engine.dispose()
+        raise DatabaseError(f"Tệp {db.display_name} không phải là cơ sở dữ liệu của ứng dụng.") from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.DatabaseError):
+            raise DatabaseError(f"Tệp {db.display_name} không phải là cơ sở dữ liệu của ứng dụng.") from exc
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu {db.display_name}: {orig or exc}") from exc
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return db

@@ -1,0 +1,96 @@
+"""Domain enumerations.
+
+Values are stored as readable English text in the database; every enum carries the
+Vietnamese label the user reads (``.label``) so no widget or report keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(enum.StrEnum):
+    """A str enum whose members also carry a Vietnamese label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
+
+    def __str__(self) -> str:  # pragma: no cover - convenience only
+        return self.value
+
+    @classmethod
+    def from_label(cls, label: str) -> LabelledEnum:
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(label)
+
+
+class Channel(LabelledEnum):
+    ONLINE = ("online", "Trực tuyến")
+    DIRECT = ("direct", "Trực tiếp")
+    POSTAL = ("postal", "Bưu chính công ích")
+
+
+class OnlineLevel(LabelledEnum):
+    FULL = ("full", "Toàn trình")
+    PARTIAL = ("partial", "Một phần")
+    NONE = ("none", "Không trực tuyến")
+
+
+class DurationUnit(LabelledEnum):
+    CALENDAR_DAYS = ("calendar_days", "ngày")
+    WORKING_DAYS = ("working_days", "ngày làm việc")
+
+
+class DossierOutcome(LabelledEnum):
+    RESOLVED = ("resolved", "Đã giải quyết")
+    RETURNED = ("returned", "Trả lại / rút hồ sơ")
+
+
+class AssignedBy(LabelledEnum):
+    PROVINCE = ("province", "UBND tỉnh")
+    CHAIRMAN = ("chairman", "Chủ tịch UBND tỉnh")
+
+
+class Comparator(LabelledEnum):
+    EQ = ("=", "=")
+    GE = (">=", "≥")
+    GT = (">", ">")
+
+
+class PeriodConvention(LabelledEnum):
+    CALENDAR = ("calendar", "Theo năm/tháng dương lịch")
+    CUT_OFF = ("cut_off", "Chốt số liệu ngày 15 → 14")
+
+
+class WorkdayKind(LabelledEnum):
+    DAY_OFF = ("day_off", "Ngày nghỉ thêm")
+    MAKE_UP = ("make_up", "Ngày làm bù")
+
+
+class AnnouncementAction(LabelledEnum):
+    NEW = ("new", "Ban hành mới")
+    AMENDED = ("amended", "Sửa đổi, bổ sung")
+    ABOLISHED = ("abolished", "Bãi bỏ")
+
+
+class ReportType(LabelledEnum):
+    QUALITY = ("quality", "Báo cáo kết quả thực hiện mục tiêu chất lượng")
+    CCHC = ("cchc", "Báo cáo công tác cải cách hành chính")
+    BIEU_06A = ("bieu06a", "Biểu số 06a/VPCP/KSTT")
+
+
+class SurveyMode(LabelledEnum):
+    FORMS = ("forms", "Nhập từng phiếu")
+    TOTALS = ("totals", "Nhập tổng số theo phương án")
+
+
+class OnlineDenominator(LabelledEnum):
+    ONLINE_PROCEDURES = ("online_procedures", "Chỉ hồ sơ của TTHC có cung cấp DVC trực tuyến")
+    ALL = ("all", "Tất cả hồ sơ tiếp nhận")

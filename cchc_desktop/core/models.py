@@ -1,0 +1,559 @@
+"""SQLAlchemy 2.0 typed models: every record of SPEC §3.
+
+Conventions:
+- every table has an integer ``id``, ``created_at``/``updated_at`` and ``updated_by``;
+- dates are ``Date`` (no time) unless the name says otherwise;
+- enums are stored as readable text (``native_enum=False``), validated by the services;
+- CHECK constraints guard counts (≥ 0) and parts ≤ wholes where one row holds both;
+- indexes cover the columns the indicator queries filter on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .enums import (
+    AnnouncementAction,
+    AssignedBy,
+    Channel,
+    Comparator,
+    DossierOutcome,
+    DurationUnit,
+    OnlineDenominator,
+    OnlineLevel,
+    PeriodConvention,
+    ReportType,
+    SurveyMode,
+    WorkdayKind,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def text_enum(enum_cls: Any) -> Enum:
+    """An enum column stored as its readable value, portable to SQLite and PostgreSQL."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=max(len(m.value) for m in enum_cls) + 8,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class TimestampMixin:
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class OrganisationProfile(TimestampMixin, Base):
+    """The one organisation this database reports for, with its report conventions."""
+
+    __tablename__ = "organisation_profile"
+
+    parent_agency: Mapped[str] = mapped_column(String(200))  # "UBND TỈNH KHÁNH HÒA"
+    agency: Mapped[str] = mapped_column(String(200))  # "SỞ Y TẾ"
+    agency_short: Mapped[str] = mapped_column(String(200), default="Sở Y tế")  # used in running text
+    symbol: Mapped[str] = mapped_column(String(50), default="SYT")  # "…/BC-SYT"
+    place: Mapped[str] = mapped_column(String(100))  # "Khánh Hòa"
+    report_receiver: Mapped[str | None] = mapped_column(String(200))  # Biểu 06a "Đơn vị nhận báo cáo"
+    signer_authority: Mapped[str] = mapped_column(String(100), default="GIÁM ĐỐC")  # or "KT. GIÁM ĐỐC"
+    signer_title: Mapped[str | None] = mapped_column(String(100))  # "PHÓ GIÁM ĐỐC" under KT.
+    signer_name: Mapped[str] = mapped_column(String(100), default="")
+    recipients_quality: Mapped[str] = mapped_column(Text, default="")  # one recipient per line
+    recipients_cchc: Mapped[str] = mapped_column(Text, default="")
+    convention_dossiers: Mapped[PeriodConvention] = mapped_column(
+        text_enum(PeriodConvention), default=PeriodConvention.CUT_OFF
+    )
+    convention_tasks: Mapped[PeriodConvention] = mapped_column(
+        text_enum(PeriodConvention), default=PeriodConvention.CUT_OFF
+    )
+    convention_surveys: Mapped[PeriodConvention] = mapped_column(
+        text_enum(PeriodConvention), default=PeriodConvention.CUT_OFF
+    )
+    convention_documents: Mapped[PeriodConvention] = mapped_column(
+        text_enum(PeriodConvention), default=PeriodConvention.CALENDAR
+    )
+    iso_deadline_days: Mapped[int] = mapped_column(Integer, default=30)
+    classify_against_extended_due: Mapped[bool] = mapped_column(Boolean, default=False)
+    late_receipt_hour: Mapped[int | None] = mapped_column(Integer, default=15)  # None: rule off
+    online_denominator: Mapped[OnlineDenominator] = mapped_column(
+        text_enum(OnlineDenominator), default=OnlineDenominator.ONLINE_PROCEDURES
+    )
+    report_font_size: Mapped[int] = mapped_column(Integer, default=14)
+
+    __table_args__ = (
+        CheckConstraint("iso_deadline_days > 0", name="iso_deadline_positive"),
+        CheckConstraint("report_font_size IN (13, 14)", name="font_size_13_14"),
+        CheckConstraint(
+            "late_receipt_hour IS NULL OR (late_receipt_hour >= 0 AND late_receipt_hour <= 23)",
+            name="late_receipt_hour_range",
+        ),
+    )
+
+
+class Unit(TimestampMixin, Base):
+    """The department itself or a subordinate unit that runs procedures."""
+
+    __tablename__ = "unit"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(100))
+    is_department: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Field(TimestampMixin, Base):
+    """Lĩnh vực: an editable catalogue."""
+
+    __tablename__ = "field"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --------------------------------------------------------------------------- procedures
+
+
+class AnnouncementDecision(TimestampMixin, Base):
+    """A UBND decision announcing TTHC, with the department's ISO decision and letter."""
+
+    __tablename__ = "announcement_decision"
+
+    ubnd_number: Mapped[str] = mapped_column(String(50), unique=True)  # "108/QĐ-UBND"
+    ubnd_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    summary: Mapped[str | None] = mapped_column(Text)
+    iso_number: Mapped[str | None] = mapped_column(String(50))  # "44/QĐ-SYT"
+    iso_date: Mapped[dt.date | None] = mapped_column(Date)
+    letter_number: Mapped[str | None] = mapped_column(String(50))  # "504/SYT-TCHC"
+    letter_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    items: Mapped[list[AnnouncementItem]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("iso_date IS NULL OR iso_date >= ubnd_date", name="iso_after_ubnd"),
+    )
+
+
+class Procedure(TimestampMixin, Base):
+    """A TTHC with its national code."""
+
+    __tablename__ = "procedure"
+
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    online_level: Mapped[OnlineLevel] = mapped_column(text_enum(OnlineLevel), default=OnlineLevel.NONE)
+    resolution_days: Mapped[int | None] = mapped_column(Integer)
+    resolution_unit: Mapped[DurationUnit] = mapped_column(
+        text_enum(DurationUnit), default=DurationUnit.WORKING_DAYS
+    )
+    abolished_on: Mapped[dt.date | None] = mapped_column(Date)
+    iso_process_number: Mapped[str | None] = mapped_column(String(50))
+    iso_process_date: Mapped[dt.date | None] = mapped_column(Date)
+    steps_match: Mapped[bool] = mapped_column(Boolean, default=False)
+    steps_checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    published_in_qms: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # "cần bổ sung thông tin"
+
+    field: Mapped[Field | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("resolution_days IS NULL OR resolution_days > 0", name="resolution_days_positive"),
+    )
+
+
+class AnnouncementItem(TimestampMixin, Base):
+    """One TTHC covered by an announcement decision."""
+
+    __tablename__ = "announcement_item"
+
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("announcement_decision.id", ondelete="CASCADE"), index=True
+    )
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id", ondelete="CASCADE"), index=True)
+    action: Mapped[AnnouncementAction] = mapped_column(
+        text_enum(AnnouncementAction), default=AnnouncementAction.NEW
+    )
+
+    decision: Mapped[AnnouncementDecision] = relationship(back_populates="items")
+    procedure: Mapped[Procedure] = relationship()
+
+    __table_args__ = (UniqueConstraint("decision_id", "procedure_id", name="uq_announcement_item"),)
+
+
+# --------------------------------------------------------------------------- dossiers
+
+
+class Dossier(TimestampMixin, Base):
+    """Hồ sơ: one dossier submitted for a TTHC.
+
+    ``due_on`` is the due date after the last restart of the clock (supplement request);
+    ``extended_due_on`` the one extension allowed (with its apology letter).
+    ``field_id`` and ``unit_id`` are copied from the procedure by the services so the
+    indicator queries group without a join.
+    """
+
+    __tablename__ = "dossier"
+
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id", ondelete="RESTRICT"), index=True)
+    applicant: Mapped[str | None] = mapped_column(String(300))
+    channel: Mapped[Channel] = mapped_column(text_enum(Channel), default=Channel.DIRECT, index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    received_time: Mapped[dt.time | None] = mapped_column(Time)
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    extended_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    apology_letter: Mapped[str | None] = mapped_column(String(200))
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    outcome: Mapped[DossierOutcome | None] = mapped_column(text_enum(DossierOutcome))
+    supplement_requests: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    procedure: Mapped[Procedure] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    field: Mapped[Field | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("due_on >= received_on", name="due_after_received"),
+        CheckConstraint("resolved_on IS NULL OR resolved_on >= received_on", name="resolved_after_received"),
+        CheckConstraint(
+            "extended_due_on IS NULL OR extended_due_on >= due_on", name="extension_after_due"
+        ),
+        CheckConstraint("supplement_requests >= 0", name="supplements_nonneg"),
+        CheckConstraint(
+            "(resolved_on IS NULL AND outcome IS NULL) OR (resolved_on IS NOT NULL AND outcome IS NOT NULL)",
+            name="outcome_with_date",
+        ),
+        Index("ix_dossier_received_resolved", "received_on", "resolved_on"),
+    )
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+class Questionnaire(TimestampMixin, Base):
+    __tablename__ = "questionnaire"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="questionnaire", cascade="all, delete-orphan", order_by="Criterion.sort_order"
+    )
+
+
+class Criterion(TimestampMixin, Base):
+    """A survey criterion; options are ordered best → worst."""
+
+    __tablename__ = "criterion"
+
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id", ondelete="CASCADE"), index=True)
+    sort_order: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str | None] = mapped_column(String(100))
+    is_overall: Mapped[bool] = mapped_column(Boolean, default=False)  # the satisfaction criterion
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="criteria")
+    options: Mapped[list[CriterionOption]] = relationship(
+        back_populates="criterion", cascade="all, delete-orphan", order_by="CriterionOption.rank"
+    )
+
+    __table_args__ = (UniqueConstraint("questionnaire_id", "sort_order", name="uq_criterion_order"),)
+
+
+class CriterionOption(TimestampMixin, Base):
+    """An answer option; rank 1 is the best."""
+
+    __tablename__ = "criterion_option"
+
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+
+    criterion: Mapped[Criterion] = relationship(back_populates="options")
+
+    __table_args__ = (
+        UniqueConstraint("criterion_id", "rank", name="uq_option_rank"),
+        CheckConstraint("rank >= 1", name="rank_positive"),
+    )
+
+
+class SurveyCampaign(TimestampMixin, Base):
+    __tablename__ = "survey_campaign"
+
+    title: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    held_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    report_number: Mapped[str | None] = mapped_column(String(50))  # "2844/BC-SYT"
+    report_date: Mapped[dt.date | None] = mapped_column(Date)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id", ondelete="RESTRICT"))
+    mode: Mapped[SurveyMode] = mapped_column(text_enum(SurveyMode), default=SurveyMode.FORMS)
+    # Number of forms when only totals exist (mode TOTALS); in FORMS mode the forms are counted.
+    total_forms: Mapped[int | None] = mapped_column(Integer)
+
+    questionnaire: Mapped[Questionnaire] = relationship()
+    groups: Mapped[list[RespondentGroup]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (CheckConstraint("total_forms IS NULL OR total_forms >= 0", name="total_forms_nonneg"),)
+
+
+class RespondentGroup(TimestampMixin, Base):
+    __tablename__ = "respondent_group"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaign.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    campaign: Mapped[SurveyCampaign] = relationship(back_populates="groups")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "name", name="uq_group_name"),)
+
+
+class SurveyForm(TimestampMixin, Base):
+    """One returned paper form."""
+
+    __tablename__ = "survey_form"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaign.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("respondent_group.id", ondelete="SET NULL"))
+    number: Mapped[int] = mapped_column(Integer)
+    filled_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    answers: Mapped[list[SurveyAnswer]] = relationship(back_populates="form", cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "number", name="uq_form_number"),)
+
+
+class SurveyAnswer(TimestampMixin, Base):
+    __tablename__ = "survey_answer"
+
+    form_id: Mapped[int] = mapped_column(ForeignKey("survey_form.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"))
+    option_id: Mapped[int] = mapped_column(ForeignKey("criterion_option.id", ondelete="CASCADE"), index=True)
+
+    form: Mapped[SurveyForm] = relationship(back_populates="answers")
+
+    __table_args__ = (UniqueConstraint("form_id", "criterion_id", name="uq_answer_per_criterion"),)
+
+
+class SurveyOptionCount(TimestampMixin, Base):
+    """Counts per answer option when only totals exist (campaign mode TOTALS)."""
+
+    __tablename__ = "survey_option_count"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaign.id", ondelete="CASCADE"), index=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("criterion_option.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "option_id", name="uq_option_count"),
+        CheckConstraint("count >= 0", name="count_nonneg"),
+    )
+
+
+# --------------------------------------------------------------------------- tasks & documents
+
+
+class Task(TimestampMixin, Base):
+    """Nhiệm vụ UBND tỉnh giao."""
+
+    __tablename__ = "task"
+
+    document_number: Mapped[str | None] = mapped_column(String(80))
+    document_date: Mapped[dt.date | None] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+    assigned_by: Mapped[AssignedBy] = mapped_column(text_enum(AssignedBy), default=AssignedBy.PROVINCE)
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    assigned_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    extended_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    extension_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    lead_unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("due_on >= assigned_on", name="due_after_assigned"),
+        CheckConstraint("completed_on IS NULL OR completed_on >= assigned_on", name="completed_after_assigned"),
+        CheckConstraint("extended_due_on IS NULL OR extended_due_on >= due_on", name="extension_after_due"),
+    )
+
+
+class DocumentCount(TimestampMixin, Base):
+    """Monthly document counts (E-Office)."""
+
+    __tablename__ = "document_count"
+
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    outgoing: Mapped[int] = mapped_column(Integer, default=0)
+    outgoing_secret: Mapped[int] = mapped_column(Integer, default=0)
+    outgoing_electronic: Mapped[int] = mapped_column(Integer, default=0)
+    decisions: Mapped[int] = mapped_column(Integer, default=0)
+    decisions_electronic: Mapped[int] = mapped_column(Integer, default=0)
+    incoming: Mapped[int] = mapped_column(Integer, default=0)
+    incoming_electronic: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("year", "month", name="uq_document_month"),
+        CheckConstraint("month >= 1 AND month <= 12", name="month_range"),
+        CheckConstraint(
+            "outgoing >= 0 AND outgoing_secret >= 0 AND outgoing_electronic >= 0 AND decisions >= 0"
+            " AND decisions_electronic >= 0 AND incoming >= 0 AND incoming_electronic >= 0",
+            name="counts_nonneg",
+        ),
+        CheckConstraint("outgoing_secret + outgoing_electronic <= outgoing", name="outgoing_parts"),
+        CheckConstraint("decisions_electronic <= decisions", name="decision_parts"),
+        CheckConstraint("incoming_electronic <= incoming", name="incoming_parts"),
+    )
+
+
+# --------------------------------------------------------------------------- objectives & reports
+
+
+class ObjectiveYear(TimestampMixin, Base):
+    """The year's quality objectives: establishing decision and plan."""
+
+    __tablename__ = "objective_year"
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    decision_number: Mapped[str | None] = mapped_column(String(50))  # "46/QĐ-SYT"
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    plan_number: Mapped[str | None] = mapped_column(String(50))  # "364/KH-SYT"
+    plan_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    objectives: Mapped[list[QualityObjective]] = relationship(
+        back_populates="objective_year", cascade="all, delete-orphan", order_by="QualityObjective.number"
+    )
+
+
+class QualityObjective(TimestampMixin, Base):
+    __tablename__ = "quality_objective"
+
+    objective_year_id: Mapped[int] = mapped_column(ForeignKey("objective_year.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    indicator: Mapped[str] = mapped_column(String(60))  # key in the indicator catalogue
+    comparator: Mapped[Comparator] = mapped_column(text_enum(Comparator), default=Comparator.GE)
+    target: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+
+    objective_year: Mapped[ObjectiveYear] = relationship(back_populates="objectives")
+
+    __table_args__ = (
+        UniqueConstraint("objective_year_id", "number", name="uq_objective_number"),
+        CheckConstraint("target >= 0 AND target <= 100", name="target_percent"),
+    )
+
+
+class ReportText(TimestampMixin, Base):
+    """A narrative section (or a cited figure) of one report for one period."""
+
+    __tablename__ = "report_text"
+
+    report_type: Mapped[ReportType] = mapped_column(text_enum(ReportType))
+    period_key: Mapped[str] = mapped_column(String(40))  # "2024", "2024-H1", "2023-12-15..2024-12-14"
+    section_key: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("report_type", "period_key", "section_key", name="uq_report_text"),
+    )
+
+
+class IssuedReport(TimestampMixin, Base):
+    """A report as sent: number, date, period, signer and the file written."""
+
+    __tablename__ = "issued_report"
+
+    report_type: Mapped[ReportType] = mapped_column(text_enum(ReportType), index=True)
+    number: Mapped[str | None] = mapped_column(String(50))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    period_key: Mapped[str] = mapped_column(String(40))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    signer_name: Mapped[str | None] = mapped_column(String(100))
+    file_path: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("period_end >= period_start", name="period_order"),)
+
+
+class WorkdayException(TimestampMixin, Base):
+    """An extra day off the government announces, or a make-up working Saturday."""
+
+    __tablename__ = "workday_exception"
+
+    day: Mapped[dt.date] = mapped_column(Date, unique=True)
+    kind: Mapped[WorkdayKind] = mapped_column(text_enum(WorkdayKind))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+ALL_MODELS: tuple[type[Base], ...] = (
+    OrganisationProfile,
+    Unit,
+    Field,
+    AnnouncementDecision,
+    Procedure,
+    AnnouncementItem,
+    Dossier,
+    Questionnaire,
+    Criterion,
+    CriterionOption,
+    SurveyCampaign,
+    RespondentGroup,
+    SurveyForm,
+    SurveyAnswer,
+    SurveyOptionCount,
+    Task,
+    DocumentCount,
+    ObjectiveYear,
+    QualityObjective,
+    ReportText,
+    IssuedReport,
+    WorkdayException,
+)

@@ -1,0 +1,511 @@
+"""Domain services: create / update / delete for every entity, with SPEC §3 validation.
+
+The GUI, the importer and the command line go through these functions, never through raw
+sessions. Values are normalised (text to NFC, enums from value or label, counts as integers),
+checked as a whole record, and only then written; a refused record raises ``ValidationError``
+with the attribute and a Vietnamese message, and nothing of it is flushed.
+
+Callers own the transaction: ``with db.transaction() as s: services.create(s, Dossier, {...})``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, Time, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.sqltypes import Enum as SAEnum
+
+from . import models as m
+from .enums import DossierOutcome
+from .errors import NotFoundError, ValidationError
+from .labels import entity_label, field_label
+
+T = TypeVar("T", bound=m.Base)
+Record = dict[str, Any]
+Rule = Callable[[Session, type[m.Base], Record, int | None], None]
+
+SYSTEM_COLUMNS = {"id", "created_at", "updated_at", "updated_by"}
+MAX_FUTURE = dt.timedelta(days=366)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fmt_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+# --------------------------------------------------------------------------- coercion
+
+
+def _columns(model: type[m.Base]) -> dict[str, Any]:
+    return {c.key: c for c in model.__table__.columns}  # type: ignore[attr-defined]
+
+
+def _coerce(model: type[m.Base], key: str, column: Any, value: Any) -> Any:
+    label = field_label(model, key)
+    if isinstance(value, str):
+        value = nfc(value).strip()
+        if value == "" and not isinstance(column.type, String | Text):
+            value = None
+        elif value == "" and column.nullable:
+            value = None
+    if value is None:
+        return None
+    ctype = column.type
+    if isinstance(ctype, SAEnum):
+        enum_cls = ctype.enum_class
+        if isinstance(value, enum_cls):
+            return value
+        if isinstance(value, enum.Enum):
+            value = value.value
+        for member in enum_cls:  # type: ignore[union-attr]
+            if value in (member.value, getattr(member, "label", None)):
+                return member
+        raise ValidationError(key, f"{label}: giá trị “{value}” không hợp lệ.")
+    if isinstance(ctype, Boolean):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return bool(value)
+        raise ValidationError(key, f"{label}: vui lòng chọn Có hoặc Không.")
+    if isinstance(ctype, Integer):
+        return _coerce_int(key, label, value)
+    if isinstance(ctype, Numeric):
+        try:
+            return Decimal(str(value).replace(",", ".").rstrip("%").strip())
+        except InvalidOperation as exc:
+            raise ValidationError(key, f"{label}: “{value}” không phải là số.") from exc
+    if isinstance(ctype, DateTime):
+        if isinstance(value, dt.datetime):
+            return value
+        raise ValidationError(key, f"{label}: thời điểm không hợp lệ.")
+    if isinstance(ctype, Date):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            return _parse_date(key, label, value)
+        raise ValidationError(key, f"{label}: ngày không hợp lệ.")
+    if isinstance(ctype, Time):
+        if isinstance(value, dt.time):
+            return value
+        raise ValidationError(key, f"{label}: giờ không hợp lệ.")
+    if isinstance(ctype, String | Text):
+        text = nfc(str(value)).strip()
+        length = getattr(ctype, "length", None)
+        if length and len(text) > length:
+            raise ValidationError(key, f"{label}: dài quá {length} ký tự.")
+        return text
+    return value
+
+
+def _coerce_int(key: str, label: str, value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    text = str(value).strip()
+    if "%" in text or re.fullmatch(r"\d+[,.]\d{1,2}", text):
+        raise ValidationError(key, f"{label}: vui lòng nhập số lượng (số nguyên), không nhập tỷ lệ phần trăm.")
+    digits = text.replace(".", "").replace(" ", "")
+    if re.fullmatch(r"-?\d+", digits):
+        return int(digits)
+    raise ValidationError(key, f"{label}: “{text}” không phải là số nguyên.")
+
+
+def _parse_date(key: str, label: str, text: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(key, f"{label}: “{text}” không phải là ngày hợp lệ (dd/mm/yyyy).")
+
+
+# --------------------------------------------------------------------------- generic rules
+
+
+def _rule_required(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    for key, col in _columns(model).items():
+        if key in SYSTEM_COLUMNS or col.nullable:
+            continue
+        if rec.get(key) is None and col.default is None and col.server_default is None:
+            raise ValidationError(key, f"Vui lòng nhập {field_label(model, key).lower()}.")
+        if isinstance(rec.get(key), str) and rec[key] == "" and col.default is None:
+            raise ValidationError(key, f"Vui lòng nhập {field_label(model, key).lower()}.")
+
+
+def _rule_unique(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    for key, col in _columns(model).items():
+        if not col.unique or rec.get(key) is None:
+            continue
+        stmt = select(func.count()).select_from(model).where(getattr(model, key) == rec[key])
+        if own_id is not None:
+            stmt = stmt.where(model.id != own_id)  # type: ignore[attr-defined]
+        if session.scalar(stmt):
+            value = rec[key].strftime("%d/%m/%Y") if isinstance(rec[key], dt.date) else rec[key]
+            raise ValidationError(key, f"{field_label(model, key)} “{value}” đã tồn tại.")
+
+
+def _rule_not_far_future(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    limit = dt.date.today() + MAX_FUTURE
+    for key, col in _columns(model).items():
+        value = rec.get(key)
+        if isinstance(col.type, Date) and isinstance(value, dt.date) and value > limit:
+            raise ValidationError(
+                key,
+                f"{field_label(model, key)} ({fmt_date(value)}) vượt quá một năm kể từ hôm nay; "
+                "vui lòng kiểm tra lại.",
+            )
+
+
+def _rule_nonnegative(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    for key, col in _columns(model).items():
+        value = rec.get(key)
+        if key not in SYSTEM_COLUMNS and isinstance(col.type, Integer) and not col.foreign_keys:
+            if isinstance(value, int) and value < 0:
+                raise ValidationError(key, f"{field_label(model, key)} không được là số âm.")
+
+
+def _not_before(rec: Record, later: str, earlier: str, message: str) -> None:
+    a, b = rec.get(later), rec.get(earlier)
+    if a is not None and b is not None and a < b:
+        raise ValidationError(later, message.format(later=fmt_date(a), earlier=fmt_date(b)))
+
+
+def _part_of(model: type[m.Base], rec: Record, part: str, whole: str, extra: str | None = None) -> None:
+    p, w = rec.get(part) or 0, rec.get(whole) or 0
+    if extra:
+        p += rec.get(extra) or 0
+    if p > w:
+        what = field_label(model, part)
+        if extra:
+            what = f"{what} cộng {field_label(model, extra).lower()}"
+        raise ValidationError(part, f"{what} ({p}) lớn hơn {field_label(model, whole).lower()} ({w}).")
+
+
+# --------------------------------------------------------------------------- per-entity rules
+
+
+def _dossier_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    _not_before(rec, "due_on", "received_on", "Ngày hẹn trả ({later}) không được trước ngày tiếp nhận ({earlier}).")
+    _not_before(
+        rec, "resolved_on", "received_on", "Ngày trả kết quả ({later}) không được trước ngày tiếp nhận ({earlier})."
+    )
+    _not_before(
+        rec, "extended_due_on", "due_on", "Ngày hẹn trả sau gia hạn ({later}) phải sau ngày hẹn trả ({earlier})."
+    )
+    if rec.get("outcome") is not None and rec.get("resolved_on") is None:
+        raise ValidationError("resolved_on", "Vui lòng nhập ngày trả kết quả cho hồ sơ đã có kết quả.")
+
+
+def _dossier_fill(session: Session, rec: Record) -> None:
+    """Copy unit and field from the procedure; compute the due date; default the outcome."""
+    proc = session.get(m.Procedure, rec["procedure_id"]) if rec.get("procedure_id") else None
+    if rec.get("procedure_id") and proc is None:
+        raise ValidationError("procedure_id", "Thủ tục đã chọn không tồn tại.")
+    if proc is not None:
+        if rec.get("unit_id") is None:
+            rec["unit_id"] = proc.unit_id
+        rec["field_id"] = proc.field_id
+        if rec.get("due_on") is None and rec.get("received_on") is not None:
+            rec["due_on"] = compute_due_date(session, proc, rec["received_on"], rec.get("received_time"))
+    if rec.get("resolved_on") is not None and rec.get("outcome") is None:
+        rec["outcome"] = DossierOutcome.RESOLVED
+    if rec.get("due_on") is None and rec.get("received_on") is not None:
+        raise ValidationError(
+            "due_on", "Vui lòng nhập ngày hẹn trả (thủ tục chưa có thời hạn giải quyết để tự tính)."
+        )
+
+
+def compute_due_date(session: Session, procedure: m.Procedure, received_on: dt.date, received_time: Any) -> dt.date | None:
+    """The due date from the procedure's legal resolution time and the working-day calendar."""
+    if not procedure.resolution_days:
+        return None
+    from .workdays import due_date_for  # local: the calendar loads the holiday tables lazily
+
+    return due_date_for(session, procedure, received_on, received_time)
+
+
+def _task_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    _not_before(rec, "due_on", "assigned_on", "Hạn hoàn thành ({later}) không được trước ngày giao ({earlier}).")
+    _not_before(
+        rec, "completed_on", "assigned_on", "Ngày hoàn thành ({later}) không được trước ngày giao ({earlier})."
+    )
+    _not_before(rec, "extended_due_on", "due_on", "Hạn sau gia hạn ({later}) phải sau hạn ban đầu ({earlier}).")
+
+
+def _document_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    month = rec.get("month")
+    if month is not None and not 1 <= month <= 12:
+        raise ValidationError("month", "Tháng phải từ 1 đến 12.")
+    _part_of(model, rec, "outgoing_secret", "outgoing")
+    _part_of(model, rec, "outgoing_electronic", "outgoing", extra="outgoing_secret")
+    _part_of(model, rec, "decisions_electronic", "decisions")
+    _part_of(model, rec, "incoming_electronic", "incoming")
+    stmt = select(m.DocumentCount.id).where(
+        m.DocumentCount.year == rec.get("year"), m.DocumentCount.month == month
+    )
+    other = session.scalar(stmt)
+    if other is not None and other != own_id:
+        raise ValidationError("month", f"Đã có số liệu văn bản tháng {month}/{rec.get('year')}.")
+
+
+def _decision_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    _not_before(rec, "iso_date", "ubnd_date", "Ngày quyết định ISO ({later}) không được trước ngày quyết định UBND ({earlier}).")
+    _not_before(rec, "letter_date", "ubnd_date", "Ngày công văn ({later}) không được trước ngày quyết định UBND ({earlier}).")
+
+
+def _objective_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    target = rec.get("target")
+    if target is not None and not Decimal(0) <= target <= Decimal(100):
+        raise ValidationError("target", "Chỉ tiêu phải là tỷ lệ phần trăm từ 0 đến 100.")
+    stmt = select(m.QualityObjective.id).where(
+        m.QualityObjective.objective_year_id == rec.get("objective_year_id"),
+        m.QualityObjective.number == rec.get("number"),
+    )
+    other = session.scalar(stmt)
+    if other is not None and other != own_id:
+        raise ValidationError("number", f"Đã có mục tiêu số {rec.get('number')} trong năm này.")
+
+
+def _procedure_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    days = rec.get("resolution_days")
+    if days is not None and days <= 0:
+        raise ValidationError("resolution_days", "Thời hạn giải quyết phải lớn hơn 0.")
+
+
+def _profile_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    if rec.get("report_font_size") not in (None, 13, 14):
+        raise ValidationError("report_font_size", "Cỡ chữ báo cáo là 13 hoặc 14.")
+    if (rec.get("iso_deadline_days") or 1) <= 0:
+        raise ValidationError("iso_deadline_days", "Thời hạn ban hành quy trình ISO phải lớn hơn 0.")
+    hour = rec.get("late_receipt_hour")
+    if hour is not None and not 0 <= hour <= 23:
+        raise ValidationError("late_receipt_hour", "Giờ tiếp nhận muộn phải từ 0 đến 23.")
+
+
+def _issued_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    _not_before(rec, "period_end", "period_start", "Ngày kết thúc kỳ ({later}) không được trước ngày bắt đầu ({earlier}).")
+
+
+def _campaign_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    year = rec.get("year")
+    if year is not None and not 2000 <= year <= dt.date.today().year + 1:
+        raise ValidationError("year", f"Năm khảo sát {year} không hợp lệ.")
+
+
+GENERIC_RULES: tuple[Rule, ...] = (_rule_required, _rule_nonnegative, _rule_not_far_future, _rule_unique)
+RULES: dict[type[m.Base], tuple[Rule, ...]] = {
+    m.Dossier: (_dossier_rules,),
+    m.Task: (_task_rules,),
+    m.DocumentCount: (_document_rules,),
+    m.AnnouncementDecision: (_decision_rules,),
+    m.QualityObjective: (_objective_rules,),
+    m.Procedure: (_procedure_rules,),
+    m.OrganisationProfile: (_profile_rules,),
+    m.IssuedReport: (_issued_rules,),
+    m.SurveyCampaign: (_campaign_rules,),
+}
+FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {m.Dossier: _dossier_fill}
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def normalise(model: type[m.Base], values: Mapping[str, Any]) -> Record:
+    """Coerce raw values (text, labels, numbers) into the column types; unknown keys are refused."""
+    cols = _columns(model)
+    rec: Record = {}
+    for key, value in values.items():
+        if key not in cols or key in SYSTEM_COLUMNS - {"updated_by"}:
+            raise ValidationError(key, f"Thuộc tính “{key}” không có trong {entity_label(model)}.")
+        rec[key] = _coerce(model, key, cols[key], value)
+    return rec
+
+
+def validate(session: Session, model: type[m.Base], rec: Record, own_id: int | None = None) -> None:
+    for rule in GENERIC_RULES + RULES.get(model, ()):
+        rule(session, model, rec, own_id)
+
+
+def _apply_defaults(model: type[m.Base], rec: Record) -> None:
+    for key, col in _columns(model).items():
+        if key in SYSTEM_COLUMNS or key in rec:
+            continue
+        default = col.default
+        if default is not None and getattr(default, "is_scalar", False):
+            rec[key] = default.arg
+
+
+def _flush(session: Session, model: type[m.Base], obj: m.Base | None = None) -> None:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise ValidationError(None, _integrity_message(model, exc)) from exc
+
+
+def _integrity_message(model: type[m.Base], exc: IntegrityError) -> str:
+    text = str(exc.orig).lower()
+    name = entity_label(model)
+    if "unique" in text or "duplicate" in text:
+        return f"Dữ liệu {name} bị trùng với bản ghi đã có."
+    if "foreign key" in text:
+        return f"Không lưu được {name}: có dữ liệu liên quan đang dùng hoặc không còn tồn tại."
+    if "check" in text:
+        return f"Không lưu được {name}: giá trị không hợp lệ ({exc.orig})."
+    return f"Không lưu được {name}: {exc.orig}"
+
+
+def create(session: Session, model: type[T], values: Mapping[str, Any], *, user: str | None = None) -> T:
+    """Validate and add one record; raises ``ValidationError`` with nothing flushed."""
+    rec = normalise(model, values)
+    _apply_defaults(model, rec)
+    if model in FILLERS:
+        FILLERS[model](session, rec)
+    validate(session, model, rec)
+    obj = model(**rec)
+    if user is not None:
+        obj.updated_by = user  # type: ignore[attr-defined]
+    session.add(obj)
+    try:
+        _flush(session, model)
+    except ValidationError:
+        session.expunge(obj)
+        raise
+    return obj
+
+
+def get(session: Session, model: type[T], record_id: int) -> T:
+    obj = session.get(model, record_id)
+    if obj is None:
+        raise NotFoundError(f"Không tìm thấy {entity_label(model)} (mã số {record_id}).")
+    return obj
+
+
+def update(
+    session: Session, model: type[T], record_id: int, values: Mapping[str, Any], *, user: str | None = None
+) -> T:
+    """Validate the whole record as it would be after the change, then apply it."""
+    obj = get(session, model, record_id)
+    changes = normalise(model, values)
+    rec = {k: getattr(obj, k) for k in _columns(model) if k not in SYSTEM_COLUMNS}
+    rec.update(changes)
+    if model in FILLERS:
+        FILLERS[model](session, rec)
+    validate(session, model, rec, own_id=record_id)
+    before = {k: getattr(obj, k) for k in rec}
+    for key, value in rec.items():
+        if before[key] != value:
+            setattr(obj, key, value)
+    if user is not None:
+        obj.updated_by = user  # type: ignore[attr-defined]
+    try:
+        _flush(session, model)
+    except ValidationError:
+        for key, value in before.items():
+            setattr(obj, key, value)
+        raise
+    if model is m.Procedure and ("field_id" in changes or "unit_id" in changes):
+        _sync_dossiers_with_procedure(session, obj)  # type: ignore[arg-type]
+    return obj
+
+
+def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
+    from sqlalchemy import update as sql_update
+
+    session.execute(
+        sql_update(m.Dossier).where(m.Dossier.procedure_id == proc.id).values(field_id=proc.field_id)
+    )
+
+
+def delete(session: Session, model: type[m.Base], record_ids: Iterable[int]) -> int:
+    """Delete records; all or none (a record still referenced stops the whole deletion)."""
+    ids = list(record_ids)
+    objs = [get(session, model, i) for i in ids]
+    try:
+        with session.begin_nested():
+            for obj in objs:
+                session.delete(obj)
+            session.flush()
+    except IntegrityError as exc:
+        raise ValidationError(
+            None,
+            f"Không xóa được {entity_label(model)} vì còn dữ liệu khác đang dùng đến "
+            "(ví dụ hồ sơ thuộc thủ tục). Hãy xóa hoặc chuyển các dữ liệu đó trước.",
+        ) from exc
+    return len(objs)
+
+
+def upsert(
+    session: Session, model: type[T], key: str, values: Mapping[str, Any], *, user: str | None = None
+) -> tuple[T, bool]:
+    """Create, or update the record whose ``key`` column equals ``values[key]``; returns (obj, created)."""
+    rec = normalise(model, {key: values[key]})
+    existing = session.scalar(select(model).where(getattr(model, key) == rec[key]))
+    if existing is None:
+        return create(session, model, values, user=user), True
+    return update(session, model, existing.id, values, user=user), False  # type: ignore[attr-defined]
+
+
+def profile(session: Session) -> m.OrganisationProfile | None:
+    """The organisation profile (there is at most one)."""
+    return session.scalar(select(m.OrganisationProfile).order_by(m.OrganisationProfile.id).limit(1))
+
+
+def set_option_counts(
+    session: Session, campaign_id: int, total_forms: int, counts: Mapping[int, int], *, user: str | None = None
+) -> None:
+    """Store a campaign's totals per answer option; each criterion's counts must add up to the forms."""
+    campaign = get(session, m.SurveyCampaign, campaign_id)
+    if total_forms < 0:
+        raise ValidationError("total_forms", "Tổng số phiếu không được là số âm.")
+    options = {
+        o.id: o
+        for c in campaign.questionnaire.criteria
+        for o in c.options
+    }
+    per_criterion: dict[int, int] = {}
+    for option_id, count in counts.items():
+        if option_id not in options:
+            raise ValidationError("option_id", "Phương án trả lời không thuộc bộ câu hỏi của đợt khảo sát.")
+        if count < 0:
+            raise ValidationError("count", "Số phiếu không được là số âm.")
+        crit = options[option_id].criterion
+        per_criterion[crit.id] = per_criterion.get(crit.id, 0) + count
+    for crit in campaign.questionnaire.criteria:
+        total = per_criterion.get(crit.id, 0)
+        if total not in (0, total_forms):
+            raise ValidationError(
+                "count",
+                f"Tiêu chí “{crit.short_name or crit.name}”: tổng số phiếu theo các phương án ({total}) "
+                f"khác tổng số phiếu ({total_forms}).",
+            )
+    existing = {
+        row.option_id: row
+        for row in session.scalars(select(m.SurveyOptionCount).where(m.SurveyOptionCount.campaign_id == campaign_id))
+    }
+    campaign.total_forms = total_forms
+    for option_id, count in counts.items():
+        row = existing.get(option_id)
+        if row is None:
+            session.add(m.SurveyOptionCount(campaign_id=campaign_id, option_id=option_id, count=count, updated_by=user))
+        else:
+            row.count = count
+    _flush(session, m.SurveyOptionCount)

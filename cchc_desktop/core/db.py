@@ -125,20 +125,28 @@ def resolve_location(path_or_url: str | os.PathLike[str] | None) -> tuple[str, P
 def is_network_path(path: Path) -> bool:
     """True when the file lives on a network share (WAL is unsafe there)."""
     resolved = str(path.resolve() if path.exists() else path.parent.resolve())
-    if sys.platform == "win32":
-        if resolved.startswith("\\\\"):
-            return True
-        try:
-            import ctypes
-
-            drive = os.path.splitdrive(resolved)[0] + "\\"
-            return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # type: ignore[attr-defined]
-        except (OSError, AttributeError):
-            return False
+    if sys.platform != "win32":
+        return _on_network_mount(resolved, _mount_table())
+    if resolved.startswith("\\\\"):  # UNC path: \\server\share
+        return True
     try:
-        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        import ctypes
+
+        drive = os.path.splitdrive(resolved)[0] + "\\"
+        return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # type: ignore[attr-defined]  # DRIVE_REMOTE
+    except (OSError, AttributeError):
         return False
+
+
+def _mount_table() -> list[str]:
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _on_network_mount(resolved: str, mounts: list[str]) -> bool:
+    """True when the longest mount point containing ``resolved`` is a network file system."""
     best, fstype = "", ""
     for line in mounts:
         parts = line.split()
@@ -215,7 +223,7 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 # --------------------------------------------------------------------------- engine
 
 
-def _make_engine(url: str, path: Path | None) -> Engine:
+def _make_engine(url: str, path: Path | None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         try:
             return create_engine(url, pool_pre_ping=True)
@@ -228,7 +236,7 @@ def _make_engine(url: str, path: Path | None) -> Engine:
     engine = create_engine(
         url,
         poolclass=NullPool if path is not None else None,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args={"timeout": busy_timeout_ms / 1000},
     )
 
     @event.listens_for(engine, "connect")
@@ -237,7 +245,7 @@ def _make_engine(url: str, path: Path | None) -> Engine:
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cur.execute(f"PRAGMA journal_mode={journal}")
         if journal == "WAL":
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -336,13 +344,14 @@ def open_database(
     create: bool = True,
     upgrade: bool = True,
     backup: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
     """Open (and with ``create`` make) the database, checked and at the current schema."""
     url, path = resolve_location(path_or_url)
     if path is not None:
         _check_sqlite_file(path, create)
         _probe_sqlite(path)
-    engine = _make_engine(url, path)
+    engine = _make_engine(url, path, busy_timeout_ms)
     db = Database(engine=engine, url=url, path=path)
     try:
         if db.is_sqlite:

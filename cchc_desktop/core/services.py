@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import getpass
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -34,6 +35,14 @@ Rule = Callable[[Session, type[m.Base], Record, int | None], None]
 
 SYSTEM_COLUMNS = {"id", "created_at", "updated_at", "updated_by"}
 MAX_FUTURE = dt.timedelta(days=366)
+
+
+def current_user() -> str:
+    """The OS login name, recorded as who changed a record last."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some services, containers)
+        return "không rõ"
 
 
 def nfc(text: str) -> str:
@@ -381,8 +390,7 @@ def create(session: Session, model: type[T], values: Mapping[str, Any], *, user:
         FILLERS[model](session, rec)
     validate(session, model, rec)
     obj = model(**rec)
-    if user is not None:
-        obj.updated_by = user  # type: ignore[attr-defined]
+    obj.updated_by = user or current_user()  # type: ignore[attr-defined]
     session.add(obj)
     try:
         _flush(session, model)
@@ -414,8 +422,7 @@ def update(
     for key, value in rec.items():
         if before[key] != value:
             setattr(obj, key, value)
-    if user is not None:
-        obj.updated_by = user  # type: ignore[attr-defined]
+    obj.updated_by = user or current_user()  # type: ignore[attr-defined]
     try:
         _flush(session, model)
     except ValidationError:

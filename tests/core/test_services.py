@@ -164,3 +164,12 @@ def test_survey_totals_must_add_up_to_forms(db) -> None:
             services.set_option_counts(s, campaign.id, 65, {first[0].id: 57, first[1].id: 7})
         services.set_option_counts(s, campaign.id, 65, {first[0].id: 57, first[1].id: 8})
     assert _count(db, m.SurveyOptionCount) == 2
+
+
+def test_who_changed_it_last_is_recorded(db) -> None:
+    with db.transaction() as s:
+        unit = services.create(s, m.Unit, {"name": "Sở Y tế"}, user="nguyenvana")
+        services.update(s, m.Unit, unit.id, {"short_name": "SYT"}, user="tranthib")
+    with db.session() as s:
+        row = s.scalar(select(m.Unit))
+        assert row.updated_by == "tranthib" and row.created_at is not None and row.updated_at is not None

@@ -9,4 +9,5 @@ COMMAND_MODULES = (
     "demo",
     "check",
     "backup",
+    "indicators",
 )

@@ -9,6 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import models as m
+from .enums import SurveyMode
+from .formatting import format_count
+from .indicators import (
+    INDICATORS,
+    IndicatorSet,
+    compute_all,
+    document_months,
+    dossier_counts_drift,
+    dossiers_open_at,
+    survey_of_campaign,
+)
+from .periods import PeriodSpec
 
 
 class Severity(enum.Enum):
@@ -72,3 +84,166 @@ def structural_findings(session: Session) -> list[Finding]:
             )
         )
     return findings
+
+
+# --------------------------------------------------------------------------- period checks (SPEC §5)
+
+
+def consistency_findings(session: Session, spec: PeriodSpec) -> list[Finding]:
+    """Everything the dashboard and the export warn about for ``spec``: the dossier identity, survey
+    totals, parts larger than their wholes, a period without data, and the structural checks
+    (procedures without unit or field, dossiers of abolished procedures)."""
+    indicators = compute_all(session, spec)
+    findings: list[Finding] = []
+    findings += _identity_findings(session, indicators)
+    findings += _survey_findings(session, indicators)
+    findings += _part_findings(indicators)
+    findings += _empty_period_findings(session, indicators)
+    findings += _objective_findings(indicators)
+    findings += structural_findings(session)
+    return findings
+
+
+def _identity_findings(session: Session, ind: IndicatorSet) -> list[Finding]:
+    findings: list[Finding] = []
+    dossiers, counted_in, closed, counted_out = dossier_counts_drift(session)
+    if (dossiers, closed) != (counted_in, counted_out):
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                f"Bảng đếm hồ sơ theo ngày lệch với dữ liệu hồ sơ ({format_count(counted_in)} so với "
+                f"{format_count(dossiers)} hồ sơ); hãy chạy “cchc-desktop check --repair” để tính lại.",
+                "dossier",
+            )
+        )
+    d = ind.dossiers
+    period = ind.periods.dossiers
+    open_now = dossiers_open_at(session, period.end)
+    if not d.identity_holds or d.in_progress != open_now:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                f"Số liệu hồ sơ {period.label} không khớp: kỳ trước chuyển sang ({format_count(d.carried_over)}) "
+                f"+ tiếp nhận ({format_count(d.received)}) phải bằng đã giải quyết ({format_count(d.resolved)}) "
+                f"+ trả lại/rút ({format_count(d.returned)}) + đang giải quyết ({format_count(d.in_progress)}; "
+                f"đếm trực tiếp: {format_count(open_now)}).",
+                "dossier",
+            )
+        )
+    return findings
+
+
+def _survey_findings(session: Session, ind: IndicatorSet) -> list[Finding]:
+    """Per campaign of the period and criterion: the answers must add up to the number of forms."""
+    findings: list[Finding] = []
+    for campaign_id in ind.survey.campaign_ids:
+        campaign = session.get(m.SurveyCampaign, campaign_id)
+        if campaign is None:  # pragma: no cover - just read
+            continue
+        summary = survey_of_campaign(session, campaign_id)
+        for crit in summary.criteria:
+            answered = crit.answered
+            if answered == summary.forms:
+                continue
+            totals = campaign.mode == SurveyMode.TOTALS
+            if totals and answered == 0:
+                continue  # a criterion left empty in the totals is allowed (not asked)
+            what = "tổng số phiếu theo các phương án" if totals else "số phiếu trả lời"
+            findings.append(
+                Finding(
+                    Severity.ERROR if totals or answered > summary.forms else Severity.WARNING,
+                    f"Khảo sát “{campaign.title}”, tiêu chí “{crit.short_name or crit.name}”: {what} "
+                    f"({format_count(answered)}) khác số phiếu ({format_count(summary.forms)}).",
+                    "survey_campaign",
+                    (campaign_id,),
+                )
+            )
+    return findings
+
+
+def _part_findings(ind: IndicatorSet) -> list[Finding]:
+    """Every rate's numerator must not exceed its denominator (a part larger than its whole)."""
+    figures = {
+        "Tỷ lệ hồ sơ trực tuyến": ind.online.overall,
+        "Tỷ lệ hồ sơ trực tuyến (toàn trình)": ind.online.full,
+        "Tỷ lệ hồ sơ trực tuyến (một phần)": ind.online.partial,
+        "Tỷ lệ nhiệm vụ đúng hạn": ind.tasks.figure,
+        "Tỷ lệ hài lòng": ind.survey.satisfaction,
+        "Tỷ lệ văn bản đi điện tử": ind.documents.figure,
+        "Tỷ lệ văn bản đến xử lý điện tử": ind.documents.incoming_figure,
+    }
+    findings = [
+        Finding(
+            Severity.ERROR,
+            f"{name}: phần ({format_count(fig.numerator)}) lớn hơn tổng ({format_count(fig.denominator)}).",
+            "indicator",
+        )
+        for name, fig in figures.items()
+        if fig.numerator > fig.denominator
+    ]
+    doc = ind.documents
+    if doc.secret > doc.outgoing:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                f"Số văn bản mật ({format_count(doc.secret)}) lớn hơn số văn bản đi ({format_count(doc.outgoing)}).",
+                "document_count",
+            )
+        )
+    return findings
+
+
+def _empty_period_findings(session: Session, ind: IndicatorSet) -> list[Finding]:
+    findings: list[Finding] = []
+    p = ind.periods
+    d = ind.dossiers
+    if d.received == 0 and d.carried_over == 0:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                f"Chưa có hồ sơ nào trong kỳ {p.dossiers.label} ({p.dossiers.dates_text}).",
+                "dossier",
+            )
+        )
+    if ind.tasks.total == 0:
+        findings.append(Finding(Severity.INFO, f"Chưa có nhiệm vụ nào trong kỳ {p.tasks.label}.", "task"))
+    if not ind.survey.campaigns:
+        findings.append(
+            Finding(Severity.INFO, f"Chưa có đợt khảo sát nào trong kỳ {p.surveys.label}.", "survey_campaign")
+        )
+    wanted = document_months(p.documents)
+    missing = [f"{mo}/{y}" for y, mo in wanted if (y, mo) not in set(ind.documents.months)]
+    if wanted and len(missing) == len(wanted):
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                f"Chưa nhập số liệu văn bản nào trong kỳ {p.documents.label}.",
+                "document_count",
+            )
+        )
+    elif missing:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                f"Chưa nhập số liệu văn bản các tháng: {', '.join(missing)}.",
+                "document_count",
+            )
+        )
+    year = ind.spec.year
+    if session.scalar(select(func.count()).where(m.ObjectiveYear.year == year)) == 0:
+        findings.append(
+            Finding(Severity.WARNING, f"Chưa khai báo mục tiêu chất lượng năm {year}.", "objective_year")
+        )
+    return findings
+
+
+def _objective_findings(ind: IndicatorSet) -> list[Finding]:
+    return [
+        Finding(
+            Severity.ERROR,
+            f"Mục tiêu {obj.number}: chỉ số “{obj.indicator}” không có trong danh mục chỉ số.",
+            "quality_objective",
+        )
+        for obj in ind.objectives
+        if obj.indicator not in INDICATORS
+    ]

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from . import models as m
-from .checks import Finding, Severity, structural_findings
+from .checks import Finding, Severity, consistency_findings
 from .db import Database, current_revision, head_revision
+from .periods import PeriodSpec
 
 
-def run_health_checks(db: Database) -> list[Finding]:
+def default_check_period(session: Session) -> PeriodSpec:
+    """The year of the latest dossier received (the current year when there is none)."""
+    latest = session.scalar(select(func.max(m.Dossier.received_on)))
+    return PeriodSpec.for_year((latest or dt.date.today()).year)
+
+
+def run_health_checks(db: Database, spec: PeriodSpec | None = None) -> list[Finding]:
+    """Integrity, schema, required data, then the consistency findings of ``spec`` (by default the
+    year of the latest dossier)."""
     findings: list[Finding] = []
     if db.is_sqlite:
         with db.engine.connect() as conn:
@@ -39,5 +51,5 @@ def run_health_checks(db: Database) -> list[Finding]:
             findings.append(Finding(Severity.ERROR, "Chưa có lĩnh vực nào.", "field"))
         if session.scalar(select(func.count()).select_from(m.ObjectiveYear)) == 0:
             findings.append(Finding(Severity.WARNING, "Chưa khai báo mục tiêu chất lượng cho năm nào.", "objective_year"))
-        findings.extend(structural_findings(session))
+        findings.extend(consistency_findings(session, spec or default_check_period(session)))
     return findings

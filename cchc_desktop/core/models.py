@@ -30,6 +30,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -227,6 +228,10 @@ class AnnouncementItem(TimestampMixin, Base):
 # --------------------------------------------------------------------------- dossiers
 
 
+# Dossiers that are still open, or were closed after their (original) due date.
+LATE_OR_OPEN = "resolved_on IS NULL OR resolved_on > due_on"
+
+
 class Dossier(TimestampMixin, Base):
     """Hồ sơ: one dossier submitted for a TTHC.
 
@@ -239,11 +244,12 @@ class Dossier(TimestampMixin, Base):
     __tablename__ = "dossier"
 
     code: Mapped[str] = mapped_column(String(80), unique=True)
-    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id", ondelete="RESTRICT"), index=True)
+    # indexed by ix_dossier_procedure_channel_received (procedure first: also serves the foreign key)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id", ondelete="RESTRICT"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
     field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id", ondelete="RESTRICT"), index=True)
     applicant: Mapped[str | None] = mapped_column(String(300))
-    channel: Mapped[Channel] = mapped_column(text_enum(Channel), default=Channel.DIRECT, index=True)
+    channel: Mapped[Channel] = mapped_column(text_enum(Channel), default=Channel.DIRECT)
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     received_time: Mapped[dt.time | None] = mapped_column(Time)
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -270,7 +276,125 @@ class Dossier(TimestampMixin, Base):
             name="outcome_with_date",
         ),
         Index("ix_dossier_received_resolved", "received_on", "resolved_on"),
+        # Online uptake: one index range per (procedure, channel) over the period, no table access.
+        Index("ix_dossier_procedure_channel_received", "procedure_id", "channel", "received_on"),
+        # In progress and overdue at a day: only dossiers that are still open or were closed late
+        # (a few per cent of the rows) can be overdue, so the partial index holds just those.
+        Index(
+            "ix_dossier_late_or_open",
+            "due_on",
+            "resolved_on",
+            "extended_due_on",
+            "field_id",
+            "unit_id",
+            sqlite_where=text(LATE_OR_OPEN),
+            postgresql_where=text(LATE_OR_OPEN),
+        ),
     )
+
+
+class DossierReceivedDay(Base):
+    """Derived data, maintained by database triggers on ``dossier`` (never written by the app):
+    dossiers received per day, field, unit and channel. The indicators add up these few thousand
+    rows instead of scanning every dossier (SPEC §5; issue 3 §8). ``field_key``/``unit_key`` are
+    the ids, 0 when empty (a key column cannot be NULL). The key is the primary key, first by day,
+    and on SQLite the table is clustered on it (WITHOUT ROWID), so a period is one sequential range.
+    No id and no timestamps: the rows are a pure function of ``dossier``
+    (``indicators.rebuild_dossier_counts`` recomputes them).
+    """
+
+    __tablename__ = "dossier_received_day"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    field_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unit_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class DossierClosedDay(Base):
+    """Derived data, maintained by database triggers on ``dossier``: dossiers closed (resolved or
+    returned) per day, field, unit and outcome, with their class against the due date
+    (``vs_due``: -1 early, 0 on time, 1 late) and against the extended due date when there is one
+    (``vs_extended``). See ``DossierReceivedDay``."""
+
+    __tablename__ = "dossier_closed_day"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    field_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unit_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    vs_due: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    vs_extended: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+def _dossier_count_sql(row: str) -> dict[str, str]:
+    """SQL fragments of one dossier row (``NEW`` or ``OLD``) for the count triggers."""
+
+    def versus(due: str) -> str:
+        return (
+            f"CASE WHEN {row}.resolved_on < {due} THEN -1 WHEN {row}.resolved_on = {due} THEN 0 ELSE 1 END"
+        )
+
+    return {
+        "field": f"COALESCE({row}.field_id, 0)",
+        "unit": f"COALESCE({row}.unit_id, 0)",
+        "vs_due": versus(f"{row}.due_on"),
+        "vs_extended": versus(f"COALESCE({row}.extended_due_on, {row}.due_on)"),
+    }
+
+
+def _count_up(row: str) -> str:
+    f = _dossier_count_sql(row)
+    return (
+        "INSERT INTO dossier_received_day (day, field_key, unit_key, channel, n) "
+        f"VALUES ({row}.received_on, {f['field']}, {f['unit']}, {row}.channel, 1) "
+        "ON CONFLICT (day, field_key, unit_key, channel) DO UPDATE SET n = dossier_received_day.n + 1;\n"
+        "INSERT INTO dossier_closed_day (day, field_key, unit_key, outcome, vs_due, vs_extended, n) "
+        f"SELECT {row}.resolved_on, {f['field']}, {f['unit']}, {row}.outcome, {f['vs_due']}, "
+        f"{f['vs_extended']}, 1 WHERE {row}.resolved_on IS NOT NULL "
+        "ON CONFLICT (day, field_key, unit_key, outcome, vs_due, vs_extended) "
+        "DO UPDATE SET n = dossier_closed_day.n + 1;"
+    )
+
+
+def _count_down(row: str) -> str:
+    f = _dossier_count_sql(row)
+    return (
+        f"UPDATE dossier_received_day SET n = n - 1 WHERE day = {row}.received_on "
+        f"AND field_key = {f['field']} AND unit_key = {f['unit']} AND channel = {row}.channel;\n"
+        f"UPDATE dossier_closed_day SET n = n - 1 WHERE day = {row}.resolved_on "
+        f"AND field_key = {f['field']} AND unit_key = {f['unit']} AND outcome = {row}.outcome "
+        f"AND vs_due = {f['vs_due']} AND vs_extended = {f['vs_extended']};"
+    )
+
+
+_COUNTED_COLUMNS = "received_on, resolved_on, due_on, extended_due_on, outcome, channel, field_id, unit_id"
+
+# The triggers that keep dossier_received_day / dossier_closed_day equal to the dossiers, per dialect.
+# The initial migration creates them (a copy, as migrations are frozen); tests/core/test_indicators.py
+# proves the migrated database has exactly these. A later migration that rebuilds the dossier table
+# (SQLite batch mode copies the table) must create them again.
+DOSSIER_COUNT_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        f"CREATE TRIGGER trg_dossier_counts_insert AFTER INSERT ON dossier BEGIN\n{_count_up('NEW')}\nEND",
+        f"CREATE TRIGGER trg_dossier_counts_delete AFTER DELETE ON dossier BEGIN\n{_count_down('OLD')}\nEND",
+        f"CREATE TRIGGER trg_dossier_counts_update AFTER UPDATE OF {_COUNTED_COLUMNS} ON dossier BEGIN\n"
+        f"{_count_down('OLD')}\n{_count_up('NEW')}\nEND",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION dossier_counts_maintain() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\nIF TG_OP IN ('UPDATE', 'DELETE') THEN\n{_count_down('OLD')}\nEND IF;\n"
+        f"IF TG_OP IN ('INSERT', 'UPDATE') THEN\n{_count_up('NEW')}\nEND IF;\nRETURN NULL;\nEND $$",
+        "CREATE TRIGGER trg_dossier_counts AFTER INSERT OR DELETE OR UPDATE OF "
+        f"{_COUNTED_COLUMNS} ON dossier FOR EACH ROW EXECUTE FUNCTION dossier_counts_maintain()",
+    ),
+}
 
 
 # --------------------------------------------------------------------------- surveys
@@ -541,6 +665,8 @@ ALL_MODELS: tuple[type[Base], ...] = (
     Procedure,
     AnnouncementItem,
     Dossier,
+    DossierReceivedDay,
+    DossierClosedDay,
     Questionnaire,
     Criterion,
     CriterionOption,

@@ -1,0 +1,404 @@
+"""The form dialog for one record: fields built from a short description, saved through core/services.py.
+
+A refused value comes back as ``ValidationError(field, message)``; the message appears under that field,
+the field is outlined and focused, and nothing is saved (the whole save is one transaction).
+Enter saves (Ctrl+Enter in a multi-line field), Esc cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from ...core import services
+from ...core.errors import CchcError, ValidationError
+from ...core.labels import entity_label, field_label
+from ..context import AppContext
+from ..widgets.common import DateField
+
+Choices = Callable[[Session], Sequence[tuple[str, Any]]]
+
+
+@dataclass
+class FieldSpec:
+    """One field of a form: ``kind`` is text, multiline, int, decimal, date, time, enum, fk or bool."""
+
+    key: str
+    kind: str = "text"
+    label: str | None = None
+    enum: type[enum.Enum] | None = None
+    choices: Choices | None = None
+    optional: bool = True  # fk/enum: offer an empty choice
+    hint: str = ""
+    placeholder: str = ""
+    read_only: bool = False
+    width: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FieldWidget(QWidget):
+    """The input of one field with its error line below it."""
+
+    def __init__(self, spec: FieldSpec, input_widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.input = input_widget
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(input_widget)
+        if spec.hint:
+            hint = QLabel(spec.hint)
+            hint.setObjectName("Muted")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        self.error = QLabel()
+        self.error.setObjectName("FieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.setFocusProxy(input_widget)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self._mark(True)
+
+    def clear_error(self) -> None:
+        self.error.clear()
+        self.error.hide()
+        self._mark(False)
+
+    def _mark(self, invalid: bool) -> None:
+        target = self.input.edit if isinstance(self.input, DateField) else self.input
+        target.setProperty("invalid", invalid)
+        target.style().unpolish(target)
+        target.style().polish(target)
+
+
+def make_input(spec: FieldSpec, session: Session) -> QWidget:
+    kind = spec.kind
+    if kind == "multiline":
+        w: QWidget = QPlainTextEdit()
+        w.setTabChangesFocus(True)
+        w.setFixedHeight(spec.extra.get("height", 72))
+    elif kind == "date":
+        w = DateField()
+    elif kind == "bool":
+        w = QCheckBox(spec.extra.get("text", ""))
+    elif kind in ("enum", "fk"):
+        w = QComboBox()
+        if spec.optional:
+            w.addItem(spec.placeholder or "— chưa chọn —", None)
+        if kind == "enum" and spec.enum is not None:
+            for member in spec.enum:
+                w.addItem(getattr(member, "label", str(member.value)), member)
+        elif spec.choices is not None:
+            for text, value in spec.choices(session):
+                w.addItem(text, value)
+        if w.count() > 15:
+            w.setEditable(True)
+            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            completer = w.completer()
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        w.setMinimumContentsLength(spec.extra.get("min_chars", 24))
+        w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    else:
+        w = QLineEdit()
+        if spec.placeholder:
+            w.setPlaceholderText(spec.placeholder)
+        if kind in ("int", "decimal"):
+            w.setAlignment(Qt.AlignmentFlag.AlignRight)
+            w.setMaximumWidth(spec.width or 140)
+        elif kind == "time":
+            w.setPlaceholderText(spec.placeholder or "hh:mm")
+            w.setMaximumWidth(90)
+    if spec.read_only:
+        w.setEnabled(False)
+    if spec.width and kind not in ("int", "decimal"):
+        w.setMaximumWidth(spec.width)
+    return w
+
+
+def read_input(spec: FieldSpec, w: QWidget) -> Any:
+    if isinstance(w, QPlainTextEdit):
+        return w.toPlainText()
+    if isinstance(w, DateField):
+        return w.value()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, QComboBox):
+        if w.isEditable():
+            index = w.findText(w.currentText(), Qt.MatchFlag.MatchFixedString)
+            if index < 0 and w.currentText().strip():
+                return _Unmatched(w.currentText())
+            return w.itemData(index) if index >= 0 else None
+        return w.currentData()
+    if isinstance(w, QLineEdit):
+        text = w.text()
+        if spec.kind == "time":
+            return _parse_time(spec.key, text)
+        return text
+    raise TypeError(type(w))
+
+
+class _Unmatched(str):
+    """Text typed in a searchable list that matches no entry."""
+
+
+def _parse_time(key: str, text: str) -> dt.time | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%H:%M", "%H:%M:%S", "%Hh%M", "%H"):
+        try:
+            return dt.datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    raise ValidationError(key, f"Giờ “{text}” không hợp lệ; vui lòng nhập theo dạng hh:mm (ví dụ 14:30).")
+
+
+def write_input(spec: FieldSpec, w: QWidget, value: Any) -> None:
+    if isinstance(w, QPlainTextEdit):
+        w.setPlainText(value or "")
+    elif isinstance(w, DateField):
+        w.set_value(value)
+    elif isinstance(w, QCheckBox):
+        w.setChecked(bool(value))
+    elif isinstance(w, QComboBox):
+        for i in range(w.count()):
+            data = w.itemData(i)
+            if data == value or (isinstance(data, enum.Enum) and data.value == value):
+                w.setCurrentIndex(i)
+                return
+        w.setCurrentIndex(0)
+    elif isinstance(w, QLineEdit):
+        if value is None:
+            w.setText("")
+        elif isinstance(value, dt.time):
+            w.setText(value.strftime("%H:%M"))
+        elif isinstance(value, Decimal):
+            w.setText(_decimal_text(value))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            w.setText(str(value))
+        else:
+            w.setText(str(value))
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+class RecordForm(QDialog):
+    """Add or edit one record of ``model`` through the services, with errors beside the fields."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        model: Any,
+        fields: Sequence[FieldSpec],
+        record_id: int | None = None,
+        *,
+        title: str | None = None,
+        initial: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+        intro: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = model
+        self.record_id = record_id
+        self.saved_id: int | None = None
+        self.specs = list(fields)
+        self.widgets: dict[str, FieldWidget] = {}
+        what = entity_label(model)
+        self.setWindowTitle(title or (f"Sửa {what}" if record_id else f"Thêm {what}"))
+        self.setModal(True)
+        self.setMinimumWidth(560)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 16, 18, 14)
+        outer.setSpacing(10)
+        if intro:
+            label = QLabel(intro)
+            label.setObjectName("Muted")
+            label.setWordWrap(True)
+            outer.addWidget(label)
+        self.banner = QLabel()
+        self.banner.setObjectName("FormError")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setContentsMargins(0, 0, 4, 0)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(8)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        with ctx.db.session() as session:
+            current = self._load(session)
+            for spec in self.specs:
+                self._add_field(spec, session)
+            self.build_extra(session, current)
+        for key, value in {**current, **(initial or {})}.items():
+            if key in self.widgets:
+                write_input(self.widgets[key].spec, self.widgets[key].input, value)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll, 1)
+        self._body = body
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setProperty("primary", True)
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        self.after_build()
+        if self.specs:
+            self.widgets[self.specs[0].key].setFocus()
+
+    def sizeHint(self) -> Any:  # noqa: N802
+        hint = super().sizeHint()
+        body = self._body.sizeHint()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        max_h = int(screen.height() * 0.9) if screen else 700
+        hint.setHeight(min(max_h, body.height() + 140))
+        hint.setWidth(max(hint.width(), min(760, body.width() + 60)))
+        return hint
+
+    # ----------------------------------------------------------------- building
+
+    def _load(self, session: Session) -> dict[str, Any]:
+        if self.record_id is None:
+            return {}
+        obj = services.get(session, self.model, self.record_id)
+        return {c.key: getattr(obj, c.key) for c in self.model.__table__.columns}
+
+    def _add_field(self, spec: FieldSpec, session: Session) -> None:
+        input_widget = make_input(spec, session)
+        fw = FieldWidget(spec, input_widget)
+        self.widgets[spec.key] = fw
+        label = QLabel((spec.label or field_label(self.model, spec.key)) + ":")
+        label.setBuddy(input_widget if not isinstance(input_widget, DateField) else input_widget.edit)
+        label.setWordWrap(True)
+        label.setMinimumWidth(150)
+        label.setMaximumWidth(230)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.addRow(label, fw)
+
+    def build_extra(self, session: Session, current: dict[str, Any]) -> None:
+        """Subclasses add widgets beyond the plain fields (lists of items …)."""
+
+    def after_build(self) -> None:
+        """Subclasses connect signals once every widget exists."""
+
+    def input(self, key: str) -> Any:
+        return self.widgets[key].input
+
+    # ----------------------------------------------------------------- saving
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, fw in self.widgets.items():
+            if fw.spec.read_only:
+                continue
+            value = read_input(fw.spec, fw.input)
+            if isinstance(value, _Unmatched):
+                raise ValidationError(key, f"Không tìm thấy “{value}” trong danh sách; vui lòng chọn một mục có sẵn.")
+            out[key] = value
+        return out
+
+    def clear_errors(self) -> None:
+        self.banner.hide()
+        for fw in self.widgets.values():
+            fw.clear_error()
+
+    def show_error(self, error: ValidationError | CchcError) -> None:
+        key = getattr(error, "field", None)
+        if key and key in self.widgets:
+            self.widgets[key].show_error(error.message)
+            self.widgets[key].setFocus()
+        else:
+            self.banner.setText(error.message)
+            self.banner.show()
+
+    def save(self) -> bool:
+        """Validate and store; on a refusal show the message and keep the dialog open."""
+        self.clear_errors()
+        try:
+            values = self.values()
+            with self.ctx.db.transaction() as session:
+                self.store(session, values)
+        except CchcError as exc:
+            self.show_error(exc)
+            return False
+        self.ctx.notify(self.model.__tablename__)
+        self.accept()
+        return True
+
+    def store(self, session: Session, values: dict[str, Any]) -> None:
+        if self.record_id is None:
+            obj = services.create(session, self.model, values)
+        else:
+            obj = services.update(session, self.model, self.record_id, values)
+        session.flush()
+        self.saved_id = obj.id
+        self.store_extra(session, obj)
+
+    def store_extra(self, session: Session, obj: Any) -> None:
+        """Subclasses save related rows in the same transaction."""
+
+
+def fill_text(widget: QWidget, text: str) -> None:
+    """Set a line edit's text as typed by the user (tests and programmatic fills)."""
+    if isinstance(widget, QLineEdit):
+        widget.setText(text)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+
+
+def row(*widgets: QWidget, stretch: bool = True) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    for w in widgets:
+        layout.addWidget(w)
+    if stretch:
+        layout.addStretch(1)
+    return holder

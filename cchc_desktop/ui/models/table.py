@@ -1,0 +1,383 @@
+"""A table of records on ``QAbstractTableModel`` that fetches lazily (the template: Anki's browser model).
+
+The model keeps the ids of the rows in the current order and the display values of the rows it has
+loaded. Rows come from one SQL statement per page: when the order is one the database can follow on an
+index (dates, codes, id) the ids arrive page by page with ``fetchMore`` — the dossier page opens on a
+million rows after reading 200; for any other order (Vietnamese text, computed status) the sorted ids are
+read once and the rows still load page by page as the view scrolls.
+
+Filtering and the diacritics-insensitive search run in SQL too (``vi_fold`` on SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from ...core.db import Database
+from ...core.formatting import format_count, format_date, format_percent
+from ..collation import fold, vi_sort_key
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: what to select, how to show it, how it sorts."""
+
+    key: str
+    header: str
+    expr: Any  # an SQLAlchemy column expression
+    kind: str = "text"  # text | int | date | enum | bool | percent | status
+    width: int = 120
+    indexed: bool = False  # the database can order by it cheaply (an index)
+    searchable: bool = False
+    fmt: Callable[[Any], str] | None = None
+    tooltip: str = ""
+    colours: dict[str, str] = field(default_factory=dict)  # status value → text colour
+    stretch: bool = False  # takes the width left over (the long text column)
+    hidden: bool = False  # hidden until the user shows it (header's context menu)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("int", "percent")
+
+    def display(self, value: Any) -> str:
+        if self.fmt is not None:
+            return self.fmt(value)
+        if value is None:
+            return ""
+        if self.kind == "date" and isinstance(value, dt.date):
+            return format_date(value)
+        if self.kind == "int" and isinstance(value, int | Decimal):
+            return format_count(int(value))
+        if self.kind == "percent":
+            return format_percent(value)
+        if self.kind == "bool":
+            return "Có" if value else "Không"
+        label = getattr(value, "label", None)
+        if isinstance(value, enum.Enum) and label:
+            return str(label)
+        return str(value)
+
+    def sort_key(self, value: Any) -> Any:
+        """A typed key: dates as dates, counts as numbers, text in Vietnamese order; empty values last."""
+        if value is None:
+            return (1, ())
+        if self.kind in ("date", "int", "percent"):
+            return (0, value)
+        if self.kind == "bool":
+            return (0, int(bool(value)))
+        return (0, vi_sort_key(self.display(value)))
+
+
+@dataclass
+class TableSource:
+    """What a table shows: the model, the columns, the joins and the default order."""
+
+    model: Any
+    columns: list[Column]
+    joins: list[tuple[Any, Any]] = field(default_factory=list)  # (target, on clause) outer joins
+    default_order: list[Any] = field(default_factory=list)  # order_by clauses
+    base_where: list[Any] = field(default_factory=list)
+
+    def column_index(self, key: str) -> int:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return i
+        raise KeyError(key)
+
+    def _from(self, stmt: Select[Any]) -> Select[Any]:
+        stmt = stmt.select_from(self.model)
+        for target, onclause in self.joins:
+            stmt = stmt.outerjoin(target, onclause)
+        return stmt
+
+    def rows_select(self) -> Select[Any]:
+        return self._from(select(self.model.id, *[c.expr for c in self.columns]))
+
+    def ids_select(self) -> Select[Any]:
+        return self._from(select(self.model.id))
+
+    def count_select(self) -> Select[Any]:
+        return self._from(select(func.count(self.model.id)))
+
+
+def search_condition(db: Database, columns: Sequence[Column], text: str) -> ColumnElement[bool] | None:
+    """The text (as a phrase) in one of the searchable columns, ignoring diacritics and case."""
+    phrase = " ".join(fold(text).split())
+    exprs = [c.expr for c in columns if c.searchable]
+    if not phrase or not exprs:
+        return None
+    if db.is_sqlite:
+        folded = [func.vi_fold(e) for e in exprs]
+    else:  # PostgreSQL: translate() the Vietnamese letters away
+        src, dst = _TRANSLATE
+        folded = [func.translate(func.lower(e), src, dst) for e in exprs]
+    pattern = "%" + phrase.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    return or_(*[f.like(pattern) for f in folded])
+
+
+def _translate_table() -> tuple[str, str]:
+    letters = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+    return letters, "".join(fold(ch) for ch in letters)
+
+
+_TRANSLATE = _translate_table()
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of one entity, fetched lazily; filters and search in SQL; sorting in SQL or by the proxy."""
+
+    PAGE = 200
+    IN_MEMORY_LIMIT = 3000  # up to this many rows are loaded at once and sorted by the proxy
+
+    def __init__(
+        self, db: Callable[[], Database], source: TableSource, parent: Any = None, *, filters: Sequence[Any] = ()
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.source = source
+        self._filters: list[Any] = list(filters)
+        self._search = ""
+        self._order_column: int | None = None
+        self._order_desc = False
+        self._ids: list[int] = []
+        self._rows: dict[int, tuple[Any, ...]] = {}
+        self._total = 0
+        self._ids_complete = True
+        self._highlight: Callable[[tuple[Any, ...]], str | None] | None = None
+        self._fetching = False
+        self.reload()
+
+    # ----------------------------------------------------------------- configuration
+
+    def set_filters(self, conditions: Sequence[Any]) -> None:
+        self._filters = list(conditions)
+        self.reload()
+
+    def set_search(self, text: str) -> None:
+        if text.strip() != self._search:
+            self._search = text.strip()
+            self.reload()
+
+    def set_row_colour(self, fn: Callable[[tuple[Any, ...]], str | None]) -> None:
+        self._highlight = fn
+
+    def set_order(self, column: int, descending: bool) -> None:
+        if self.remember_order(column, descending):
+            self.reload()
+
+    def remember_order(self, column: int, descending: bool) -> bool:
+        """Take the order for the next reads; ``True`` when it changed."""
+        new = (column if column >= 0 else None), descending
+        if new == (self._order_column, self._order_desc):
+            return False
+        self._order_column, self._order_desc = new
+        return True
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def fully_loaded(self) -> bool:
+        return self._ids_complete and len(self._ids) == self._total and len(self._rows) >= self._total
+
+    # ----------------------------------------------------------------- SQL
+
+    def _where(self) -> list[Any]:
+        where = list(self.source.base_where) + list(self._filters)
+        if self._search:
+            cond = search_condition(self._db(), self.source.columns, self._search)
+            if cond is not None:
+                where.append(cond)
+        return where
+
+    def _order_by(self) -> list[Any]:
+        model_id = self.source.model.id
+        if self._order_column is None:
+            return list(self.source.default_order) + [model_id.desc()]
+        col = self.source.columns[self._order_column]
+        expr = col.expr
+        if col.kind in ("text", "enum", "status") and self._db().is_sqlite:
+            expr = func.vi_key(expr)
+        if self._order_desc:
+            return [expr.desc().nulls_last(), model_id.desc()]
+        return [expr.asc().nulls_last(), model_id.asc()]
+
+    def _cheap_order(self) -> bool:
+        if self._order_column is None:
+            return True
+        return self.source.columns[self._order_column].indexed
+
+    def _session(self) -> Session:
+        return self._db().session()
+
+    def reload(self) -> None:
+        """Count, then read the first page (or everything when small)."""
+        self.beginResetModel()
+        try:
+            where = self._where()
+            with self._session() as session:
+                self._total = int(session.scalar(self.source.count_select().where(*where)) or 0)
+                self._ids, self._rows = [], {}
+                if self._total <= self.IN_MEMORY_LIMIT:
+                    self._load_page(session, where, 0, self._total or 1)
+                    self._ids_complete = True
+                elif self._cheap_order():
+                    self._ids_complete = False
+                    self._load_page(session, where, 0, self.PAGE)
+                else:
+                    stmt = self.source.ids_select().where(*where).order_by(*self._order_by())
+                    self._ids = list(session.scalars(stmt))
+                    self._ids_complete = True
+                    self._load_ids(session, self._ids[: self.PAGE])
+        finally:
+            self.endResetModel()
+
+    def _load_page(self, session: Session, where: list[Any], offset: int, limit: int) -> int:
+        stmt = self.source.rows_select().where(*where).order_by(*self._order_by()).offset(offset).limit(limit)
+        rows = session.execute(stmt).all()
+        for row in rows:
+            self._ids.append(row[0])
+            self._rows[row[0]] = tuple(row)
+        return len(rows)
+
+    def _load_ids(self, session: Session, ids: Sequence[int]) -> None:
+        wanted = [i for i in ids if i not in self._rows]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            stmt = self.source.rows_select().where(self.source.model.id.in_(chunk))
+            for row in session.execute(stmt).all():
+                self._rows[row[0]] = tuple(row)
+
+    # ----------------------------------------------------------------- lazy fetching
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        if parent.isValid():
+            return False
+        return not self._ids_complete and not self._fetching
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or self._ids_complete or self._fetching:
+            return
+        self._fetching = True
+        try:
+            self._fetch_page()
+        finally:
+            self._fetching = False
+
+    def _fetch_page(self) -> None:
+        start = len(self._ids)
+        with self._session() as session:
+            stmt = (
+                self.source.rows_select()
+                .where(*self._where())
+                .order_by(*self._order_by())
+                .offset(start)
+                .limit(self.PAGE)
+            )
+            rows = session.execute(stmt).all()
+        if not rows:
+            self._total = start
+            self._ids_complete = True
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        for row in rows:
+            self._ids.append(row[0])
+            self._rows[row[0]] = tuple(row)
+        if len(self._ids) >= self._total:
+            self._ids_complete = True
+        self.endInsertRows()
+
+    # ----------------------------------------------------------------- Qt model API
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.source.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.source.columns):
+            return None
+        col = self.source.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tooltip or col.header
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def row_values(self, row: int) -> tuple[Any, ...] | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        record_id = self._ids[row]
+        values = self._rows.get(record_id)
+        if values is None:
+            with self._session() as session:
+                self._load_ids(session, self._ids[row : row + self.PAGE])
+            values = self._rows.get(record_id)
+        return values
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(self.source.columns):
+            return None
+        values = self.row_values(index.row())
+        if values is None:
+            return None
+        col = self.source.columns[index.column()]
+        value = values[index.column() + 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.display(value)
+        if role == SORT_ROLE:
+            return col.sort_key(value)
+        if role == ID_ROLE:
+            return values[0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col.kind == "text":
+            text = col.display(value)
+            return text if len(text) > 40 else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            shown = col.display(value)
+            if col.colours and shown in col.colours:
+                return QColor(col.colours[shown])
+            if self._highlight is not None:
+                colour = self._highlight(values)
+                return QColor(colour) if colour else None
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.set_order(column, order == Qt.SortOrder.DescendingOrder)
+
+    # ----------------------------------------------------------------- ids
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return None

@@ -1,0 +1,278 @@
+"""Hồ sơ: every dossier, lazily fetched (a million rows open at once), with the period classes of SPEC §4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy.orm import Session
+
+from ...core import models as m
+from ...core.enums import Channel, DossierOutcome
+from ...core.errors import CchcError, ValidationError
+from ...core.formatting import format_date
+from ...core.services import compute_due_date
+from ..choices import fields, procedures, units
+from ..dialogs.record_form import FieldSpec, RecordForm, row
+from ..models.table import Column, TableSource
+from ..theme import BAD_COLOUR, MUTED, OK_COLOUR, WARN_COLOUR
+from ..widgets.period_picker import PeriodPicker
+from .base import DataPage, combo
+
+ST_EARLY = "Trước hạn"
+ST_ON_TIME = "Đúng hạn"
+ST_LATE = "Trễ hạn"
+ST_OPEN = "Đang giải quyết"
+ST_OVERDUE = "Quá hạn"
+ST_RETURNED = "Trả lại / rút"
+
+SCOPES: list[tuple[str, str]] = [
+    ("Mọi hồ sơ", "all"),
+    ("Tiếp nhận trong kỳ", "received"),
+    ("Giải quyết trong kỳ", "resolved"),
+    ("Kỳ trước chuyển sang", "carried_over"),
+    ("Đang giải quyết cuối kỳ", "in_progress"),
+]
+STATUSES: list[tuple[str, str]] = [
+    (ST_EARLY, "early"),
+    (ST_ON_TIME, "on_time"),
+    (ST_LATE, "late"),
+    (ST_OPEN, "open"),
+    (ST_OVERDUE, "overdue"),
+    (ST_RETURNED, "returned"),
+]
+
+
+def status_expr(today: dt.date) -> Any:
+    d = m.Dossier
+    return case(
+        (d.outcome == DossierOutcome.RETURNED, ST_RETURNED),
+        (and_(d.resolved_on.is_(None), d.due_on < today), ST_OVERDUE),
+        (d.resolved_on.is_(None), ST_OPEN),
+        (d.resolved_on < d.due_on, ST_EARLY),
+        (d.resolved_on == d.due_on, ST_ON_TIME),
+        else_=ST_LATE,
+    )
+
+
+def status_condition(key: str, today: dt.date) -> Any:
+    d = m.Dossier
+    resolved = d.outcome == DossierOutcome.RESOLVED
+    return {
+        "early": and_(resolved, d.resolved_on < d.due_on),
+        "on_time": and_(resolved, d.resolved_on == d.due_on),
+        "late": and_(resolved, d.resolved_on > d.due_on),
+        "open": and_(d.resolved_on.is_(None), d.due_on >= today),
+        "overdue": and_(d.resolved_on.is_(None), d.due_on < today),
+        "returned": d.outcome == DossierOutcome.RETURNED,
+    }[key]
+
+
+def scope_condition(scope: str, start: dt.date, end: dt.date) -> Any:
+    d = m.Dossier
+    if scope == "received":
+        return d.received_on.between(start, end)
+    if scope == "resolved":
+        return and_(d.outcome == DossierOutcome.RESOLVED, d.resolved_on.between(start, end))
+    if scope == "carried_over":
+        return and_(d.received_on < start, or_(d.resolved_on.is_(None), d.resolved_on >= start))
+    if scope == "in_progress":
+        return and_(d.received_on <= end, or_(d.resolved_on.is_(None), d.resolved_on > end))
+    return None
+
+
+def dossier_source() -> TableSource:
+    d = m.Dossier
+    return TableSource(
+        model=d,
+        columns=[
+            Column("code", "Mã hồ sơ", d.code, width=196, indexed=True, searchable=True),
+            Column("procedure", "Thủ tục", m.Procedure.name, width=170, searchable=True, stretch=True),
+            Column("field", "Lĩnh vực", m.Field.name, width=120),
+            Column("applicant", "Người nộp", d.applicant, width=125, searchable=True),
+            Column("channel", "Hình thức", d.channel, kind="enum", width=86),
+            Column("received", "Ngày nhận", d.received_on, kind="date", width=86, indexed=True),
+            Column("due", "Hẹn trả", d.due_on, kind="date", width=86, indexed=True),
+            Column("resolved", "Ngày trả", d.resolved_on, kind="date", width=86, indexed=True),
+            Column("status", "Kết quả", status_expr(dt.date.today()), kind="status", width=108,
+                   colours={ST_EARLY: OK_COLOUR, ST_LATE: BAD_COLOUR, ST_OVERDUE: BAD_COLOUR,
+                            ST_OPEN: WARN_COLOUR, ST_RETURNED: MUTED}),  # fmt: skip
+            Column("unit", "Đơn vị", m.Unit.short_name, width=100, hidden=True),
+        ],
+        joins=[
+            (m.Procedure, m.Procedure.id == d.procedure_id),
+            (m.Field, m.Field.id == d.field_id),
+            (m.Unit, m.Unit.id == d.unit_id),
+        ],
+        default_order=[d.received_on.desc()],
+    )
+
+
+class DossiersPage(DataPage):
+    title = "Hồ sơ"
+    hint = "Hồ sơ TTHC tiếp nhận qua Bộ phận Một cửa và dịch vụ công trực tuyến; lọc theo kỳ để xem số liệu của kỳ báo cáo."
+    icon_name = "folder-account-outline"
+    watches = ("dossier", "procedure", "field", "unit", "workday_exception")
+    model_class = m.Dossier
+    import_kind = "dossiers"
+    export_kind = "dossiers"
+    count_noun = "hồ sơ"
+
+    def make_source(self) -> TableSource:
+        return dossier_source()
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.scope = combo(SCOPES, first=None, min_chars=18)
+        self.period = PeriodPicker(self.ctx.period, label="")
+        self.period.setVisible(False)
+        bar.addWidget(self.scope)
+        bar.addWidget(self.period)
+        row2 = self.second_filter_row()
+        with self.ctx.db.session() as session:
+            self.field_filter = combo(fields(session), first="Mọi lĩnh vực", min_chars=18)
+            self.unit_filter = combo(units(session), first="Mọi đơn vị", min_chars=14)
+        self.channel_filter = combo([(c.label, c) for c in Channel], first="Mọi hình thức nộp", min_chars=14)
+        self.status_filter = combo(STATUSES, first="Mọi kết quả", min_chars=12)
+        for w in (self.field_filter, self.unit_filter, self.channel_filter, self.status_filter):
+            row2.addWidget(w)
+            w.currentIndexChanged.connect(self.apply_filters)
+        self.scope.currentIndexChanged.connect(self._on_scope)
+        self.period.changed.connect(self._on_period)
+        self.ctx.period_changed.connect(self._on_ctx_period)
+
+    def _on_scope(self) -> None:
+        self.period.setVisible(self.scope.currentData() != "all")
+        self.apply_filters()
+
+    def _on_period(self, spec: Any) -> None:
+        self.ctx.set_period(spec)
+        self.apply_filters()
+
+    def _on_ctx_period(self, spec: Any) -> None:
+        if spec != self.period.spec():
+            self.period.set_spec(spec)
+            if self.scope.currentData() != "all":
+                self.apply_filters()
+
+    def conditions(self) -> list[Any]:
+        out: list[Any] = []
+        scope = self.scope.currentData()
+        if scope and scope != "all":
+            p = self.ctx.family_periods(self.period.spec()).dossiers
+            out.append(scope_condition(scope, p.start, p.end))
+        if (field_id := self.field_filter.currentData()) is not None:
+            out.append(m.Dossier.field_id == field_id)
+        if (unit_id := self.unit_filter.currentData()) is not None:
+            out.append(m.Dossier.unit_id == unit_id)
+        if (channel := self.channel_filter.currentData()) is not None:
+            out.append(m.Dossier.channel == channel)
+        if (status := self.status_filter.currentData()) is not None:
+            out.append(status_condition(status, dt.date.today()))
+        return out
+
+    def show_filtered(self, *, scope: str = "all", status: str | None = None, field_id: int | None = None,
+                      channel: Channel | None = None, spec: Any = None) -> None:  # fmt: skip
+        """Set the filters at once (the dashboard's drill-down)."""
+        widgets = (self.scope, self.status_filter, self.field_filter, self.channel_filter, self.unit_filter)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.scope.setCurrentIndex(max(0, self.scope.findData(scope)))
+            self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(status)) if status else 0)
+            self.field_filter.setCurrentIndex(max(0, self.field_filter.findData(field_id)) if field_id else 0)
+            self.channel_filter.setCurrentIndex(max(0, self.channel_filter.findData(channel)) if channel else 0)
+            self.unit_filter.setCurrentIndex(0)
+            if spec is not None:
+                self.period.set_spec(spec)
+            self.period.setVisible(scope != "all")
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self.search.clear()
+        self.table_model.set_search("")
+        self.apply_filters()
+
+    def open_form(self, record_id: int | None) -> RecordForm:
+        return DossierForm(self.ctx, record_id, parent=self)
+
+
+DOSSIER_FIELDS = [
+    FieldSpec("code", placeholder="ví dụ 000.00.31.H34-240115-0001"),
+    FieldSpec("procedure_id", "fk", choices=procedures, optional=True, placeholder="— chọn thủ tục —",
+              extra={"min_chars": 40}),  # fmt: skip
+    FieldSpec("applicant"),
+    FieldSpec("channel", "enum", enum=Channel, optional=False),
+    FieldSpec("received_on", "date"),
+    FieldSpec("received_time", "time", hint="Hồ sơ nhận sau giờ tiếp nhận muộn (mặc định 15:00) tính từ ngày làm việc sau."),
+    FieldSpec("due_on", "date"),
+    FieldSpec("extended_due_on", "date", hint="Chỉ khi được gia hạn (có phiếu xin lỗi, hẹn lại)."),
+    FieldSpec("apology_letter"),
+    FieldSpec("resolved_on", "date", hint="Để trống khi hồ sơ đang giải quyết."),
+    FieldSpec("outcome", "enum", enum=DossierOutcome, placeholder="— chưa có kết quả —"),
+    FieldSpec("supplement_requests", "int"),
+    FieldSpec("note", "multiline", extra={"height": 56}),
+]
+
+
+class DossierForm(RecordForm):
+    """The dossier form: the due date follows the procedure and the working-day calendar, and stays
+    editable (a typed date is kept until the procedure or the receipt changes)."""
+
+    def __init__(self, ctx: Any, record_id: int | None, parent: QWidget | None = None) -> None:
+        self._auto_due: dt.date | None = None
+        initial = {} if record_id else {"received_on": dt.date.today(), "supplement_requests": 0}
+        super().__init__(ctx, m.Dossier, DOSSIER_FIELDS, record_id, parent=parent, initial=initial)
+
+    def build_extra(self, session: Session, current: dict[str, Any]) -> None:
+        due = self.widgets["due_on"]
+        self.due_hint = QLabel()
+        self.due_hint.setObjectName("Muted")
+        self.due_hint.setWordWrap(True)
+        self.recompute = QPushButton("Tính theo thủ tục")
+        self.recompute.setAutoDefault(False)
+        self.recompute.setToolTip("Tính lại ngày hẹn trả từ thời hạn giải quyết của thủ tục và lịch ngày làm việc")
+        self.recompute.clicked.connect(lambda: self._compute_due(force=True))
+        due.layout().insertWidget(1, row(self.recompute, self.due_hint))
+
+    def after_build(self) -> None:
+        self.input("procedure_id").currentIndexChanged.connect(lambda _i: self._compute_due())
+        self.input("received_on").changed.connect(self._compute_due)
+        self.input("received_time").editingFinished.connect(self._compute_due)
+        if self.record_id is None:
+            self._compute_due(force=True)
+
+    def _compute_due(self, force: bool = False) -> None:
+        proc_id = self.input("procedure_id").currentData()
+        received = self.input("received_on").date()
+        due_widget = self.input("due_on")
+        if proc_id is None or received is None:
+            self.due_hint.setText("")
+            return
+        try:
+            time_value = self._time()
+        except ValidationError:
+            time_value = None
+        with self.ctx.db.session() as session:
+            proc = session.get(m.Procedure, proc_id)
+            if proc is None:
+                return
+            try:
+                due = compute_due_date(session, proc, received, time_value)
+            except (CchcError, ValueError):
+                due = None
+            days, unit = proc.resolution_days, proc.resolution_unit
+        if due is None:
+            self.due_hint.setText("Thủ tục chưa có thời hạn giải quyết; vui lòng nhập ngày hẹn trả.")
+            return
+        self.due_hint.setText(f"Theo thủ tục: {days} {unit.label} → {format_date(due)}")
+        current = due_widget.date()
+        if force or current is None or current == self._auto_due:
+            due_widget.set_value(due)
+        self._auto_due = due
+
+    def _time(self) -> dt.time | None:
+        from ..dialogs.record_form import read_input
+
+        return read_input(self.widgets["received_time"].spec, self.input("received_time"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..core.db import open_database
-from ..core.health import run_health_checks
+from ..core.health import default_check_period, run_health_checks
 from ..core.indicators import rebuild_dossier_counts
 from ..core.periods import PeriodSpec
 
@@ -30,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
             with db.transaction() as session:
                 rebuild_dossier_counts(session)
             print("Đã tính lại bảng đếm hồ sơ theo ngày.")
+        if spec is None:
+            with db.session() as session:
+                spec = default_check_period(session)
         findings = run_health_checks(db, spec)
     finally:
         db.close()

@@ -166,10 +166,17 @@ def _iso_lines(ind: IndicatorSet) -> list[str]:
         _ratio_line("TTHC đúng hạn / TTHC được công bố", iso.figure),
     ]
     for x in iso.decisions:
-        iso_text = f"{x.iso_number} ngày {format_date(x.iso_date)}" if x.iso_number else "chưa có quyết định ISO"
+        iso_text = (
+            f"{x.iso_number} ngày {format_date(x.iso_date)}" if x.iso_number else "chưa có quyết định ISO"
+        )
         days = f"{x.days} ngày" if x.days is not None else "—"
         lines.append(
-            _line(f"{x.ubnd_number} ngày {format_date(x.ubnd_date)} → {iso_text}", f"{x.procedures} TTHC", days, 2)
+            _line(
+                f"{x.ubnd_number} ngày {format_date(x.ubnd_date)} → {iso_text}",
+                f"{x.procedures} TTHC",
+                days,
+                2,
+            )
         )
     lines.append(_ratio_line("TTHC có quy trình ISO thống nhất với phần mềm một cửa", ind.steps_match))
     return [*lines, ""]

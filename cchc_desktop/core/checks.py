@@ -55,7 +55,7 @@ def structural_findings(session: Session) -> list[Finding]:
         findings.append(
             Finding(
                 Severity.WARNING,
-                f"{len(no_unit)} thủ tục chưa có đơn vị giải quyết hoặc lĩnh vực.",
+                f"{format_count(len(no_unit))} thủ tục chưa có đơn vị giải quyết hoặc lĩnh vực.",
                 "procedure",
                 tuple(no_unit),
             )
@@ -69,7 +69,7 @@ def structural_findings(session: Session) -> list[Finding]:
         findings.append(
             Finding(
                 Severity.WARNING,
-                f"{len(abolished)} hồ sơ được tiếp nhận sau ngày thủ tục của nó bị bãi bỏ.",
+                f"{format_count(len(abolished))} hồ sơ được tiếp nhận sau ngày thủ tục của nó bị bãi bỏ.",
                 "dossier",
                 tuple(abolished),
             )
@@ -79,7 +79,7 @@ def structural_findings(session: Session) -> list[Finding]:
         findings.append(
             Finding(
                 Severity.INFO,
-                f"{needs_review} thủ tục được tạo khi nhập hồ sơ, cần bổ sung thông tin.",
+                f"{format_count(needs_review)} thủ tục được tạo khi nhập hồ sơ, cần bổ sung thông tin.",
                 "procedure",
             )
         )
@@ -89,11 +89,15 @@ def structural_findings(session: Session) -> list[Finding]:
 # --------------------------------------------------------------------------- period checks (SPEC §5)
 
 
-def consistency_findings(session: Session, spec: PeriodSpec) -> list[Finding]:
+def consistency_findings(
+    session: Session, spec: PeriodSpec, indicators: IndicatorSet | None = None
+) -> list[Finding]:
     """Everything the dashboard and the export warn about for ``spec``: the dossier identity, survey
     totals, parts larger than their wholes, a period without data, and the structural checks
-    (procedures without unit or field, dossiers of abolished procedures)."""
-    indicators = compute_all(session, spec)
+    (procedures without unit or field, dossiers of abolished procedures). Pass the ``indicators``
+    already computed for ``spec`` to save computing them again."""
+    if indicators is None or indicators.spec != spec:
+        indicators = compute_all(session, spec)
     findings: list[Finding] = []
     findings += _identity_findings(session, indicators)
     findings += _survey_findings(session, indicators)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import models as m
-from .checks import Finding, Severity, consistency_findings
+from .checks import Finding, Severity, consistency_findings, structural_findings
 from .db import Database, current_revision, head_revision
 from .periods import PeriodSpec
 
@@ -20,8 +20,9 @@ def default_check_period(session: Session) -> PeriodSpec:
 
 
 def run_health_checks(db: Database, spec: PeriodSpec | None = None) -> list[Finding]:
-    """Integrity, schema, required data, then the consistency findings of ``spec`` (by default the
-    year of the latest dossier)."""
+    """Integrity, schema, required data, then the structural findings; with ``spec`` every
+    consistency finding of that period instead (``cchc-desktop check`` passes
+    ``default_check_period`` when no period is given)."""
     findings: list[Finding] = []
     if db.is_sqlite:
         with db.engine.connect() as conn:
@@ -51,5 +52,8 @@ def run_health_checks(db: Database, spec: PeriodSpec | None = None) -> list[Find
             findings.append(Finding(Severity.ERROR, "Chưa có lĩnh vực nào.", "field"))
         if session.scalar(select(func.count()).select_from(m.ObjectiveYear)) == 0:
             findings.append(Finding(Severity.WARNING, "Chưa khai báo mục tiêu chất lượng cho năm nào.", "objective_year"))
-        findings.extend(consistency_findings(session, spec or default_check_period(session)))
+        if spec is None:
+            findings.extend(structural_findings(session))
+        else:
+            findings.extend(consistency_findings(session, spec))
     return findings

@@ -99,13 +99,13 @@ class PeriodSpec:
             if start is not None and end is not None:
                 return cls.range(start, end)
         raise ValidationError(
-            "period", f"Kỳ báo cáo “{raw}” không hợp lệ; hãy viết theo một trong các dạng: {_FORMATS_HELP}."
+            None, f"Kỳ báo cáo “{raw}” không hợp lệ; hãy viết theo một trong các dạng: {_FORMATS_HELP}."
         )
 
     @classmethod
     def _checked(cls, kind: PeriodKind, year: int, number: int | None) -> PeriodSpec:
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValidationError("period", f"Năm {year} nằm ngoài khoảng cho phép ({MIN_YEAR}–{MAX_YEAR}).")
+            raise ValidationError(None, f"Năm {year} nằm ngoài khoảng cho phép ({MIN_YEAR}–{MAX_YEAR}).")
         return cls(kind, year, number)
 
     @classmethod
@@ -132,7 +132,7 @@ class PeriodSpec:
     def range(cls, start: dt.date, end: dt.date) -> PeriodSpec:
         if end < start:
             raise ValidationError(
-                "period",
+                None,
                 f"Khoảng thời gian không hợp lệ: ngày kết thúc {_format_day(end)} "
                 f"trước ngày bắt đầu {_format_day(start)}.",
             )

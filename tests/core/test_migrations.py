@@ -48,28 +48,62 @@ def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*truoc-nang-cap*"))
 
 
-def test_older_database_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+def test_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database at an older revision gets a backup copy next to it, then the upgrade."""
+    import shutil
+
+    from cchc_desktop.core import db as dbmod
+    from cchc_desktop.core import models as m
+    from cchc_desktop.core import services
+
     path = tmp_path / "old.db"
     db = open_database(path)
+    with db.transaction() as s:
+        services.create(s, m.Unit, {"name": "Sở Y tế"})
     db.close()
-    # Pretend the database is at a revision before head by recording an unknown-but-older state:
-    # stamp it empty (revision None with tables) is refused, so instead downgrade to base and re-open.
-    from alembic import command
 
-    from cchc_desktop.core.db import alembic_config
+    shipped_head = head_revision()
+    # A newer app version: the shipped migrations plus one more revision.
+    newer = tmp_path / "migrations"
+    shutil.copytree(dbmod.migrations_dir(), newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "0099_probe.py").write_text(
+        "from alembic import op\nimport sqlalchemy as sa\n"
+        f"revision = '0099'\ndown_revision = {shipped_head!r}\nbranch_labels = None\ndepends_on = None\n"
+        "def upgrade():\n    op.create_table('probe', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "def downgrade():\n    op.drop_table('probe')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(dbmod, "migrations_dir", lambda: newer)
 
-    db = open_database(path, upgrade=False)
-    cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "base")
-        conn.exec_driver_sql("CREATE TABLE keep_me (x INTEGER)")
-        conn.exec_driver_sql("INSERT INTO keep_me VALUES (42)")
-    db.close()
-    # A database with tables but no revision is not ours: refused.
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0099"
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM probe").scalar() == 0
+            assert conn.exec_driver_sql("SELECT name FROM unit").scalar() == "Sở Y tế"
+    finally:
+        db.close()
+    backups = list(tmp_path.glob("old.truoc-nang-cap-*.db"))
+    assert len(backups) == 1
+    con = sqlite3.connect(backups[0])
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == shipped_head
+        assert con.execute("SELECT name FROM unit").fetchone()[0] == "Sở Y tế"
+    finally:
+        con.close()
+
+
+def test_tables_without_revision_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "foreign.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE keep_me (x INTEGER)")
+    con.execute("INSERT INTO keep_me VALUES (42)")
+    con.commit()
+    con.close()
+    before = _digest(path)
     with pytest.raises(DatabaseError, match="không phải là cơ sở dữ liệu"):
         open_database(path)
-    assert head_revision()
+    assert _digest(path) == before
 
 
 def test_garbage_file_is_refused_untouched(tmp_path: Path) -> None:
@@ -93,3 +127,23 @@ def test_sqlite_pragmas(db) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def _fixture_dumps() -> list[Path]:
+    return sorted((Path(__file__).parents[1] / "fixtures").glob("schema_*.sql"))
+
+
+@pytest.mark.parametrize("dump", _fixture_dumps(), ids=lambda p: p.stem)
+def test_every_historical_schema_upgrades_to_the_models(dump: Path, tmp_path: Path) -> None:
+    path = tmp_path / f"{dump.stem}.db"
+    con = sqlite3.connect(path)
+    con.executescript(dump.read_text(encoding="utf-8"))
+    con.close()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(ctx, Base.metadata) == []
+            assert ctx.get_current_revision() == head_revision()
+    finally:
+        db.close()

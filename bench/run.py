@@ -46,6 +46,8 @@ if __package__ in (None, ""):  # run as a script: python bench/run.py
 # The modules that register benchmarks; add yours here.
 BENCH_MODULES: list[str] = [
     "bench.indicators",
+    "bench.bench_reports",
+    "bench.bench_gui",
 ]
 
 DEFAULT_SIZE = 1_000_000

@@ -10,4 +10,5 @@ COMMAND_MODULES = (
     "check",
     "backup",
     "indicators",
+    "report",
 )

@@ -122,10 +122,18 @@ def _border(side: str, size_eighths: int = 6) -> OxmlElement:
     return _el(f"w:{side}", val="single", sz=str(size_eighths), space="1", color="000000")
 
 
+TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
 def _no_borders(tbl_pr: OxmlElement) -> None:
-    borders = _get_or_add(tbl_pr, "w:tblBorders")
+    borders = _el("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_el(f"w:{side}", val="nil"))
+    successor = tbl_pr.first_child_found_in(*TBL_PR_AFTER_BORDERS)
+    if successor is not None:  # CT_TblPr is a sequence: Word refuses elements out of order
+        successor.addprevious(borders)
+    else:
+        tbl_pr.append(borders)
 
 
 def _fixed_widths(table: DocxTable, widths_mm: list[float]) -> None:
@@ -168,11 +176,6 @@ class _DocxWriter:
         self._add_runs(closing, (Run(self.doc.closing_text),))
         self._closing_table()
         self._properties()
-        # python-docx starts from a document with one empty paragraph: drop it.
-        body = self.out.element.body
-        first = body[0]
-        if first.tag == qn("w:p") and not first.xpath(".//w:t"):
-            body.remove(first)
         return self.out
 
     # ----------------------------------------------------------------- styles and settings
@@ -207,12 +210,19 @@ class _DocxWriter:
             rpr = style.find(qn("w:rPr"))
             if rpr is None:
                 rpr = _el("w:rPr")
-                style.append(rpr)
+                # CT_Style is a sequence: rPr comes before the table parts of a table style
+                successor = style.first_child_found_in("w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
+                if successor is not None:
+                    successor.addprevious(rpr)
+                else:
+                    style.append(rpr)
             _set_fonts(rpr, self.fmt)
-        # the Word 2010 copy of the styles would keep the template's theme fonts alive
+        # Parts of python-docx's template this writer never uses: the Word 2010 copy of the styles
+        # and the list definitions (bullets here are dashes in the text, as the decree's samples).
+        # Both would keep the template's theme and Symbol fonts in the file.
         part = self.out.part
         for rel_id, rel in list(part.rels.items()):
-            if rel.reltype.endswith("/stylesWithEffects"):
+            if rel.reltype.endswith(("/stylesWithEffects", "/numbering")):
                 part.drop_rel(rel_id)
 
     def _add_footnote_styles(self, styles_el: OxmlElement) -> None:
@@ -257,8 +267,12 @@ class _DocxWriter:
         # page numbers top centre from page 2: the first page has its own, empty header
         section.different_first_page_header_footer = True
         section.first_page_header.is_linked_to_previous = False
+        # the first page's header is empty and hairline-thin, so it never pushes the body down
         first = section.first_page_header.paragraphs[0]
+        first.style = self.out.styles["Header"]
         first.paragraph_format.first_line_indent = Mm(0)
+        first.paragraph_format.space_after = Pt(0)
+        self._mark_size(first, 1.0)
         header = section.header
         header.is_linked_to_previous = False
         p = header.paragraphs[0]
@@ -344,7 +358,7 @@ class _DocxWriter:
     def _rule(self, container: object, width_mm: float, cell_width_mm: float) -> None:
         """A centred solid rule ``width_mm`` long: the bottom border of an empty, 2-point paragraph
         whose indents leave exactly that width."""
-        p = self._paragraph(container, size=1.0)
+        p = self._paragraph(container, size=1.0, before=1.0)
         side = max((cell_width_mm - width_mm) / 2 - 1.9, 0.0)  # 1,9 mm: the cell's own padding
         pf = p.paragraph_format
         pf.left_indent = Mm(side)
@@ -374,6 +388,11 @@ class _DocxWriter:
 
     def _header_table(self) -> None:
         fmt, h = self.fmt, self.doc.header
+        # A hairline paragraph first: LibreOffice puts a full empty line above a table that opens
+        # the document, which would push the header 8 mm down.
+        lead = self._paragraph(size=1.0)
+        lead.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        lead.paragraph_format.line_spacing = Pt(1)
         left_w, right_w = fmt.header_left_mm, fmt.header_right_mm
         table = self._borderless_table(2, [left_w, right_w])
         top_left, top_right = table.rows[0].cells

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -57,12 +57,13 @@ def staged(path: Path) -> Iterator[Path]:
     removed and ``path`` is left untouched."""
     path = Path(path)
     check_writable(path)
+    # Created with open() rather than mkstemp so the file gets the user's usual permissions.
+    tmp = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}.tmp")
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent)
+        with open(tmp, "xb"):
+            pass
     except OSError as exc:
         raise OutputError(_message(path, exc)) from exc
-    os.close(fd)
-    tmp = Path(name)
     try:
         yield tmp
         os.replace(tmp, path)

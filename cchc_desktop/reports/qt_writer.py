@@ -21,13 +21,13 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QFontInfo,
     QGuiApplication,
     QImage,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
-    QPagedPaintDevice,
     QPainter,
-    QPaintDevice,
     QPalette,
     QPdfWriter,
     QPen,
@@ -72,6 +72,25 @@ FOOTNOTE_GAP_MM = 3.0
 CELL_PADDING_MM = 1.0
 
 
+def protect_none_refcount() -> None:
+    """Work around a PySide6 6.12 defect on Python 3.11: methods returning nothing hand back ``None``
+    without a new reference, as if ``None`` were immortal (it is only from Python 3.12 on). Every call
+    then lowers ``None``'s count until the interpreter aborts with "none_dealloc" (measured: one per
+    ``QPainter.save()``; a long report or session makes thousands). Giving ``None`` a count no
+    program can use up makes it immortal in effect. The application should do this once at start-up.
+    """
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return
+    import ctypes
+
+    count = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt, the first field of PyObject
+    if count.value < 1 << 40:
+        count.value += 1 << 50
+
+
+protect_none_refcount()
+
+
 def ensure_application() -> QGuiApplication:
     """The Qt application the writer needs for fonts; created headless when none exists (the command
     line). A QApplication, so a later window or test can still use widgets."""
@@ -97,13 +116,24 @@ class _Built:
     tables_by_row: list[QTextTable]  # data tables: cut between rows only
 
 
+def layout_dpi() -> float:
+    """The resolution Qt lays text out at when a document has no paint device (the screen's
+    logical DPI, 96 on most PCs): a 720-point font is ten inches of pixels."""
+    font = QFont("Times New Roman")
+    font.setPointSizeF(720)
+    return QFontInfo(font).pixelSize() / 10 or 96.0
+
+
 class _Builder:
-    def __init__(self, document: Document, device: QPaintDevice) -> None:
+    """Lays the document out in Qt's own logical pixels (no paint device: Qt then scales nothing
+    behind our back); painting scales to the device's resolution."""
+
+    def __init__(self, document: Document) -> None:
         self.src = document
         self.fmt: PageFormat = document.format
-        self.dpi = device.logicalDpiY()
+        self.dpi = layout_dpi()
         self.doc = QTextDocument()
-        self.doc.documentLayout().setPaintDevice(device)
+        self.doc.setUseDesignMetrics(True)
         self.doc.setDocumentMargin(0)
         self.doc.setUndoRedoEnabled(False)
         self.doc.setTextWidth(self.px(self.fmt.text_width_mm))
@@ -113,7 +143,7 @@ class _Builder:
         self.keep: list[tuple[int, int]] = []
         self.atomic: list[QTextTable] = []
         self.by_row: list[QTextTable] = []
-        self.first_block = True
+        self.reuse = True  # the cursor's block is empty and can take the next content
 
     def px(self, mm: float) -> float:
         return mm * self.dpi / 25.4
@@ -149,14 +179,25 @@ class _Builder:
         return bf
 
     def new_block(self, bf: QTextBlockFormat, cf: QTextCharFormat | None = None) -> None:
-        """Start a block; the document's first block already exists."""
+        """Start a block (or use the empty one the cursor is in: the document's first block, the
+        block after a table)."""
         cf = cf or self.char(self.fmt.body_pt)
-        if self.first_block:
+        if self.reuse:
             self.cursor.setBlockFormat(bf)
             self.cursor.setBlockCharFormat(cf)
-            self.first_block = False
+            self.reuse = False
         else:
             self.cursor.insertBlock(bf, cf)
+
+    def insert_table(self, rows: int, columns: int, tf: QTextTableFormat) -> QTextTable:
+        """A table after the current block; an empty block left before it is made hairline-thin."""
+        if self.reuse:
+            bf = QTextBlockFormat()
+            bf.setLineHeight(1.0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+            self.cursor.setBlockFormat(bf)
+            self.cursor.setBlockCharFormat(self.char(1.0))
+            self.reuse = False
+        return self.cursor.insertTable(rows, columns, tf)
 
     # ----------------------------------------------------------------- content
 
@@ -165,8 +206,8 @@ class _Builder:
         self.title()
         for block in self.src.noi_dung:
             self.block(block)
-        start = self.cursor.position()
         self.new_block(self.body_format())
+        start = self.cursor.block().position()
         self.inline((Run(self.src.closing_text),))
         self.closing()
         self.keep.append((start, self.cursor.position()))
@@ -201,19 +242,21 @@ class _Builder:
         )
         self.new_block(bf, self.char(3.0))
 
-    def borderless_table(self, rows: int, widths_mm: list[float]) -> QTextTable:
+    def borderless_table(
+        self, rows: int, widths_mm: list[float], after_pt: float = 0.0, before_pt: float = 0.0
+    ) -> QTextTable:
         tf = QTextTableFormat()
         tf.setBorder(0)
         tf.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_None)
         tf.setCellPadding(0)
         tf.setCellSpacing(0)
         tf.setMargin(0)
+        # Qt ignores the top margin of the block after a table: the space goes under the table
+        tf.setBottomMargin(self.pt_px(after_pt))
+        tf.setTopMargin(self.pt_px(before_pt))
         tf.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         tf.setColumnWidthConstraints([QTextLength(QTextLength.Type.FixedLength, self.px(w)) for w in widths_mm])
-        if self.first_block:
-            self.first_block = False
-        table = self.cursor.insertTable(rows, len(widths_mm), tf)
-        return table
+        return self.insert_table(rows, len(widths_mm), tf)
 
     def cell_lines(self, table: QTextTable, row: int, col: int, lines: list[tuple[str, float, bool, bool]]) -> None:
         self.cursor = table.cellAt(row, col).firstCursorPosition()
@@ -229,10 +272,13 @@ class _Builder:
     def leave_table(self, table: QTextTable) -> None:
         self.cursor = table.lastCursorPosition()
         self.cursor.movePosition(QTextCursor.MoveOperation.NextBlock)
+        self.reuse = True
 
     def header(self) -> None:
         fmt, h = self.fmt, self.src.header
-        table = self.borderless_table(2, [fmt.header_left_mm, fmt.header_right_mm])
+        table = self.borderless_table(
+            2, [fmt.header_left_mm, fmt.header_right_mm], after_pt=fmt.title_space_before_pt
+        )
         self.atomic.append(table)
         self.cell_lines(table, 0, 0, [
             (h.co_quan_chu_quan.upper(), fmt.co_quan_chu_quan_pt, False, False),
@@ -249,7 +295,6 @@ class _Builder:
         ])
         self.rule(text_width_mm(h.tieu_ngu, fmt.tieu_ngu_pt, bold=True))
         self.cell_lines(table, 1, 0, [(h.so_ky_hieu, fmt.so_ky_hieu_pt, False, False)])
-        self.cursor.blockFormat()
         self._top_margin(6)
         self.cell_lines(table, 1, 1, [(h.dia_danh_ngay_thang, fmt.dia_danh_pt, False, True)])
         self._top_margin(6)
@@ -263,7 +308,7 @@ class _Builder:
     def title(self) -> None:
         fmt = self.fmt
         start = self.cursor.position()
-        self.new_block(self.block_format(Align.CENTER, before_pt=fmt.title_space_before_pt))
+        self.new_block(self.block_format(Align.CENTER))
         self.text(self.src.ten_loai.upper(), fmt.ten_loai_pt, bold=True)
         self.new_block(self.block_format(Align.CENTER))
         self.text(self.src.trich_yeu, fmt.trich_yeu_pt, bold=True)
@@ -274,14 +319,17 @@ class _Builder:
 
     def block(self, block: object) -> None:
         if isinstance(block, Heading):
-            start = self.cursor.position()
             self.new_block(self.body_format())
+            start = self.cursor.block().position()
             self.text(block.display, self.fmt.body_pt, bold=block.level <= 2, italic=block.level >= 3)
             # a heading stays with the first line that follows it
             self.keep.append((start, self.cursor.position() + 2))
         elif isinstance(block, Paragraph):
             self.new_block(self.body_format(block.align, block.first_line_indent))
+            start = self.cursor.block().position()
             self.inline(block.content)
+            if block.keep_with_next:  # stays with the first line of what follows
+                self.keep.append((start, self.cursor.position() + 2))
         elif isinstance(block, BulletList):
             for item in block.items:
                 self.new_block(self.body_format())
@@ -293,8 +341,10 @@ class _Builder:
 
     def data_table(self, block: Table) -> None:
         fmt = self.fmt
+        start = None
         if block.caption:
             self.new_block(self.body_format(Align.RIGHT, indent=False))
+            start = self.cursor.block().position()
             self.text(block.caption, fmt.table_pt, italic=True)
         tf = QTextTableFormat()
         tf.setBorder(max(1.0, self.pt_px(0.5)))
@@ -308,9 +358,10 @@ class _Builder:
         tf.setColumnWidthConstraints(
             [QTextLength(QTextLength.Type.FixedLength, self.px(c.width_mm)) for c in block.columns]
         )
-        self.new_block(self.block_format(Align.LEFT))
-        table = self.cursor.insertTable(1 + len(block.rows), len(block.columns), tf)
+        table = self.insert_table(1 + len(block.rows), len(block.columns), tf)
         self.by_row.append(table)
+        if start is not None:  # the caption stays with the header row and the first row
+            self.keep.append((start, table.cellAt(min(1, len(block.rows)), 0).firstPosition()))
         for c, col in enumerate(block.columns):
             self._table_cell(table, 0, c, col.title, Align.CENTER, bold=True)
         for r, values in enumerate(block.rows, 1):
@@ -318,8 +369,7 @@ class _Builder:
             for c, (col, value) in enumerate(zip(block.columns, values, strict=True)):
                 self._table_cell(table, r, c, value, col.align, bold=bold)
         self.leave_table(table)
-        self.cursor.setBlockFormat(self.block_format(Align.LEFT, after_pt=fmt.space_after_pt))
-        self.cursor.setBlockCharFormat(self.char(fmt.body_pt / 2))
+        self.new_block(self.block_format(Align.LEFT, after_pt=fmt.space_after_pt), self.char(fmt.body_pt / 2))
 
     def _table_cell(self, table: QTextTable, row: int, col: int, text: str, align: Align, *, bold: bool) -> None:
         cursor = table.cellAt(row, col).firstCursorPosition()
@@ -328,7 +378,9 @@ class _Builder:
 
     def closing(self) -> None:
         fmt = self.fmt
-        table = self.borderless_table(1, [fmt.signature_left_mm, fmt.signature_right_mm])
+        table = self.borderless_table(
+            1, [fmt.signature_left_mm, fmt.signature_right_mm], before_pt=fmt.space_after_pt
+        )
         self.atomic.append(table)
         self.cursor = table.cellAt(0, 0).firstCursorPosition()
         bf = self.block_format(Align.LEFT, before_pt=fmt.space_after_pt)
@@ -364,11 +416,11 @@ class PageSlice:
 class Layout:
     """A ``Document`` laid out for one paint device and cut into A4 pages."""
 
-    def __init__(self, document: Document, device: QPaintDevice) -> None:
+    def __init__(self, document: Document) -> None:
         ensure_application()
         self.document = document
         self.fmt = document.format
-        self.builder = _Builder(document, device)
+        self.builder = _Builder(document)
         self.built = self.builder.build()
         self.doc = self.built.doc
         self.layout = self.doc.documentLayout()
@@ -427,7 +479,7 @@ class Layout:
     def _footnote_doc(self, notes: tuple[tuple[int, str], ...]) -> QTextDocument:
         b = self.builder
         doc = QTextDocument()
-        doc.documentLayout().setPaintDevice(self.layout.paintDevice())
+        doc.setUseDesignMetrics(True)
         doc.setDocumentMargin(0)
         doc.setTextWidth(b.px(self.fmt.text_width_mm))
         doc.setDefaultFont(b.font(self.fmt.footnote_pt))
@@ -447,7 +499,8 @@ class Layout:
     def _footnote_height(self, notes: tuple[tuple[int, str], ...]) -> float:
         if not notes:
             return 0.0
-        return self._footnote_doc(notes).documentLayout().documentSize().height() + self.builder.px(FOOTNOTE_GAP_MM)
+        doc = self._footnote_doc(notes)  # keep the document alive while its layout is asked
+        return doc.documentLayout().documentSize().height() + self.builder.px(FOOTNOTE_GAP_MM)
 
     # ----------------------------------------------------------------- cutting
 
@@ -482,18 +535,29 @@ class Layout:
 
     # ----------------------------------------------------------------- painting
 
-    def paint(self, painter: QPainter, page_rect_origin: QPointF | None = None) -> None:
+    def paint(self, painter: QPainter) -> None:
         """Paint every page; the painter's device is at page 1 and ``newPage`` is called between pages."""
         device = painter.device()
         for index in range(len(self.pages)):
             if index:
                 if not isinstance(device, QPagedPaintDevice) or not device.newPage():
                     raise OutputError("Không tạo được trang mới khi in báo cáo.")
-            self.paint_page(painter, index, page_rect_origin or QPointF(0, 0))
+            self.paint_page(painter, index)
 
-    def paint_page(self, painter: QPainter, index: int, origin: QPointF) -> None:
+    def paint_page(self, painter: QPainter, index: int) -> None:
+        """Paint page ``index`` with the painter's origin at the sheet's top-left corner."""
+        scale = painter.device().logicalDpiY() / self.builder.dpi
+        painter.save()
+        painter.scale(scale, scale)
+        try:
+            self._paint_page(painter, index)
+        finally:
+            painter.restore()
+
+    def _paint_page(self, painter: QPainter, index: int) -> None:
         b, fmt = self.builder, self.fmt
         page = self.pages[index]
+        origin = QPointF(0, 0)
         left, top = origin.x() + b.px(fmt.margin_left_mm), origin.y() + b.px(fmt.margin_top_mm)
         width = b.px(fmt.text_width_mm)
         ctx = QAbstractTextDocumentLayout.PaintContext()
@@ -503,10 +567,16 @@ class Layout:
         ctx.palette = palette
         painter.save()
         painter.translate(left, top - page.top)
-        clip = QRectF(-b.px(2), page.top, width + b.px(4), page.bottom - page.top)
+        # A hair inside the cut, so a highlighted line just across it does not bleed onto this page.
+        # Page 1 has nothing above it: no top clip at all.
+        hair = 1.5
+        clip_top = page.top + hair if index else page.top - self.page_height
+        clip = QRectF(-b.px(2), clip_top, width + b.px(4), page.bottom - hair - clip_top)
         painter.setClipRect(clip)
         ctx.clip = clip
         self.layout.draw(painter, ctx)
+        if index:
+            self._redraw_first_lines(painter, page, clip.left(), clip.width(), hair)
         painter.restore()
         if page.footnotes:
             notes = self._footnote_doc(page.footnotes)
@@ -523,16 +593,49 @@ class Layout:
             note_ctx.palette = palette
             notes.documentLayout().draw(painter, note_ctx)
             painter.restore()
-        if index > 0:
+        if index > 0:  # NĐ 30: page numbers centred in the top margin, from page 2 on
+            number = QTextDocument()
+            number.setUseDesignMetrics(True)
+            number.setDocumentMargin(0)
+            number.setTextWidth(width)
+            cursor = QTextCursor(number)
+            cursor.setBlockFormat(b.block_format(Align.CENTER))
+            cursor.insertText(str(index + 1), b.char(fmt.page_number_pt))
             painter.save()
-            painter.setFont(b.font(fmt.page_number_pt))
-            painter.setPen(BLACK)
-            box = QRectF(left, origin.y() + b.px(fmt.header_distance_mm), width, b.pt_px(fmt.page_number_pt * 1.5))
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), str(index + 1))
+            painter.translate(left, origin.y() + b.px(fmt.header_distance_mm))
+            number_ctx = QAbstractTextDocumentLayout.PaintContext()
+            number_ctx.palette = palette
+            number.documentLayout().draw(painter, number_ctx)
             painter.restore()
+
+    def _redraw_first_lines(self, painter: QPainter, page: PageSlice, left: float, width: float, hair: float) -> None:
+        """Vietnamese marks above capitals (Ể, Ố, Ữ…) rise above the line box, so the page clip cuts
+        them off the first line of a page. Draw those lines' glyphs once more, clipped to the band just
+        above the cut (only they are drawn, so nothing of the previous page comes back)."""
+        band = self.builder.pt_px(self.fmt.body_pt) * 0.6
+        painter.save()
+        painter.setClipRect(QRectF(left, page.top - band, width, band + hair + 1))
+        for origin, line in self._lines_starting_at(page.top):
+            line.draw(painter, origin)
+        painter.restore()
+
+    def _lines_starting_at(self, y: float) -> list[tuple[QPointF, object]]:
+        found = []
+        block = self.doc.begin()
+        while block.isValid():
+            rect = self.layout.blockBoundingRect(block)
+            if rect.top() - 1 <= y + 3 and rect.bottom() >= y:
+                lay = block.layout()
+                for i in range(lay.lineCount()):
+                    line = lay.lineAt(i)
+                    if abs(rect.top() + line.y() - y) <= 3:
+                        found.append((rect.topLeft(), line))
+            block = block.next()
+        return found
 
     def page_texts(self) -> list[str]:
         """The text of each page (tests): body lines in the slice, then its footnotes."""
+        marks = {pos for pos, _text in self.built.footnotes}  # the superscript numbers are not text
         texts = []
         for page in self.pages:
             parts = []
@@ -540,11 +643,22 @@ class Layout:
             while block.isValid():
                 rect = self.layout.blockBoundingRect(block)
                 lay = block.layout()
+                text = block.text()
+                lines = []
                 for i in range(lay.lineCount()):
                     line = lay.lineAt(i)
                     mid = rect.top() + line.y() + line.height() / 2
                     if page.top <= mid < page.bottom:
-                        parts.append(block.text()[line.textStart(): line.textStart() + line.textLength()])
+                        start = line.textStart()
+                        lines.append(
+                            "".join(
+                                ch
+                                for k, ch in enumerate(text[start : start + line.textLength()], start)
+                                if block.position() + k not in marks
+                            )
+                        )
+                if lines:
+                    parts.append("".join(lines))
                 block = block.next()
             parts.extend(f"{n} {text}" for n, text in page.footnotes)
             texts.append("\n".join(parts))
@@ -584,13 +698,13 @@ def _a4_layout(fmt: PageFormat) -> QPageLayout:
     )
 
 
-def _paint_pdf(document: Document, path: Path) -> None:
+def paint_pdf(document: Document, path: Path) -> None:
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_a4_layout(document.format))
     writer.setTitle(document.title or f"{document.ten_loai} {document.trich_yeu}")
     writer.setCreator("cchc_desktop")
-    layout = Layout(document, writer)
+    layout = Layout(document)
     painter = QPainter()
     if not painter.begin(writer):
         raise OutputError(f"Không ghi được tệp PDF “{path.name}”.")
@@ -603,13 +717,11 @@ def _paint_pdf(document: Document, path: Path) -> None:
 def write_pdf(document: Document, path: Path | str) -> Path:
     """The PDF of ``document`` (temporary file, then replace; nothing partial on failure)."""
     ensure_application()
-    return write_atomically(Path(path), lambda tmp: _paint_pdf(document, tmp))
+    return write_atomically(Path(path), lambda tmp: paint_pdf(document, tmp))
 
 
 def page_count(document: Document) -> int:
-    ensure_application()
-    image = _image_device(72)
-    return len(Layout(document, image).pages)
+    return len(Layout(document).pages)
 
 
 def _image_device(dpi: int, fmt: PageFormat | None = None) -> QImage:
@@ -626,15 +738,14 @@ def _image_device(dpi: int, fmt: PageFormat | None = None) -> QImage:
 def render_page_images(document: Document, dpi: int = 96) -> list[QImage]:
     """Every page as a white A4 image (the report page's live preview)."""
     ensure_application()
-    probe = _image_device(dpi, document.format)
-    layout = Layout(document, probe)
+    layout = Layout(document)
     images = []
     for index in range(len(layout.pages)):
         image = _image_device(dpi, document.format)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        layout.paint_page(painter, index, QPointF(0, 0))
+        layout.paint_page(painter, index)
         painter.end()
         images.append(image)
     return images
@@ -660,7 +771,7 @@ def print_document(document: Document, printer: object) -> None:
     assert isinstance(printer, QPrinter)
     if not printer.fullPage():
         prepare_printer(printer, document)
-    layout = Layout(document, printer)
+    layout = Layout(document)
     painter = QPainter()
     if not painter.begin(printer):
         raise OutputError("Không mở được máy in; hãy kiểm tra máy in rồi thử lại.")

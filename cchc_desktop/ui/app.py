@@ -204,5 +204,8 @@ def run_app(db_location: str | None = None, demo: bool = False, smoke_test: bool
         print(exc.message, file=sys.stderr)
         return 1
     code = app.exec()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)  # no worker outlives the application
     _controller.close()
     return int(code)

@@ -82,11 +82,13 @@ def vi_sort_bytes(text: str | None) -> bytes:
     return bytes(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def fold(text: str | None) -> str:
     """Lower case without any diacritic: "Hồ sơ Đăng ký" → "ho so dang ky"."""
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from .. import APP_DISPLAY_NAME, __version__
 from ..core import services
 from ..core.formatting import format_date
-from . import prompts, theme
+from . import theme
 from .context import AppContext, settings
 from .pages.base import Page
 
@@ -122,7 +122,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._placeholders: dict[str, QWidget] = {}
         for entry in PAGES:
-            holder = QWidget()
+            holder = QLabel("Đang tải…")
+            holder.setObjectName("Muted")
+            holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self._placeholders[entry.key] = holder
             self.stack.addWidget(holder)
 
@@ -191,9 +193,9 @@ class MainWindow(QMainWindow):
         m_import = m_data.addMenu(theme.icon("file-import-outline"), "Nhập từ Excel")
         m_export = m_data.addMenu(theme.icon("microsoft-excel"), "Xuất ra Excel")
         for kind, label in fa.IMPORT_KINDS:
-            m_import.addAction(self._action(label, lambda k=kind: fa.import_kind(self, k)))
+            m_import.addAction(self._action(label, lambda _checked=False, k=kind: fa.import_kind(self, k)))
         for kind, label in fa.EXPORT_KINDS:
-            m_export.addAction(self._action(label, lambda k=kind: fa.export_kind(self, k)))
+            m_export.addAction(self._action(label, lambda _checked=False, k=kind: fa.export_kind(self, k)))
         m_data.addSeparator()
         m_data.addAction(self._action("Kiểm tra dữ liệu", lambda: fa.check_data(self), None, "check-decagram"))
 
@@ -218,7 +220,7 @@ class MainWindow(QMainWindow):
         self._action("Làm mới", self._refresh, QKeySequence.StandardKey.Refresh)
         self._action("Làm mới", self._refresh, "F5")
         for number, entry in enumerate(PAGES, 1):
-            self._action(entry.title, lambda k=entry.key: self.show_page(k), f"Ctrl+{number % 10}")
+            self._action(entry.title, lambda _checked=False, k=entry.key: self.show_page(k), f"Ctrl+{number % 10}")
 
     def _open_report(self, kind: str) -> None:
         page = self.show_page("reports")
@@ -304,8 +306,17 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            self.show_page(self._initial_page)
+            # The window appears at once with its navigation; the first page is built right after.
+            row = next(i for i, e in enumerate(PAGES) if e.key == self._initial_page)
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
             QTimer.singleShot(0, self.first_shown.emit)
+            QTimer.singleShot(0, self._show_initial_page)
+
+    def _show_initial_page(self) -> None:
+        if self.current_page() is None:  # nobody asked for another page meanwhile
+            self.show_page(self._initial_page)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         store = settings()
@@ -330,6 +341,3 @@ def about_text() -> str:
         "Mọi số liệu được tính từ dữ liệu gốc (hồ sơ, khảo sát, nhiệm vụ, văn bản), không nhập tay."
     )
 
-
-def ask_quit(parent: QWidget) -> bool:
-    return prompts.question(parent, "Thoát", "Thoát khỏi ứng dụng?", yes="Thoát", no="Ở lại")

@@ -5,10 +5,9 @@ from the Material Design icon font that qtawesome bundles (only that one font is
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#1d6fb8"  # the one accent colour: a calm administrative blue
@@ -156,22 +155,72 @@ def scaled_font(scale: float, bold: bool = False) -> QFont:
 
 # --------------------------------------------------------------------------- icons
 
+ICON_FONT_FILE = "materialdesignicons6-webfont-6.9.96.ttf"
+ICON_CHARMAP_FILE = "materialdesignicons6-webfont-charmap-6.9.96.json"
+
 
 @lru_cache(maxsize=1)
-def _icon_font() -> Any:
-    from qtawesome.iconic_font import IconicFont  # the Material Design font only, loaded once
+def _icon_font() -> tuple[str, dict[str, str]]:
+    """The Material Design icon font that qtawesome ships, loaded straight from its folder (importing
+    qtawesome itself would pull in qtpy and every font: a third of a second at start-up)."""
+    import importlib.util
+    import json
+    from pathlib import Path
 
-    return IconicFont(("mdi6", "materialdesignicons6-webfont-6.9.96.ttf", "materialdesignicons6-webfont-charmap-6.9.96.json"))
+    from PySide6.QtGui import QFontDatabase
+
+    spec = importlib.util.find_spec("qtawesome")
+    if spec is None or not spec.submodule_search_locations:
+        return "", {}
+    fonts = Path(list(spec.submodule_search_locations)[0]) / "fonts"
+    font_id = QFontDatabase.addApplicationFont(str(fonts / ICON_FONT_FILE))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    charmap = json.loads((fonts / ICON_CHARMAP_FILE).read_text(encoding="utf-8"))
+    return (families[0] if families else ""), charmap
+
+
+class GlyphIconEngine(QIconEngine):
+    """Paints one glyph of the icon font in the colour of the icon's state."""
+
+    def __init__(self, char: str, family: str, colours: dict[str, str]) -> None:
+        super().__init__()
+        self.char, self.family, self.colours = char, family, colours
+
+    def _colour(self, mode: QIcon.Mode) -> QColor:
+        if mode == QIcon.Mode.Disabled:
+            return QColor(self.colours["disabled"])
+        if mode in (QIcon.Mode.Active, QIcon.Mode.Selected):
+            return QColor(self.colours.get("active") or self.colours["normal"])
+        return QColor(self.colours["normal"])
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        font = QFont(self.family)
+        font.setPixelSize(max(1, round(min(rect.width(), rect.height()) * 0.92)))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setFont(font)
+        painter.setPen(self._colour(mode))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.char)
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pm = QPixmap(size)
+        pm.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pm)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pm
+
+    def clone(self) -> QIconEngine:
+        return GlyphIconEngine(self.char, self.family, dict(self.colours))
 
 
 @lru_cache(maxsize=256)
 def icon(name: str, color: str = TEXT, active: str | None = None) -> QIcon:
-    """A Material Design icon by its mdi name without prefix, e.g. ``icon("home")``."""
-    options: dict[str, Any] = {"color": color, "color_disabled": "#b4bcc6"}
-    if active:
-        options["color_active"] = active
-        options["color_selected"] = active
-    try:
-        return _icon_font().icon(f"mdi6.{name}", **options)
-    except Exception:  # noqa: BLE001 - a missing glyph must never stop the app
+    """A Material Design icon by its mdi name, e.g. ``icon("home")``; an empty icon if unknown."""
+    family, charmap = _icon_font()
+    code = charmap.get(name)
+    if not family or code is None:
         return QIcon()
+    colours = {"normal": color, "disabled": "#b4bcc6", "active": active or ""}
+    return QIcon(GlyphIconEngine(chr(int(code, 16)), family, colours))

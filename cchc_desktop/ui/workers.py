@@ -70,15 +70,22 @@ class _Runnable(QRunnable):
         try:
             result = self.work(self.progress)
         except JobCancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
             return
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which decides
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
             return
         if self.progress.cancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the page that asked was closed meanwhile: nobody to tell
+            pass
 
 
 class Job(QObject):

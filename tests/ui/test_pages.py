@@ -21,7 +21,7 @@ from cchc_desktop.ui.pages.dossiers import DossiersPage
 from cchc_desktop.ui.pages.procedures import ProceduresPage
 from cchc_desktop.ui.pages.tasks import TasksPage
 from tests.ui.conftest import Answers
-from tests.ui.helpers import choose, set_text, tile_values, wait_jobs
+from tests.ui.helpers import choose, set_text, tile_values
 
 D = dt.date
 

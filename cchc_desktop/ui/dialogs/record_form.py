@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -66,10 +67,19 @@ class FieldWidget(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.input = input_widget
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(input_widget)
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        if input_widget.maximumWidth() < 10_000:  # a narrow input: keep the hint and error lines wide
+            line = QHBoxLayout()
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(input_widget)
+            line.addStretch(1)
+            layout.addLayout(line)
+        else:
+            layout.addWidget(input_widget)
         if spec.hint:
             hint = QLabel(spec.hint)
             hint.setObjectName("Muted")
@@ -190,12 +200,14 @@ def write_input(spec: FieldSpec, w: QWidget, value: Any) -> None:
     elif isinstance(w, QCheckBox):
         w.setChecked(bool(value))
     elif isinstance(w, QComboBox):
-        for i in range(w.count()):
-            data = w.itemData(i)
-            if data == value or (isinstance(data, enum.Enum) and data.value == value):
-                w.setCurrentIndex(i)
-                return
-        w.setCurrentIndex(0)
+        index = next(
+            (i for i in range(w.count())
+             if w.itemData(i) == value or (isinstance(w.itemData(i), enum.Enum) and w.itemData(i).value == value)),
+            0,
+        )  # fmt: skip
+        w.setCurrentIndex(index)
+        if w.isEditable():
+            w.lineEdit().setCursorPosition(0)  # long entries show their beginning (the code)
     elif isinstance(w, QLineEdit):
         if value is None:
             w.setText("")
@@ -256,8 +268,12 @@ class RecordForm(QDialog):
         outer.addWidget(self.banner)
 
         body = QWidget()
-        self.form = QFormLayout(body)
-        self.form.setContentsMargins(0, 0, 4, 0)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        self.form = QFormLayout()
+        body_layout.addLayout(self.form)
+        body_layout.addStretch(1)
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(8)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -298,14 +314,19 @@ class RecordForm(QDialog):
         screen = self.screen().availableGeometry() if self.screen() else None
         max_h = int(screen.height() * 0.9) if screen else 700
         hint.setHeight(min(max_h, body.height() + 140))
-        hint.setWidth(max(hint.width(), min(760, body.width() + 60)))
+        max_w = int(screen.width() * 0.9) if screen else 900
+        hint.setWidth(max(hint.width(), min(max_w, body.width() + 60)))
         return hint
 
     # ----------------------------------------------------------------- building
 
     def _load(self, session: Session) -> dict[str, Any]:
-        if self.record_id is None:
-            return {}
+        if self.record_id is None:  # a new record starts from the model's defaults
+            return {
+                c.key: c.default.arg
+                for c in self.model.__table__.columns
+                if c.default is not None and getattr(c.default, "is_scalar", False)
+            }
         obj = services.get(session, self.model, self.record_id)
         return {c.key: getattr(obj, c.key) for c in self.model.__table__.columns}
 
@@ -316,9 +337,10 @@ class RecordForm(QDialog):
         label = QLabel((spec.label or field_label(self.model, spec.key)) + ":")
         label.setBuddy(input_widget if not isinstance(input_widget, DateField) else input_widget.edit)
         label.setWordWrap(True)
-        label.setMinimumWidth(150)
-        label.setMaximumWidth(230)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setMinimumWidth(190)
+        label.setMaximumWidth(240)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        label.setContentsMargins(0, 5, 0, 0)  # level with the text of the input, whatever is below it
         self.form.addRow(label, fw)
 
     def build_extra(self, session: Session, current: dict[str, Any]) -> None:

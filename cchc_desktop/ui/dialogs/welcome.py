@@ -52,8 +52,8 @@ class WelcomeWindow(QWidget):
         self._shown = False
         self.setWindowTitle(f"{APP_DISPLAY_NAME} — Bắt đầu")
         self.setStyleSheet(
-            "#WelcomeChoice { text-align: left; background: white; border: 1px solid %s; border-radius: 8px; }"
-            "#WelcomeChoice:hover { border-color: %s; background: %s; }" % (theme.BORDER, theme.ACCENT, theme.ACCENT_LIGHT)
+            f"#WelcomeChoice {{ text-align: left; background: white; border: 1px solid {theme.BORDER}; border-radius: 8px; }}"
+            f"#WelcomeChoice:hover {{ border-color: {theme.ACCENT}; background: {theme.ACCENT_LIGHT}; }}"
         )
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 32, 40, 24)

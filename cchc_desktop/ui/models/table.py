@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -47,6 +47,9 @@ class Column:
     tooltip: str = ""
     colours: dict[str, str] = field(default_factory=dict)  # status value → text colour
     stretch: bool = False  # takes the width left over (the long text column)
+    # Search a joined name through its small table: (foreign key, target id, target text) — the big
+    # table is then filtered on an indexed id list instead of folding every row's joined text.
+    search_via: tuple[Any, Any, Any] | None = None
     hidden: bool = False  # hidden until the user shows it (header's context menu)
 
     @property
@@ -92,6 +95,14 @@ class TableSource:
     default_order: list[Any] = field(default_factory=list)  # order_by clauses
     base_where: list[Any] = field(default_factory=list)
 
+    @property
+    def search_needs_joins(self) -> bool:
+        """A searchable column read from a joined table without a ``search_via`` shortcut."""
+        own = self.model.__table__
+        return any(
+            c.searchable and c.search_via is None and getattr(c.expr, "table", own) is not own for c in self.columns
+        )
+
     def column_index(self, key: str) -> int:
         for i, col in enumerate(self.columns):
             if col.key == key:
@@ -110,23 +121,35 @@ class TableSource:
     def ids_select(self) -> Select[Any]:
         return self._from(select(self.model.id))
 
-    def count_select(self) -> Select[Any]:
-        return self._from(select(func.count(self.model.id)))
+    def count_select(self, *, joined: bool = False) -> Select[Any]:
+        """COUNT(*) on the model alone (an index scan), with the joins only when a condition needs them."""
+        if joined:
+            return self._from(select(func.count()))
+        return select(func.count()).select_from(self.model)
+
+
+def _folded(db: Database, expr: Any) -> Any:
+    if db.is_sqlite:
+        return func.vi_fold(expr)
+    src, dst = _TRANSLATE  # PostgreSQL: translate() the Vietnamese letters away
+    return func.translate(func.lower(expr), src, dst)
 
 
 def search_condition(db: Database, columns: Sequence[Column], text: str) -> ColumnElement[bool] | None:
     """The text (as a phrase) in one of the searchable columns, ignoring diacritics and case."""
     phrase = " ".join(fold(text).split())
-    exprs = [c.expr for c in columns if c.searchable]
-    if not phrase or not exprs:
+    searchable = [c for c in columns if c.searchable]
+    if not phrase or not searchable:
         return None
-    if db.is_sqlite:
-        folded = [func.vi_fold(e) for e in exprs]
-    else:  # PostgreSQL: translate() the Vietnamese letters away
-        src, dst = _TRANSLATE
-        folded = [func.translate(func.lower(e), src, dst) for e in exprs]
     pattern = "%" + phrase.replace("\\", "").replace("%", "").replace("_", "") + "%"
-    return or_(*[f.like(pattern) for f in folded])
+    conds = []
+    for col in searchable:
+        if col.search_via is not None:
+            key, target_id, target_text = col.search_via
+            conds.append(key.in_(select(target_id).where(_folded(db, target_text).like(pattern))))
+        else:
+            conds.append(_folded(db, col.expr).like(pattern))
+    return or_(*conds)
 
 
 def _translate_table() -> tuple[str, str]:
@@ -137,11 +160,39 @@ def _translate_table() -> tuple[str, str]:
 _TRANSLATE = _translate_table()
 
 
+_ReadResult = tuple[int, list[int], dict[int, tuple[Any, ...]], bool]
+
+
+def _read(
+    session: Session, source: TableSource, where: list[Any], order: list[Any], cheap: bool, joined: bool
+) -> _ReadResult:
+    """The count, the ids in order and the first rows: (total, ids, rows by id, ids complete)."""
+    total = int(session.scalar(source.count_select(joined=joined).where(*where)) or 0)
+    ids: list[int] = []
+    rows: dict[int, tuple[Any, ...]] = {}
+    if total <= RecordTableModel.IN_MEMORY_LIMIT or cheap:
+        limit = (total or 1) if total <= RecordTableModel.IN_MEMORY_LIMIT else RecordTableModel.PAGE
+        for row in session.execute(source.rows_select().where(*where).order_by(*order).limit(limit)).all():
+            ids.append(row[0])
+            rows[row[0]] = tuple(row)
+        return total, ids, rows, total <= RecordTableModel.IN_MEMORY_LIMIT
+    ids = list(session.scalars(source.ids_select().where(*where).order_by(*order)))
+    first = ids[: RecordTableModel.PAGE]
+    for start in range(0, len(first), 500):
+        chunk = first[start : start + 500]
+        for row in session.execute(source.rows_select().where(source.model.id.in_(chunk))).all():
+            rows[row[0]] = tuple(row)
+    return total, ids, rows, True
+
+
 class RecordTableModel(QAbstractTableModel):
     """Rows of one entity, fetched lazily; filters and search in SQL; sorting in SQL or by the proxy."""
 
     PAGE = 200
     IN_MEMORY_LIMIT = 3000  # up to this many rows are loaded at once and sorted by the proxy
+    ASYNC_ROWS = 50_000  # above this, slow reads (search, computed order) run off the GUI thread
+    busy = Signal(bool)
+    COLLATED_SORT_LIMIT = 100_000  # text sorts in Vietnamese order in SQL up to this many rows
 
     def __init__(
         self, db: Callable[[], Database], source: TableSource, parent: Any = None, *, filters: Sequence[Any] = ()
@@ -159,6 +210,8 @@ class RecordTableModel(QAbstractTableModel):
         self._ids_complete = True
         self._highlight: Callable[[tuple[Any, ...]], str | None] | None = None
         self._fetching = False
+        self._generation = 0
+        self._job: Any = None
         self.reload()
 
     # ----------------------------------------------------------------- configuration
@@ -211,8 +264,9 @@ class RecordTableModel(QAbstractTableModel):
             return list(self.source.default_order) + [model_id.desc()]
         col = self.source.columns[self._order_column]
         expr = col.expr
-        if col.kind in ("text", "enum", "status") and self._db().is_sqlite:
-            expr = func.vi_key(expr)
+        vietnamese = col.kind in ("text", "enum", "status") and not col.indexed and self._db().is_sqlite
+        if vietnamese and self._total <= self.COLLATED_SORT_LIMIT:
+            expr = func.vi_key(expr)  # Vietnamese order; beyond the limit the database's own (fast) order
         if self._order_desc:
             return [expr.desc().nulls_last(), model_id.desc()]
         return [expr.asc().nulls_last(), model_id.asc()]
@@ -226,26 +280,52 @@ class RecordTableModel(QAbstractTableModel):
         return self._db().session()
 
     def reload(self) -> None:
-        """Count, then read the first page (or everything when small)."""
+        """Count, then read the first page (or everything when small). On a large table a search or an
+        order the database cannot follow on an index takes seconds: it then runs in a worker thread
+        and the rows arrive when ready (``busy`` tells the page), so the window never freezes."""
+        self._generation += 1
+        plan = self._plan()
+        if self._total > self.ASYNC_ROWS and (self._search or not plan[2]):
+            self._reload_async(plan)
+            return
         self.beginResetModel()
         try:
-            where = self._where()
             with self._session() as session:
-                self._total = int(session.scalar(self.source.count_select().where(*where)) or 0)
-                self._ids, self._rows = [], {}
-                if self._total <= self.IN_MEMORY_LIMIT:
-                    self._load_page(session, where, 0, self._total or 1)
-                    self._ids_complete = True
-                elif self._cheap_order():
-                    self._ids_complete = False
-                    self._load_page(session, where, 0, self.PAGE)
-                else:
-                    stmt = self.source.ids_select().where(*where).order_by(*self._order_by())
-                    self._ids = list(session.scalars(stmt))
-                    self._ids_complete = True
-                    self._load_ids(session, self._ids[: self.PAGE])
+                self._apply_result(_read(session, self.source, *plan))
         finally:
             self.endResetModel()
+
+    def _plan(self) -> tuple[list[Any], list[Any], bool, bool]:
+        joined = bool(self._search) and self.source.search_needs_joins
+        return self._where(), self._order_by(), self._cheap_order(), joined
+
+    def _apply_result(self, result: _ReadResult) -> None:
+        self._total, self._ids, self._rows, self._ids_complete = result
+
+    def _reload_async(self, plan: tuple[list[Any], list[Any], bool, bool]) -> None:
+        from ..workers import report_error, start_job
+
+        generation = self._generation
+        db, source = self._db(), self.source
+
+        def work(_progress: Any) -> _ReadResult:
+            with db.session() as session:
+                return _read(session, source, *plan)
+
+        def done(result: _ReadResult) -> None:
+            if generation != self._generation:
+                return  # a newer search or sort superseded this one
+            self.beginResetModel()
+            self._apply_result(result)
+            self.endResetModel()
+            self.busy.emit(False)
+
+        def failed(exc: BaseException) -> None:
+            self.busy.emit(False)
+            report_error(None, exc)
+
+        self.busy.emit(True)
+        self._job = start_job(None, "", work, on_done=done, on_error=failed, show_progress=False)
 
     def _load_page(self, session: Session, where: list[Any], offset: int, limit: int) -> int:
         stmt = self.source.rows_select().where(*where).order_by(*self._order_by()).offset(offset).limit(limit)

@@ -350,7 +350,7 @@ class DataPage(Page):
             )
             first = first or index
         if first is not None:
-            self.view.setCurrentIndex(first)
+            selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.view.scrollTo(first)
 
     def delete_selected(self) -> None:

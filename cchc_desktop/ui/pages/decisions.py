@@ -55,17 +55,17 @@ def decision_source(db: Database, deadline: int) -> TableSource:
     return TableSource(
         model=d,
         columns=[
-            Column("ubnd", "Quyết định UBND", d.ubnd_number, width=120, searchable=True),
-            Column("ubnd_date", "Ngày", d.ubnd_date, kind="date", width=90, indexed=True),
-            Column("summary", "Trích yếu", d.summary, width=180, searchable=True, stretch=True),
-            Column("items", "Số TTHC", items, kind="int", width=70),
-            Column("iso", "QĐ quy trình ISO", d.iso_number, width=110, searchable=True),
-            Column("iso_date", "Ngày", d.iso_date, kind="date", width=90),
+            Column("ubnd", "QĐ UBND tỉnh", d.ubnd_number, width=115, searchable=True, tooltip="Quyết định công bố của UBND tỉnh"),
+            Column("ubnd_date", "Ngày QĐ", d.ubnd_date, kind="date", width=88, indexed=True),
+            Column("summary", "Trích yếu", d.summary, width=160, searchable=True, stretch=True),
+            Column("items", "Số TTHC", items, kind="int", width=65),
+            Column("iso", "QĐ ISO", d.iso_number, width=100, searchable=True, tooltip="Quyết định ban hành quy trình ISO của Sở"),
+            Column("iso_date", "Ngày ISO", d.iso_date, kind="date", width=88),
             Column("days", "Số ngày", days, kind="int", width=70),
             Column("within", f"≤ {deadline} ngày", within, kind="status", width=80,
                    colours={WITHIN: OK_COLOUR, NOT_WITHIN: BAD_COLOUR}),  # fmt: skip
-            Column("letter", "Công văn cập nhật", d.letter_number, width=120, searchable=True),
-            Column("letter_date", "Ngày", d.letter_date, kind="date", width=90),
+            Column("letter", "Công văn", d.letter_number, width=115, searchable=True, tooltip="Công văn đề nghị cập nhật CSDL TTHC"),
+            Column("letter_date", "Ngày CV", d.letter_date, kind="date", width=88),
         ],
         default_order=[d.ubnd_date.desc()],
     )
@@ -126,7 +126,7 @@ class DecisionForm(RecordForm):
 
     def __init__(self, ctx: Any, record_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(ctx, m.AnnouncementDecision, DECISION_FIELDS, record_id, parent=parent)
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(800)
 
     def build_extra(self, session: Session, current: dict[str, Any]) -> None:
         box = QWidget()
@@ -142,7 +142,7 @@ class DecisionForm(RecordForm):
         self.proc_pick.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.proc_pick.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.proc_pick.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.proc_pick.setMinimumContentsLength(40)
+        self.proc_pick.setMinimumContentsLength(26)
         self.proc_pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.proc_pick.lineEdit().setPlaceholderText("Gõ mã hoặc tên thủ tục…")
         for text, value in procedures(session):
@@ -187,7 +187,8 @@ class DecisionForm(RecordForm):
             for r in rows:
                 self._append(r.id, r.code, r.name, r.action)
 
-    def _append(self, proc_id: int, code: str, name: str, action: AnnouncementAction) -> None:
+    def _append(self, proc_id: int, code: str, name: str, action: AnnouncementAction | str) -> None:
+        action = AnnouncementAction(action)  # combo boxes hand str enums back as plain text
         cells = [QStandardItem(code), QStandardItem(name), QStandardItem(action.label)]
         cells[0].setData(proc_id, Qt.ItemDataRole.UserRole)
         cells[2].setData(action, Qt.ItemDataRole.UserRole)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, or_
 from sqlalchemy.orm import Session
 
 from ...core import models as m
@@ -89,7 +89,8 @@ def dossier_source() -> TableSource:
         model=d,
         columns=[
             Column("code", "Mã hồ sơ", d.code, width=196, indexed=True, searchable=True),
-            Column("procedure", "Thủ tục", m.Procedure.name, width=170, searchable=True, stretch=True),
+            Column("procedure", "Thủ tục", m.Procedure.name, width=170, searchable=True, stretch=True,
+                   search_via=(d.procedure_id, m.Procedure.id, m.Procedure.name)),
             Column("field", "Lĩnh vực", m.Field.name, width=120),
             Column("applicant", "Người nộp", d.applicant, width=125, searchable=True),
             Column("channel", "Hình thức", d.channel, kind="enum", width=86),

@@ -71,7 +71,7 @@ PROFILE_TABS: list[tuple[str, str, list[FieldSpec]]] = [
             FieldSpec("late_receipt_hour", "int", hint="Để trống để tắt quy tắc; mặc định 15 (sau 15:00 tính từ ngày làm việc sau)."),
             FieldSpec("classify_against_extended_due", "bool",
                       extra={"text": "Đánh giá trước/đúng/trễ hạn theo hạn đã gia hạn (mặc định: theo hạn ban đầu)"}),  # fmt: skip
-            FieldSpec("online_denominator", "enum", enum=OnlineDenominator, optional=False),
+            FieldSpec("online_denominator", "enum", enum=OnlineDenominator, optional=False, extra={"min_chars": 46}),
             FieldSpec("report_font_size", "fk", choices=font_sizes, optional=False, width=100),
         ],
     ),
@@ -96,11 +96,17 @@ class ProfilePanel(QWidget):
                 form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 form.setHorizontalSpacing(14)
                 form.setVerticalSpacing(8)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
                 for spec in specs:
-                    fw = FieldWidget(spec, make_input(spec, session))
+                    widget = make_input(spec, session)
+                    widget.setMaximumWidth(min(widget.maximumWidth(), 600))
+                    fw = FieldWidget(spec, widget)
                     label = QLabel(field_label(m.OrganisationProfile, spec.key) + ":")
                     label.setWordWrap(True)
-                    label.setMaximumWidth(260)
+                    label.setMinimumWidth(250)
+                    label.setMaximumWidth(280)
+                    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                    label.setContentsMargins(0, 5, 0, 0)  # level with the text of the input
                     form.addRow(label, fw)
                     self.widgets[spec.key] = fw
                     self.tab_of[spec.key] = tab

@@ -133,10 +133,7 @@ class TotalsEditor(QWidget):
 
     def load(self, session: Session, campaign_id: int) -> None:
         self.campaign_id = campaign_id
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        _clear_layout(self.grid)
         self.spins, self.checks = {}, []
         camp = session.get(m.SurveyCampaign, campaign_id)
         assert camp is not None
@@ -148,28 +145,32 @@ class TotalsEditor(QWidget):
         ).all())  # fmt: skip
         row = 0
         for crit in load_criteria(session, camp.questionnaire_id):
+            head = QHBoxLayout()
             title = QLabel(f"<b>{crit.short}</b> — {crit.name}")
             title.setWordWrap(True)
-            self.grid.addWidget(title, row, 0, 1, 4)
+            head.addWidget(title, 1)
+            check = QLabel()
+            head.addWidget(check)
+            self.grid.addLayout(head, row, 0)
             row += 1
+            line = QHBoxLayout()
+            line.setSpacing(6)
             spins = []
-            for col, (option_id, rank, label) in enumerate(crit.options):
-                cell = QHBoxLayout()
+            for option_id, rank, label in crit.options:
                 text = QLabel(f"{rank}. {label}")
                 spin = QSpinBox()
                 spin.setRange(0, 1_000_000)
+                spin.setFixedWidth(86)
                 spin.setValue(counts.get(option_id, 0))
                 spin.setAccessibleName(f"{crit.short}: {label}")
                 spin.valueChanged.connect(self._check)
-                cell.addWidget(text)
-                cell.addWidget(spin)
-                holder = QWidget()
-                holder.setLayout(cell)
-                self.grid.addWidget(holder, row, col)
+                line.addWidget(text)
+                line.addWidget(spin)
+                line.addSpacing(14)
                 self.spins[option_id] = spin
                 spins.append(spin)
-            check = QLabel()
-            self.grid.addWidget(check, row, 4)
+            line.addStretch(1)
+            self.grid.addLayout(line, row, 0)
             self.checks.append((spins, check))
             row += 1
         self.grid.setRowStretch(row, 1)
@@ -190,6 +191,15 @@ class TotalsEditor(QWidget):
         assert self.campaign_id is not None
         counts = {option_id: spin.value() for option_id, spin in self.spins.items()}
         services.set_option_counts(session, self.campaign_id, self.total.value(), counts)
+
+
+def _clear_layout(layout: Any) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _clear_layout(item.layout())
 
 
 class SurveysPage(DataPage):
@@ -255,7 +265,9 @@ class SurveysPage(DataPage):
         self.forms_view = SurveyFormsView()
         self.forms_view.setModel(self.forms_model)
         self.forms_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.forms_view.horizontalHeader().setStretchLastSection(True)
+        self.forms_view.horizontalHeader().setStretchLastSection(False)
+        self.forms_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.forms_view.resized.connect(self._size_columns)
         self.forms_model.changed.connect(self._detail_changed)
         self.totals = TotalsEditor()
         self.empty = muted("Chưa chọn đợt khảo sát.")
@@ -316,10 +328,15 @@ class SurveysPage(DataPage):
         self._detail_changed()
 
     def _size_columns(self) -> None:
-        self.forms_view.setColumnWidth(0, 80)
-        self.forms_view.setColumnWidth(1, 190)
-        for c in range(FIXED_COLUMNS, self.forms_model.columnCount()):
-            self.forms_view.setColumnWidth(c, 150)
+        """Number and group narrow; the criteria share the rest of the width (at least 110 px each)."""
+        view = self.forms_view
+        view.setColumnWidth(0, 74)
+        view.setColumnWidth(1, 170)
+        n = self.forms_model.columnCount() - FIXED_COLUMNS
+        if n > 0:
+            width = max(110, (view.viewport().width() - 74 - 170) // n)
+            for c in range(FIXED_COLUMNS, FIXED_COLUMNS + n):
+                view.setColumnWidth(c, width)
 
     def _detail_changed(self) -> None:
         if self.detail_stack.currentWidget() is self.forms_view:

@@ -102,9 +102,9 @@ class SurveyFormsModel(QAbstractTableModel):
         assert self.campaign_id is not None
         seen: dict[int, int] = {}
         for r, row in enumerate(self.rows):
+            if row.id is None and not any(row.answers.values()):
+                continue
             if row.number is None:
-                if self._row_empty(row):
-                    continue
                 raise ValidationError(f"{r}:0", f"Phiếu ở dòng {r + 1} chưa có số phiếu.")
             if row.number in seen:
                 raise ValidationError(f"{r}:0", f"Số phiếu {row.number} bị trùng (dòng {seen[row.number] + 1} và {r + 1}).")
@@ -114,8 +114,8 @@ class SurveyFormsModel(QAbstractTableModel):
             session.flush()
         for r in sorted(self.dirty):
             row = self.rows[r]
-            if row.number is None:
-                continue
+            if row.number is None or (row.id is None and not any(row.answers.values())):
+                continue  # a blank row the grid grew at the end
             values = {"campaign_id": self.campaign_id, "number": row.number, "group_id": row.group_id}
             if row.id is None:
                 form = services.create(session, m.SurveyForm, values)
@@ -135,9 +135,6 @@ class SurveyFormsModel(QAbstractTableModel):
                                                               "option_id": option_id})  # fmt: skip
                 elif option_id is not None and old is not None and old.option_id != option_id:
                     services.update(session, m.SurveyAnswer, old.id, {"option_id": option_id})
-
-    def _row_empty(self, row: FormRow) -> bool:
-        return row.number is None and not any(row.answers.values())
 
     # ----------------------------------------------------------------- editing
 
@@ -264,6 +261,12 @@ class SurveyFormsModel(QAbstractTableModel):
 
 class SurveyFormsView(QTableView):
     """Digits pick, Enter moves right then down, Delete clears; Insert or Enter on the last cell adds a form."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

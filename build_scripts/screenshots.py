@@ -1,0 +1,216 @@
+"""Screenshots of every page and main dialog on the demo database, offscreen, at 1366×768.
+
+    python build_scripts/screenshots.py OUT_FOLDER [--db demo.db] [--size 1366x768]
+
+Builds the demo database in a temporary folder when ``--db`` is not given, opens the app as a user
+would, and saves one PNG per page and per dialog into OUT_FOLDER (numbered in the order of the menu).
+Nothing touches the user's own data folder or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _settle(app: Any, rounds: int = 4) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    for _ in range(rounds):
+        app.processEvents()
+        QThreadPool.globalInstance().waitForDone(30_000)
+        app.processEvents()
+
+
+class Shooter:
+    def __init__(self, out: Path, db_path: Path, size: tuple[int, int]) -> None:
+        from cchc_desktop.ui import app as app_module
+        from cchc_desktop.ui.app import AppController, create_application
+
+        self.out = out
+        self.size = size
+        self.app = create_application()
+        self.controller = AppController()
+        app_module._controller = self.controller
+        self.controller.open_location(str(db_path))
+        self.window = self.controller.window
+        self.window.resize(*size)
+        _settle(self.app)
+        self.count = 0
+        self.saved: list[Path] = []
+
+    def save(self, widget: Any, name: str) -> Path:
+        self.count += 1
+        path = self.out / f"{self.count:02d}-{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+        return path
+
+    def page(self, key: str, name: str, prepare: Callable[[Any], None] | None = None) -> Any:
+        page = self.window.show_page(key)
+        _settle(self.app)
+        if prepare is not None:
+            prepare(page)
+            _settle(self.app)
+        self.save(self.window, name)
+        return page
+
+    def dialog(self, dialog: Any, name: str, prepare: Callable[[Any], None] | None = None, width: int | None = None,
+               height: int | None = None) -> None:  # fmt: skip
+        hint = dialog.sizeHint()
+        dialog.resize(max(width or 0, hint.width()), height or min(hint.height(), self.size[1] - 40))
+        dialog.show()
+        _settle(self.app)
+        if prepare is not None:
+            prepare(dialog)
+            _settle(self.app)
+        self.save(dialog, name)
+        dialog.close()
+        dialog.deleteLater()
+        _settle(self.app)
+
+
+def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
+    import datetime as dt
+
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import select
+
+    from cchc_desktop.core import models as m
+    from cchc_desktop.ui.dialogs.findings import FindingsDialog
+    from cchc_desktop.ui.dialogs.guide import GuideDialog
+    from cchc_desktop.ui.dialogs.new_database import NewDatabaseWizard
+    from cchc_desktop.ui.dialogs.welcome import WelcomeWindow
+    from cchc_desktop.ui.main_window import about_text
+
+    s = Shooter(out, db_path, size)
+    ctx = s.window.ctx
+    with ctx.db.session() as session:
+        dossier_id = session.scalar(select(m.Dossier.id).where(m.Dossier.received_on == dt.date(2024, 3, 1)).limit(1))
+        decision_id = session.scalar(select(m.AnnouncementDecision.id).order_by(m.AnnouncementDecision.ubnd_date.desc()))
+        campaign_2024 = session.scalar(select(m.SurveyCampaign.id).where(m.SurveyCampaign.year == 2024))
+        campaign_2023 = session.scalar(select(m.SurveyCampaign.id).where(m.SurveyCampaign.year == 2023))
+        task_id = session.scalar(select(m.Task.id).order_by(m.Task.assigned_on.desc()))
+        procedure_id = session.scalar(select(m.Procedure.id).order_by(m.Procedure.code))
+
+    # ---------------------------------------------------------------- pages
+    dash = s.page("dashboard", "tong-quan")
+    dash.findChild(type(dash.layout_.itemAt(1).widget())).verticalScrollBar().setValue(10_000)
+    _settle(s.app)
+    s.save(s.window, "tong-quan-phan-duoi")
+    procedures = s.page("procedures", "thu-tuc-hanh-chinh")
+    s.page("decisions", "quyet-dinh-cong-bo")
+    dossiers = s.page("dossiers", "ho-so")
+
+    def filtered(page: Any) -> None:
+        page.show_filtered(scope="resolved", status="on_time", spec=ctx.period)
+
+    s.page("dossiers", "ho-so-loc-theo-ky", filtered)
+    s.page("surveys", "khao-sat-nhap-phieu", lambda p: p.select_ids([campaign_2024]))
+    s.page("surveys", "khao-sat-nhap-tong", lambda p: p.select_ids([campaign_2023]))
+    tasks = s.page("tasks", "nhiem-vu")
+    s.page("documents", "van-ban")
+    objectives = s.page("objectives", "muc-tieu-chat-luong")
+    reports = s.page("reports", "bao-cao-r1")
+
+    def r2(page: Any) -> None:
+        page.choose_report("cchc")
+
+    s.page("reports", "bao-cao-r2", r2)
+    s.page("reports", "bao-cao-bieu-06a", lambda p: p.choose_report("bieu06a"))
+    reports.choose_report("quality")
+    settings = s.page("settings", "cai-dat-co-quan")
+    for index, name in ((1, "cai-dat-nguoi-ky"), (2, "cai-dat-quy-uoc"), (3, "cai-dat-ngay-nghi"), (4, "cai-dat-don-vi"),
+                        (5, "cai-dat-linh-vuc")):  # fmt: skip
+        settings.tabs.setCurrentIndex(index)
+        _settle(s.app)
+        s.save(s.window, name)
+
+    # ---------------------------------------------------------------- dialogs
+    s.dialog(dossiers.open_form(None), "form-ho-so-moi", width=620)
+    s.dialog(dossiers.open_form(dossier_id), "form-ho-so-sua", width=620)
+
+    def refused(form: Any) -> None:
+        form.input("due_on").set_value(dt.date(2024, 2, 1))
+        form.save()
+
+    s.dialog(dossiers.open_form(dossier_id), "form-ho-so-loi-ngay", refused, width=620)
+    s.dialog(procedures.open_form(procedure_id), "form-thu-tuc", width=620)
+    s.dialog(s.window.page("decisions").open_form(decision_id), "form-quyet-dinh-cong-bo", width=780)
+    s.dialog(tasks.open_form(task_id), "form-nhiem-vu", width=620)
+    s.dialog(s.window.page("surveys").open_form(campaign_2024), "form-dot-khao-sat", width=620)
+    objectives.select_ids([objectives.table_model.id_at(0)])
+    s.dialog(objectives.open_form(objectives.table_model.id_at(1)), "form-muc-tieu", width=640)
+    s.dialog(FindingsDialog(ctx, s.window), "kiem-tra-du-lieu")
+    s.dialog(GuideDialog(s.window), "huong-dan")
+    box = QMessageBox(QMessageBox.Icon.Information, "Giới thiệu", about_text(), QMessageBox.StandardButton.NoButton, s.window)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    s.dialog(box, "gioi-thieu")
+    question = QMessageBox(QMessageBox.Icon.Warning, "Xác nhận xóa", "Xóa 3 nhiệm vụ đã chọn? Thao tác này không hoàn tác được.",
+                           QMessageBox.StandardButton.NoButton, s.window)  # fmt: skip
+    question.addButton("Xóa", QMessageBox.ButtonRole.YesRole)
+    question.addButton("Không xóa", QMessageBox.ButtonRole.NoRole)
+    s.dialog(question, "hoi-xoa")
+
+    from cchc_desktop.reports.qt_writer import print_preview_dialog
+
+    preview = print_preview_dialog(reports._document(), s.window)
+    preview.resize(1100, 720)
+    s.dialog(preview, "xem-truoc-khi-in", width=1100, height=720)
+
+    welcome = WelcomeWindow(s.controller)
+    welcome.resize(*size)
+    welcome.show()
+    _settle(s.app)
+    s.save(welcome, "man-hinh-chao")
+    wizard = NewDatabaseWizard(Path(tempfile.gettempdir()) / "cchc-moi.db", welcome)
+    s.dialog(wizard, "tao-co-so-du-lieu", width=680)
+    welcome.close()
+
+    from cchc_desktop.ui.dialogs import import_wizard
+
+    shots = getattr(import_wizard, "screenshot_steps", None)
+    if shots is not None:
+        for name, dialog, prepare in shots(s.window, ctx):
+            s.dialog(dialog, name, prepare, width=900)
+    s.window.close()
+    _settle(s.app)
+    return s.saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="screenshots.py", description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="thư mục lưu ảnh")
+    parser.add_argument("--db", type=Path, help="cơ sở dữ liệu (mặc định: tạo dữ liệu mẫu tạm)")
+    parser.add_argument("--size", default="1366x768")
+    args = parser.parse_args(argv)
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    work = Path(tempfile.mkdtemp(prefix="cchc-shots-"))
+    os.environ["CCHC_DATA_DIR"] = str(work / "data")  # fresh settings: the default window state
+    args.out.mkdir(parents=True, exist_ok=True)
+    db_path = args.db
+    if db_path is None:
+        from cchc_desktop.core.db import open_database
+        from cchc_desktop.core.demo import build_demo
+
+        db_path = work / "demo.db"
+        db = open_database(db_path)
+        build_demo(db)
+        db.close()
+    width, height = (int(x) for x in args.size.lower().split("x"))
+    saved = shoot(args.out, db_path, (width, height))
+    print(f"Đã lưu {len(saved)} ảnh vào {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

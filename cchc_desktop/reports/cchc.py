@@ -1,0 +1,268 @@
+"""R2 — the periodic report on administrative reform (SPEC §6.2), in the outline every Sở uses:
+I. results (1. direction and management, 2. institutions, 3. administrative procedures,
+4. organisation, 5. civil service, 6. public finance, 7. e-government / digital government),
+II. difficulties, III. plan for the next period.
+
+Sections I.1, I.3 and I.7 are filled with computed paragraphs; every other section comes from the
+report texts of the period — an empty one shows a highlighted note in the draft instead of vanishing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..core.enums import ReportType
+from ..core.indicators import FieldRow, Figure, IndicatorSet, compute_all
+from ..core.periods import PeriodSpec
+from .common import Organisation, ReportOptions, big_count, count_text, join_vi, lower_first, pct
+from .document import (
+    TEN_LOAI_BAO_CAO,
+    Align,
+    Block,
+    BulletList,
+    Column,
+    Document,
+    FootnoteRef,
+    Heading,
+    Paragraph,
+    Table,
+    runs,
+)
+from .texts import CCHC_SECTIONS, fill_placeholders, load_texts, placeholder_values, section_blocks
+
+SECTION = {s.key: s for s in CCHC_SECTIONS}
+FIELD_TABLE_COLUMNS = (
+    Column("STT", 13, Align.CENTER),
+    Column("Lĩnh vực", 50),
+    Column("Tiếp nhận", 21, Align.RIGHT),
+    Column("Đã giải quyết", 21, Align.RIGHT),
+    Column("Trước hạn, đúng hạn", 22, Align.RIGHT),
+    Column("Quá hạn", 17, Align.RIGHT),
+    Column("Đang giải quyết", 21, Align.RIGHT),
+)
+
+
+def build_cchc_report(session: Session, spec: PeriodSpec, options: ReportOptions | None = None) -> Document:
+    """R2 for ``spec`` (a quarter, a half, nine months or a year)."""
+    options = options or ReportOptions()
+    ind = compute_all(session, spec)
+    org = Organisation.load(session, ReportType.CCHC)
+    texts = load_texts(session, ReportType.CCHC, spec.key)
+    values = placeholder_values(ind, texts)
+    agency = org.agency_short
+
+    def typed(key: str) -> list[Block]:
+        return section_blocks(texts, values, SECTION[key])
+
+    blocks: list[Block] = [
+        Heading("I.", "Kết quả thực hiện công tác cải cách hành chính", level=1),
+        Heading("1.", "Công tác chỉ đạo, điều hành cải cách hành chính"),
+        *typed("chi_dao_dieu_hanh"),
+        *_tasks(ind, agency),
+        Heading("2.", "Cải cách thể chế"),
+        *typed("the_che"),
+        Heading("3.", "Cải cách thủ tục hành chính"),
+        *_dossiers(ind),
+        *_iso(ind, agency),
+        *typed("thu_tuc_hanh_chinh"),
+        Heading("4.", "Cải cách tổ chức bộ máy hành chính nhà nước"),
+        *typed("to_chuc_bo_may"),
+        Heading("5.", "Cải cách chế độ công vụ"),
+        *typed("che_do_cong_vu"),
+        Heading("6.", "Cải cách tài chính công"),
+        *typed("tai_chinh_cong"),
+        Heading("7.", "Xây dựng và phát triển Chính quyền điện tử, Chính quyền số"),
+        *_digital(ind, agency),
+        *typed("chinh_quyen_so"),
+        Heading("II.", "Khó khăn, vướng mắc, hạn chế và nguyên nhân", level=1),
+        *typed("kho_khan"),
+        Heading("III.", "Phương hướng, nhiệm vụ trọng tâm kỳ tới", level=1),
+        *typed("phuong_huong"),
+    ]
+    closing = texts.get("ket_luan", "").strip()
+    closing = (
+        fill_placeholders(closing, values, "Câu kết")
+        if closing
+        else f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {spec.label} của {agency}."
+    )
+    subject = f"Công tác cải cách hành chính {spec.label} của {agency}"
+    return Document(
+        header=org.header(options, spec.year),
+        ten_loai=TEN_LOAI_BAO_CAO,
+        trich_yeu=subject,
+        noi_dung=tuple(blocks),
+        cau_ket=closing,
+        noi_nhan=org.recipients,
+        chu_ky=org.signature(options),
+        format=org.page_format(options),
+        title=f"Báo cáo {lower_first(subject)}",
+    )
+
+
+# --------------------------------------------------------------------------- I.1 tasks
+
+
+def _tasks(ind: IndicatorSet, agency: str) -> list[Block]:
+    t = ind.tasks
+    if t.total == 0:
+        return [Paragraph(runs("Nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao: trong kỳ không phát sinh."))]
+    done = t.early + t.on_time
+    return [
+        Paragraph(
+            runs(
+                f"Thực hiện nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao: trong kỳ, {agency} được giao "
+                f"{big_count(t.total)} nhiệm vụ; đã hoàn thành đúng hạn {count_text(done)} nhiệm vụ "
+                f"(tỷ lệ {pct(t.figure)}), hoàn thành quá hạn {count_text(t.late)} nhiệm vụ; đang thực hiện, "
+                f"chưa đến hạn {count_text(t.in_progress_not_due)} nhiệm vụ; quá hạn chưa hoàn thành "
+                f"{count_text(t.in_progress_overdue)} nhiệm vụ."
+            )
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- I.3 dossiers and ISO
+
+
+def _extremes(rows: list[FieldRow]) -> str | None:
+    """ "lĩnh vực có nhiều hồ sơ nhất là …; ít nhất là …" over the fields that received dossiers."""
+    counted = [(r.classes.received, r.field_name) for r in rows if r.classes.received > 0]
+    if len(counted) < 2:
+        return None
+    most = max(n for n, _ in counted)
+    least = min(n for n, _ in counted)
+    most_names = [name for n, name in counted if n == most]
+    least_names = [name for n, name in counted if n == least]
+    return (
+        f"Lĩnh vực có nhiều hồ sơ tiếp nhận nhất: {join_vi(most_names)} ({big_count(most)} hồ sơ); lĩnh vực có "
+        f"ít hồ sơ tiếp nhận nhất: {join_vi(least_names)} ({big_count(least)} hồ sơ)."
+    )
+
+
+def _field_table(rows: list[FieldRow], total: FieldRow | None) -> Table:
+    def cells(n: str, row: FieldRow) -> tuple[str, ...]:
+        c = row.classes
+        return (
+            n,
+            row.field_name,
+            big_count(c.total_handled),
+            big_count(c.resolved),
+            big_count(c.early + c.on_time),
+            big_count(c.late),
+            big_count(c.in_progress),
+        )
+
+    body = [cells(str(i), row) for i, row in enumerate(rows, 1)]
+    if total is not None:
+        body.append(cells("", total))
+    return Table(FIELD_TABLE_COLUMNS, tuple(body), total_row=total is not None, caption="Đơn vị tính: hồ sơ")
+
+
+def _dossiers(ind: IndicatorSet) -> list[Block]:
+    d, o = ind.dossiers, ind.online
+    intro = Paragraph(
+        runs(
+            "Tình hình tiếp nhận, giải quyết hồ sơ thủ tục hành chính",
+            FootnoteRef(f"Số liệu tính {ind.periods.dossiers.dates_text}."),
+            ":",
+        ),
+        keep_with_next=True,
+    )
+    if d.total_handled == 0:
+        return [intro, Paragraph(runs("Trong kỳ không phát sinh hồ sơ thủ tục hành chính."))]
+    items = [
+        runs(
+            f"Tổng số hồ sơ tiếp nhận: {big_count(d.total_handled)} hồ sơ (kỳ trước chuyển sang "
+            f"{count_text(d.carried_over)} hồ sơ; tiếp nhận mới trong kỳ {count_text(d.received)} hồ sơ)."
+        ),
+        runs(
+            f"Hồ sơ của các TTHC có cung cấp dịch vụ công trực tuyến: {big_count(o.overall.denominator)} hồ sơ, "
+            f"trong đó nộp trực tuyến {big_count(o.overall.numerator)} hồ sơ (tỷ lệ {pct(o.overall)})."
+        ),
+        runs(
+            f"Đã giải quyết: {big_count(d.resolved)} hồ sơ, trong đó trước hạn và đúng hạn "
+            f"{count_text(d.early + d.on_time)} hồ sơ (tỷ lệ {pct(d.on_time_figure)}), quá hạn "
+            f"{count_text(d.late)} hồ sơ (tỷ lệ {pct(d.late_figure)})."
+        ),
+        runs(
+            f"Đang giải quyết: {count_text(d.in_progress)} hồ sơ, trong đó trong hạn "
+            f"{count_text(d.in_progress_within)} hồ sơ, quá hạn {count_text(d.in_progress_overdue)} hồ sơ."
+        ),
+    ]
+    if d.returned:
+        items.append(runs(f"Trả lại hoặc tổ chức, cá nhân rút hồ sơ: {count_text(d.returned)} hồ sơ."))
+    extremes = _extremes(ind.by_field)
+    if extremes:
+        items.append(runs(extremes))
+    blocks: list[Block] = [intro, BulletList(tuple(items))]
+    shown = [r for r in ind.by_field if r.classes.total_handled > 0]
+    if shown:
+        total = FieldRow(None, "Tổng cộng", d)
+        blocks.append(Paragraph(runs("Chi tiết theo lĩnh vực:"), keep_with_next=True))
+        blocks.append(_field_table(shown, total))
+    return blocks
+
+
+def _iso(ind: IndicatorSet, agency: str) -> list[Block]:
+    iso = ind.iso
+    if not iso.decisions:
+        return [
+            Paragraph(
+                runs(
+                    "Công bố TTHC và xây dựng quy trình nội bộ: trong kỳ, UBND tỉnh không ban hành quyết định công "
+                    f"bố TTHC thuộc thẩm quyền giải quyết của {agency} (không phát sinh)."
+                )
+            )
+        ]
+    f = iso.figure
+    return [
+        Paragraph(
+            runs(
+                f"Công bố TTHC và xây dựng quy trình nội bộ: trong kỳ, UBND tỉnh ban hành "
+                f"{count_text(len(iso.decisions))} quyết định công bố {big_count(f.denominator)} TTHC thuộc thẩm "
+                f"quyền giải quyết của {agency}; {agency} đã ban hành quy trình nội bộ (ISO) trong thời hạn "
+                f"{iso.deadline_days} ngày cho {big_count(f.numerator)}/{big_count(f.denominator)} TTHC "
+                f"(tỷ lệ {pct(f)})."
+            )
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- I.7 digital government
+
+
+def _digital(ind: IndicatorSet, agency: str) -> list[Block]:
+    doc = ind.documents
+    blocks: list[Block] = []
+    if doc.outgoing + doc.decisions + doc.incoming == 0:
+        blocks.append(Paragraph(runs("Văn bản đi, đến trên môi trường điện tử: trong kỳ chưa có số liệu (không phát sinh).")))
+    else:
+        f = doc.figure
+        blocks.append(
+            Paragraph(
+                runs(
+                    f"Văn bản đi, đến trên môi trường điện tử: trong kỳ, {agency} phát hành "
+                    f"{big_count(doc.outgoing)} văn bản đi và {big_count(doc.decisions)} quyết định; số văn bản đi "
+                    f"(không mật) được gửi dưới dạng điện tử là {big_count(f.numerator)}/{big_count(f.denominator)} "
+                    f"(tỷ lệ {pct(f)}); tiếp nhận {big_count(doc.incoming)} văn bản đến, trong đó "
+                    f"{big_count(doc.incoming_electronic)} văn bản được xử lý trên môi trường điện tử "
+                    f"(tỷ lệ {pct(doc.incoming_figure)})."
+                )
+            )
+        )
+    o = ind.online
+    if o.overall.applicable:
+        blocks.append(
+            Paragraph(
+                runs(
+                    f"Dịch vụ công trực tuyến: {big_count(o.procedures_with_dossiers)} TTHC trực tuyến toàn trình, "
+                    f"một phần có phát sinh hồ sơ; tỷ lệ hồ sơ nộp trực tuyến đạt {pct(o.overall)} "
+                    f"({big_count(o.overall.numerator)}/{big_count(o.overall.denominator)} hồ sơ), trong đó TTHC "
+                    f"toàn trình {pct(o.full)}, TTHC một phần {pct(o.partial)}."
+                )
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(runs(f"Dịch vụ công trực tuyến: tỷ lệ hồ sơ nộp trực tuyến {pct(Figure(0, 0))}."))
+        )
+    return blocks

@@ -1,0 +1,173 @@
+"""What every report builder shares: the export options (number, date, signer), the header and the
+signature from the organisation profile, and small wording helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core import models as m
+from ..core import services
+from ..core.enums import Comparator, ReportType
+from ..core.formatting import format_count, format_count_padded, format_percent, format_percent_short
+from ..core.indicators import INDICATORS, Figure, ObjectiveResult
+from .document import KY_HIEU_BAO_CAO, Header, PageFormat, Signature
+
+PLACEHOLDER_DOTS = "………"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the user chooses at export time; anything left out comes from the organisation profile."""
+
+    number: str | None = None  # "125" → "Số: 125/BC-SYT"; None leaves it for the clerk
+    date: dt.date | None = None  # None leaves day and month blank
+    signer_name: str | None = None
+    signer_authority: str | None = None  # "KT. GIÁM ĐỐC"
+    signer_title: str | None = None  # "PHÓ GIÁM ĐỐC"
+    format: PageFormat | None = None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The profile's fields a report needs, with visible stand-ins when there is no profile yet."""
+
+    parent_agency: str
+    agency: str
+    agency_short: str
+    symbol: str
+    place: str
+    signer_authority: str
+    signer_title: str | None
+    signer_name: str
+    recipients: tuple[str, ...]
+    font_size: int
+
+    @classmethod
+    def load(cls, session: Session, report_type: ReportType) -> Organisation:
+        p = services.profile(session)
+        if p is None:
+            return cls(
+                parent_agency=f"UBND TỈNH {PLACEHOLDER_DOTS}",
+                agency="SỞ Y TẾ",
+                agency_short="Sở Y tế",
+                symbol="SYT",
+                place=PLACEHOLDER_DOTS,
+                signer_authority="GIÁM ĐỐC",
+                signer_title=None,
+                signer_name="",
+                recipients=("Như trên", "Lưu: VT"),
+                font_size=14,
+            )
+        raw = p.recipients_quality if report_type == ReportType.QUALITY else p.recipients_cchc
+        recipients = tuple(line for line in (raw or "").splitlines() if line.strip()) or ("Lưu: VT",)
+        return cls(
+            parent_agency=p.parent_agency,
+            agency=p.agency,
+            agency_short=p.agency_short or "Sở Y tế",
+            symbol=p.symbol or "SYT",
+            place=p.place or PLACEHOLDER_DOTS,
+            signer_authority=p.signer_authority or "GIÁM ĐỐC",
+            signer_title=p.signer_title,
+            signer_name=p.signer_name or "",
+            recipients=recipients,
+            font_size=p.report_font_size or 14,
+        )
+
+    def header(self, options: ReportOptions, year: int) -> Header:
+        return Header(
+            co_quan_chu_quan=self.parent_agency,
+            co_quan_ban_hanh=self.agency,
+            so=options.number,
+            ky_hieu=f"{KY_HIEU_BAO_CAO}-{self.symbol}",
+            dia_danh=self.place,
+            ngay=options.date,
+            nam=options.date.year if options.date else max(year, dt.date.today().year),
+        )
+
+    def signature(self, options: ReportOptions) -> Signature:
+        authority = options.signer_authority or self.signer_authority
+        title = options.signer_title if options.signer_authority else self.signer_title
+        return Signature(
+            quyen_han=authority, chuc_vu=title, nguoi_ky=options.signer_name or self.signer_name
+        )
+
+    def page_format(self, options: ReportOptions) -> PageFormat:
+        if options.format is not None:
+            return options.format
+        return PageFormat().with_body_size(self.font_size)
+
+
+def unit_names(session: Session) -> list[str]:
+    """The department first, then the subordinate units (for "bao gồm A, B và C")."""
+    rows = session.execute(select(m.Unit.name, m.Unit.is_department).order_by(m.Unit.is_department.desc(), m.Unit.id))
+    return [name for name, _ in rows]
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def count_text(n: int) -> str:
+    """Counts as the reference writes them: "0", "02", "12", "3.807"."""
+    return "0" if n == 0 else format_count_padded(n)
+
+
+def big_count(n: int) -> str:
+    return format_count(n)
+
+
+def pct(figure: Figure) -> str:
+    return format_percent(figure.value)
+
+
+def lower_first(text: str) -> str:
+    """ "Sớm hẹn" → "sớm hẹn"; keeps acronyms ("TTHC …") and numbers as they are."""
+    if not text:
+        return text
+    first_word = text.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word.isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def join_vi(items: list[str]) -> str:
+    """ "A", "A và B", "A, B và C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def target_phrase(comparator: Comparator, target: Decimal) -> str:
+    value = format_percent_short(target)
+    if comparator == Comparator.GT:
+        return f"trên {value}"
+    if comparator == Comparator.GE and target < 100:
+        return f"tối thiểu {value}"
+    return value
+
+
+def measure_name(indicator: str) -> str:
+    ind = INDICATORS.get(indicator)
+    return lower_first(ind.name) if ind is not None else f"chỉ số “{indicator}”"
+
+
+def conclusion(obj: ObjectiveResult, agency: str) -> str:
+    """The sentence that closes an objective's section: met, not met, or nothing to judge."""
+    measure = measure_name(obj.indicator)
+    target = target_phrase(obj.comparator, obj.target)
+    value = pct(obj.figure)
+    if obj.met is None:
+        return "Trong kỳ không phát sinh số liệu để đánh giá mục tiêu này; mục tiêu được tiếp tục theo dõi trong kỳ sau."
+    if obj.met:
+        return f"Như vậy, {agency} đã đạt mục tiêu đề ra: {measure} đạt {value} (chỉ tiêu {target})."
+    gap = ""
+    if obj.figure.value is not None and obj.figure.value < obj.target:
+        gap = f", còn thiếu {format_percent(obj.target - obj.figure.value).removesuffix('%')} điểm phần trăm"
+    return (
+        f"Như vậy, {agency} chưa đạt mục tiêu đề ra: {measure} chỉ đạt {value}, "
+        f"chưa đạt chỉ tiêu {target}{gap}; cần làm rõ nguyên nhân và có giải pháp khắc phục trong kỳ tới."
+    )

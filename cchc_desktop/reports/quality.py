@@ -1,0 +1,479 @@
+"""R1 — the yearly report on the quality objectives (SPEC §6.1), structured like the reference report:
+the legal basis (establishing decision and plan, number of objectives), one numbered section per
+objective with the computed facts as sentences and bullets and a sentence saying whether the target
+was met, footnotes for the data period and the survey sample, and the closing sentence.
+
+Every figure comes from ``core.indicators`` (one ``IndicatorSet``); this module only words them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core import models as m
+from ..core.defaults import DEFAULT_OBJECTIVES
+from ..core.enums import OnlineDenominator, ReportType
+from ..core.formatting import format_date
+from ..core.indicators import (
+    INDICATORS,
+    CriterionResult,
+    DecisionRow,
+    Figure,
+    IndicatorSet,
+    ObjectiveResult,
+    compute_all,
+    is_met,
+)
+from ..core.periods import PeriodSpec
+from .common import (
+    Organisation,
+    ReportOptions,
+    big_count,
+    conclusion,
+    count_text,
+    join_vi,
+    lower_first,
+    pct,
+    unit_names,
+)
+from .document import (
+    TEN_LOAI_BAO_CAO,
+    Block,
+    BulletList,
+    Document,
+    FootnoteRef,
+    Heading,
+    Inline,
+    Paragraph,
+    Run,
+    runs,
+)
+from .texts import (
+    QUALITY_SECTIONS,
+    draft_note,
+    fill_placeholders,
+    load_texts,
+    placeholder_values,
+    section_blocks,
+)
+from .texts import SectionDef as _Section
+
+
+@dataclass
+class _Context:
+    ind: IndicatorSet
+    org: Organisation
+    units: list[str]
+    texts: dict[str, str]
+    values: dict[str, str]
+    dossier_note_done: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.ind.spec.label
+
+    @property
+    def agency(self) -> str:
+        return self.org.agency_short
+
+
+def build_quality_report(session: Session, spec: PeriodSpec, options: ReportOptions | None = None) -> Document:
+    """R1 for ``spec`` (normally a year) from the records, the profile and the report texts."""
+    options = options or ReportOptions()
+    ind = compute_all(session, spec)
+    org = Organisation.load(session, ReportType.QUALITY)
+    texts = load_texts(session, ReportType.QUALITY, spec.key)
+    ctx = _Context(ind, org, unit_names(session), texts, placeholder_values(ind, texts))
+    objectives, declared = _objectives(ind)
+    year_row = session.scalar(select(m.ObjectiveYear).where(m.ObjectiveYear.year == spec.year))
+
+    blocks: list[Block] = [_legal_basis(ctx, year_row, len(objectives))]
+    if not declared:
+        blocks.append(
+            draft_note(
+                f"Chưa khai báo mục tiêu chất lượng năm {spec.year}; báo cáo dùng bộ 7 mục tiêu mặc định. "
+                "Hãy khai báo tại trang Mục tiêu chất lượng"
+            )
+        )
+    blocks.extend(section_blocks(texts, ctx.values, QUALITY_SECTIONS[0]))
+    for obj in objectives:
+        blocks.append(Heading(f"{obj.number}.", obj.title, level=2))
+        extra = _Section(f"muc_tieu_{obj.number}", f"Mục tiêu {obj.number} (nội dung bổ sung)", required=False)
+        blocks.extend(section_blocks(texts, ctx.values, extra))
+        blocks.extend(SECTION_WRITERS.get(obj.indicator, _generic)(ctx, obj))
+        blocks.append(Paragraph(runs(conclusion(obj, ctx.agency))))
+
+    closing = texts.get("ket_luan", "").strip()
+    if closing:
+        closing = fill_placeholders(closing, ctx.values, "Câu kết")
+    else:
+        closing = (
+            "Trên đây là nội dung đánh giá kết quả đạt được khi triển khai Kế hoạch thực hiện mục tiêu chất "
+            f"lượng {ctx.label} của {ctx.agency}."
+        )
+    subject = f"Kết quả thực hiện mục tiêu chất lượng {ctx.label}"
+    return Document(
+        header=org.header(options, spec.year),
+        ten_loai=TEN_LOAI_BAO_CAO,
+        trich_yeu=subject,
+        noi_dung=tuple(blocks),
+        cau_ket=closing,
+        noi_nhan=org.recipients,
+        chu_ky=org.signature(options),
+        format=org.page_format(options),
+        title=f"Báo cáo {lower_first(subject)}",
+    )
+
+
+def _objectives(ind: IndicatorSet) -> tuple[list[ObjectiveResult], bool]:
+    """The year's objectives; the default seven (evaluated on the same figures) when none are declared."""
+    if ind.objectives:
+        return list(ind.objectives), True
+    results = []
+    for spec in DEFAULT_OBJECTIVES:
+        figure = INDICATORS[spec.indicator].pick(ind)
+        results.append(
+            ObjectiveResult(
+                spec.number, spec.title, spec.indicator, spec.comparator, spec.target, figure,
+                is_met(spec.comparator, figure.value, spec.target),
+            )
+        )
+    return results, False
+
+
+def _legal_basis(ctx: _Context, year: m.ObjectiveYear | None, count: int) -> Paragraph:
+    agency = ctx.agency
+    refs = []
+    if year is not None and year.decision_number:
+        when = f" ngày {format_date(year.decision_date)}" if year.decision_date else ""
+        refs.append(
+            f"Quyết định số {year.decision_number}{when} của {agency} về việc ban hành Mục tiêu chất lượng "
+            f"của {agency} năm {ctx.ind.spec.year}"
+        )
+    if year is not None and year.plan_number:
+        when = f" ngày {format_date(year.plan_date)}" if year.plan_date else ""
+        refs.append(
+            f"Kế hoạch số {year.plan_number}{when} của {agency} về thực hiện mục tiêu chất lượng "
+            f"năm {ctx.ind.spec.year}"
+        )
+    if not refs:
+        refs.append(f"Mục tiêu chất lượng năm {ctx.ind.spec.year} của {agency}")
+    text = (
+        f"Căn cứ {'; '.join(refs)}, với {count_text(count)} mục tiêu. "
+        f"Trong {ctx.label}, kết quả triển khai đạt được như sau:"
+    )
+    return Paragraph(runs(text))
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _period_note(ctx: _Context) -> tuple[Inline, ...]:
+    """Footnote 1: the data period (once, at the first figure that uses it)."""
+    if ctx.dossier_note_done:
+        return ()
+    ctx.dossier_note_done = True
+    return (FootnoteRef(f"Tính {ctx.ind.periods.dossiers.dates_text}."),)
+
+
+def _dossiers(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    d = ctx.ind.dossiers
+    units = ""
+    if len(ctx.units) > 1:
+        units = f" (bao gồm {join_vi(ctx.units)})"
+    intro = Paragraph(
+        runs(
+            f"{ctx.label[0].upper()}{ctx.label[1:]}, tình hình triển khai và kết quả thực hiện cơ chế một cửa, "
+            f"cơ chế một cửa liên thông tại {ctx.agency}{units}",
+            *_period_note(ctx),
+            ", cụ thể như sau:",
+        )
+    )
+    if d.total_handled == 0:
+        return [intro, Paragraph(runs("Trong kỳ không phát sinh hồ sơ thủ tục hành chính."))]
+    channels = [
+        f"trực tuyến {big_count(d.received_online)} hồ sơ",
+        f"trực tiếp {big_count(d.received_direct)} hồ sơ",
+    ]
+    if d.received_postal:
+        channels.append(f"qua bưu chính công ích {big_count(d.received_postal)} hồ sơ")
+    items = [
+        runs(
+            f"Tổng số hồ sơ tiếp nhận: {big_count(d.total_handled)} hồ sơ, gồm: {count_text(d.carried_over)} hồ sơ "
+            f"từ kỳ trước chuyển sang; {count_text(d.received)} hồ sơ tiếp nhận trong kỳ ({'; '.join(channels)})."
+        ),
+        runs(
+            f"Tổng số hồ sơ đã giải quyết trong kỳ: {big_count(d.resolved)} hồ sơ, trong đó: "
+            f"{count_text(d.early)} hồ sơ giải quyết sớm hạn (tỷ lệ {pct(d.early_figure)}); "
+            f"{count_text(d.on_time)} hồ sơ giải quyết đúng hạn (tỷ lệ {pct(d.on_time_only_figure)}); "
+            f"{count_text(d.late)} hồ sơ giải quyết trễ hạn (tỷ lệ {pct(d.late_figure)})."
+        ),
+    ]
+    if d.returned:
+        items.append(runs(f"Hồ sơ trả lại hoặc tổ chức, cá nhân rút hồ sơ: {count_text(d.returned)} hồ sơ."))
+    items.append(
+        runs(
+            f"Hồ sơ đang giải quyết đến cuối kỳ: {count_text(d.in_progress)} hồ sơ, trong đó "
+            f"{count_text(d.in_progress_within)} hồ sơ còn trong hạn, {count_text(d.in_progress_overdue)} hồ sơ "
+            "đã quá hạn."
+        )
+    )
+    return [intro, BulletList(tuple(items))]
+
+
+def _survey(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    s = ctx.ind.survey
+    if s.forms == 0:
+        return [
+            Paragraph(
+                runs(
+                    f"Trong {ctx.label}, {ctx.agency} chưa có đợt khảo sát sự hài lòng nào được ghi nhận; "
+                    "không phát sinh số liệu."
+                )
+            )
+        ]
+    groups = f"{count_text(s.groups)} nhóm đối tượng có liên quan đến các lĩnh vực thuộc thẩm quyền giải quyết " \
+        f"của {ctx.agency} với " if s.groups else ""
+    note = FootnoteRef(f"Thực hiện khảo sát {groups}tổng cộng {big_count(s.forms)} phiếu khảo sát tại Bộ phận Một cửa.")
+    title = lower_first(s.campaigns[-1]) if s.campaigns else "khảo sát sự hài lòng của tổ chức, cá nhân"
+    if s.report_number:
+        when = f"Ngày {format_date(s.report_date)}, " if s.report_date else f"Trong {ctx.label}, "
+        opening = f"{when}{ctx.agency} ban hành Báo cáo số {s.report_number} về kết quả {title}"
+    else:
+        opening = f"Trong {ctx.label}, {ctx.agency} tổ chức {title}"
+    blocks: list[Block] = [
+        Paragraph((Run(opening), note, Run(".")), keep_with_next=True),
+        Paragraph(
+            runs(
+                "Theo đó, kết quả tổng hợp các phiếu đo lường sự hài lòng của tổ chức, cá nhân thu về, mức độ "
+                "hài lòng được đánh giá như sau:"
+            )
+        ),
+    ]
+    previous = {c.name: c for c in s.previous_criteria}
+    items = []
+    for i, crit in enumerate(s.criteria):
+        before = previous.get(crit.name) or (s.previous_criteria[i] if i < len(s.previous_criteria) else None)
+        items.append(runs(_criterion_sentence(crit, before, s.previous_year)))
+    blocks.append(BulletList(tuple(items)))
+    sat = s.satisfaction
+    compare = ""
+    if s.previous_satisfaction is not None and s.previous_satisfaction.applicable and s.previous_year:
+        compare = f" ({_trend(sat, s.previous_satisfaction)} {pct(s.previous_satisfaction)} năm {s.previous_year})"
+    blocks.append(
+        Paragraph(
+            runs(
+                f"Tỷ lệ tổ chức, cá nhân hài lòng và rất hài lòng với sự phục vụ: {big_count(sat.numerator)}/"
+                f"{big_count(sat.denominator)} phiếu, đạt {pct(sat)}{compare}."
+            )
+        )
+    )
+    return blocks
+
+
+def _trend(now: Figure, before: Figure) -> str:
+    if now.value is None or before.value is None or now.value == before.value:
+        return "bằng"
+    return "tăng so với" if now.value > before.value else "giảm so với"
+
+
+def _criterion_sentence(crit: CriterionResult, previous: CriterionResult | None, previous_year: int | None) -> str:
+    answered = [o for o in crit.options if o.count > 0]
+    missing = [lower_first(o.label) for o in crit.options if o.count == 0]
+    parts = []
+    for n, option in enumerate(answered):
+        label = lower_first(option.label)
+        compare = ""
+        if n == 0 and previous is not None and previous_year:
+            before = next((p for p in previous.options if p.rank == option.rank), None)
+            if before is not None and before.figure.applicable:
+                compare = f" ({_trend(option.figure, before.figure)} {pct(before.figure)} năm {previous_year})"
+        who = "người được hỏi đánh giá" if n == 0 else "đánh giá"
+        parts.append(f"{pct(option.figure)}{compare} {who} {label}")
+    sentence = "; ".join(parts) if parts else "không có phiếu nào trả lời tiêu chí này"
+    if parts and missing:
+        sentence += f"; không có ý kiến nào đánh giá {' hoặc '.join(missing)}"
+    return f"{crit.name}: {sentence}."
+
+
+def _decision_item(ctx: _Context, row: DecisionRow, deadline: int) -> tuple[Inline, ...]:
+    about = f"{lower_first(row.summary)}; " if row.summary else ""
+    text = f"Quyết định số {row.ubnd_number} ngày {format_date(row.ubnd_date)} ({about}{count_text(row.procedures)} TTHC)"
+    if row.iso_number:
+        when = f" ngày {format_date(row.iso_date)}" if row.iso_date else ""
+        late = ""
+        if row.days is not None:
+            late = f"sau {count_text(row.days)} ngày"
+            if not row.within:
+                late += f", quá thời hạn {deadline} ngày"
+        text += f", đồng thời {ctx.agency} đã ban hành Quyết định số {row.iso_number}{when}"
+        text += f" ({late})" if late else ""
+    else:
+        text += f"; {ctx.agency} chưa ban hành quyết định quy trình ISO"
+    if row.letter_number:
+        when = f" ngày {format_date(row.letter_date)}" if row.letter_date else ""
+        text += f"; Công văn số {row.letter_number}{when}"
+    return runs(text + ".")
+
+
+def _iso(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    iso = ctx.ind.iso
+    if not iso.decisions:
+        return [
+            Paragraph(
+                runs(
+                    f"Trong {ctx.label}, UBND tỉnh không ban hành quyết định công bố TTHC thuộc thẩm quyền giải "
+                    f"quyết của {ctx.agency}; không phát sinh số liệu."
+                )
+            )
+        ]
+    f = iso.figure
+    within = (
+        f"{ctx.agency} đã ban hành quy trình nội bộ (ISO) cho tất cả {big_count(f.denominator)} TTHC trong thời "
+        f"hạn {iso.deadline_days} ngày"
+        if f.numerator == f.denominator
+        else f"{big_count(f.numerator)}/{big_count(f.denominator)} TTHC được {ctx.agency} ban hành quy trình nội "
+        f"bộ (ISO) trong thời hạn {iso.deadline_days} ngày"
+    )
+    intro = Paragraph(
+        runs(
+            f"Trong {ctx.label}, UBND tỉnh ban hành {count_text(len(iso.decisions))} quyết định công bố với tổng "
+            f"cộng {big_count(f.denominator)} TTHC; {within} và ban hành Công văn đề nghị cập nhật cơ sở dữ liệu "
+            "TTHC gửi Trung tâm Phục vụ hành chính công tỉnh theo quy định, chi tiết như sau:"
+        )
+    )
+    items = tuple(_decision_item(ctx, row, iso.deadline_days) for row in iso.decisions)
+    return [intro, BulletList(items)]
+
+
+def _steps(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    f = ctx.ind.steps_match
+    if not f.applicable:
+        return [Paragraph(runs("Chưa có TTHC nào đang có hiệu lực trong cơ sở dữ liệu; không phát sinh số liệu."))]
+    what = (
+        "TTHC đang có hiệu lực đã có các bước thiết lập trong quy trình ISO thống nhất với các bước trên phần "
+        "mềm một cửa"
+    )
+    if f.numerator == f.denominator:
+        text = f"Tất cả {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)})."
+    else:
+        text = (
+            f"Có {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)}); còn "
+            f"{count_text(f.denominator - f.numerator)} TTHC chưa thống nhất, cần rà soát, điều chỉnh."
+        )
+    return [BulletList((runs(text),))]
+
+
+def _tasks(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    t = ctx.ind.tasks
+    if t.total == 0:
+        return [Paragraph(runs(f"Trong {ctx.label}, không phát sinh nhiệm vụ UBND tỉnh giao."))]
+    base = t.figure.denominator
+
+    def share(n: int) -> str:
+        return pct(Figure(n, base))
+
+    intro = Paragraph(
+        runs(
+            f"Trong {ctx.label}, {ctx.agency} được UBND tỉnh, Chủ tịch UBND tỉnh giao {big_count(t.total)} nhiệm "
+            "vụ (theo dõi trên phần mềm nhắc việc), trong đó:"
+        )
+    )
+    items = [
+        runs(f"Hoàn thành sớm hạn: {count_text(t.early)} nhiệm vụ (tỷ lệ {share(t.early)});"),
+        runs(f"Hoàn thành đúng hạn: {count_text(t.on_time)} nhiệm vụ (tỷ lệ {share(t.on_time)});"),
+        runs(f"Hoàn thành quá hạn: {count_text(t.late)} nhiệm vụ (tỷ lệ {share(t.late)});"),
+    ]
+    if t.in_progress_not_due:
+        items.append(runs(f"Đang thực hiện, chưa đến hạn: {count_text(t.in_progress_not_due)} nhiệm vụ;"))
+    items.append(runs(f"Quá hạn chưa hoàn thành: {count_text(t.in_progress_overdue)} nhiệm vụ;"))
+    items.append(
+        runs(f"Được gia hạn: {count_text(t.extended)} nhiệm vụ.")
+        if t.extended
+        else runs("Không có nhiệm vụ xin gia hạn.")
+    )
+    return [intro, BulletList(tuple(items))]
+
+
+def _documents(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    doc = ctx.ind.documents
+    period = ctx.ind.periods.documents
+    if doc.outgoing + doc.decisions + doc.incoming == 0:
+        return [Paragraph(runs(f"Trong {ctx.label}, chưa có số liệu văn bản đi, đến; không phát sinh số liệu."))]
+    secret = f", trong đó {count_text(doc.secret)} văn bản mật" if doc.secret else ""
+    f = doc.figure
+    text = (
+        f"Trong {ctx.label}, tính đến hết ngày {format_date(period.end)}, {ctx.agency} có: "
+        f"{big_count(doc.outgoing)} văn bản đi và {big_count(doc.decisions)} quyết định đi{secret}; "
+        f"số văn bản đi (không mật), kể cả quyết định, được gửi dưới dạng văn bản điện tử trên hệ thống quản lý "
+        f"văn bản và điều hành (E-Office) là {big_count(f.numerator)}/{big_count(f.denominator)} văn bản "
+        f"(tỷ lệ {pct(f)}); {big_count(doc.incoming)} văn bản đến, trong đó "
+        f"{big_count(doc.incoming_electronic)} văn bản được xử lý trên môi trường điện tử "
+        f"(tỷ lệ {pct(doc.incoming_figure)})."
+    )
+    return [Paragraph(runs(text))]
+
+
+def _online(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    o = ctx.ind.online
+    if not o.overall.applicable:
+        return [
+            Paragraph(
+                runs(
+                    f"Trong {ctx.label}, không phát sinh hồ sơ của các TTHC được công bố mức độ toàn trình, một phần."
+                )
+            )
+        ]
+    base = (
+        "tính trên tổng số hồ sơ tiếp nhận"
+        if o.denominator_rule == OnlineDenominator.ALL
+        else "tính trên tổng số hồ sơ của các TTHC này"
+    )
+    intro = Paragraph(
+        runs(
+            f"Tỷ lệ hồ sơ tiếp nhận trực tuyến của các TTHC được công bố mức độ toàn trình, một phần ({base}): trong "
+            f"{ctx.label}, {big_count(o.procedures_with_dossiers)} TTHC có phát sinh hồ sơ",
+            *_period_note(ctx),
+            f", tổng số hồ sơ tiếp nhận là {big_count(o.overall.denominator)} hồ sơ, trong đó "
+            f"{big_count(o.overall.numerator)} hồ sơ tiếp nhận trực tuyến, đạt tỷ lệ {pct(o.overall)}, bao gồm:",
+        )
+    )
+    items = (
+        runs(
+            f"Hồ sơ trực tuyến của TTHC toàn trình: {big_count(o.full.numerator)} hồ sơ/"
+            f"{big_count(o.full.denominator)} hồ sơ (tỷ lệ {pct(o.full)})."
+        ),
+        runs(
+            f"Hồ sơ trực tuyến của TTHC một phần: {big_count(o.partial.numerator)} hồ sơ/"
+            f"{big_count(o.partial.denominator)} hồ sơ (tỷ lệ {pct(o.partial)})."
+        ),
+    )
+    return [intro, BulletList(items)]
+
+
+def _generic(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    f = obj.figure
+    ind = INDICATORS.get(obj.indicator)
+    name = ind.name if ind is not None else f"Chỉ số “{obj.indicator}”"
+    if ind is None:
+        return [draft_note(f"Chỉ số “{obj.indicator}” của mục tiêu {obj.number} không có trong danh mục chỉ số")]
+    return [Paragraph(runs(f"{name}: {big_count(f.numerator)}/{big_count(f.denominator)} (tỷ lệ {pct(f)})."))]
+
+
+SECTION_WRITERS: dict[str, Callable[[_Context, ObjectiveResult], list[Block]]] = {
+    "dossiers_on_time": _dossiers,
+    "dossiers_early": _dossiers,
+    "survey_satisfaction": _survey,
+    "iso_within_deadline": _iso,
+    "steps_match": _steps,
+    "tasks_on_time": _tasks,
+    "documents_electronic": _documents,
+    "documents_incoming_electronic": _documents,
+    "online_uptake": _online,
+    "online_uptake_full": _online,
+    "online_uptake_partial": _online,
+}

@@ -80,7 +80,6 @@ class PageFormat:
     page_number_pt: float = 13.0
     footnote_pt: float = 10.0
     table_pt: float = 12.0
-    draft_note_pt: float = 13.0
 
     # ranges of NĐ 30/2020 (min, max)
     MARGIN_RANGES = {

@@ -72,25 +72,6 @@ FOOTNOTE_GAP_MM = 3.0
 CELL_PADDING_MM = 1.0
 
 
-def protect_none_refcount() -> None:
-    """Work around a PySide6 6.12 defect on Python 3.11: methods returning nothing hand back ``None``
-    without a new reference, as if ``None`` were immortal (it is only from Python 3.12 on). Every call
-    then lowers ``None``'s count until the interpreter aborts with "none_dealloc" (measured: one per
-    ``QPainter.save()``; a long report or session makes thousands). Giving ``None`` a count no
-    program can use up makes it immortal in effect. The application should do this once at start-up.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
-
-    count = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt, the first field of PyObject
-    if count.value < 1 << 40:
-        count.value += 1 << 50
-
-
-protect_none_refcount()
-
-
 def ensure_application() -> QGuiApplication:
     """The Qt application the writer needs for fonts; created headless when none exists (the command
     line). A QApplication, so a later window or test can still use widgets."""

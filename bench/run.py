@@ -48,6 +48,7 @@ BENCH_MODULES: list[str] = [
     "bench.indicators",
     "bench.bench_reports",
     "bench.bench_gui",
+    "bench.bench_import",
 ]
 
 DEFAULT_SIZE = 1_000_000

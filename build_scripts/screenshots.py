@@ -149,8 +149,8 @@ def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
     s.dialog(s.window.page("surveys").open_form(campaign_2024), "form-dot-khao-sat", width=620)
     objectives.select_ids([objectives.table_model.id_at(0)])
     s.dialog(objectives.open_form(objectives.table_model.id_at(1)), "form-muc-tieu", width=640)
-    s.dialog(FindingsDialog(ctx, s.window), "kiem-tra-du-lieu")
-    s.dialog(GuideDialog(s.window), "huong-dan")
+    s.dialog(FindingsDialog(ctx, s.window), "kiem-tra-du-lieu", width=640, height=420)
+    s.dialog(GuideDialog(s.window), "huong-dan", width=780, height=600)
     box = QMessageBox(QMessageBox.Icon.Information, "Giới thiệu", about_text(), QMessageBox.StandardButton.NoButton, s.window)
     box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
     s.dialog(box, "gioi-thieu")
@@ -175,15 +175,65 @@ def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
     s.dialog(wizard, "tao-co-so-du-lieu", width=680)
     welcome.close()
 
-    from cchc_desktop.ui.dialogs import import_wizard
-
-    shots = getattr(import_wizard, "screenshot_steps", None)
-    if shots is not None:
-        for name, dialog, prepare in shots(s.window, ctx):
-            s.dialog(dialog, name, prepare, width=900)
+    _shoot_import_wizard(s, ctx)
     s.window.close()
     _settle(s.app)
     return s.saved
+
+
+def _sample_export(path: Path) -> Path:
+    """A one-stop export as offices get it: title rows, then the header, one bad date and one unknown code."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["UBND TỈNH KHÁNH HÒA"])
+    ws.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN THÁNG 01/2025"])
+    ws.append([])
+    ws.append(["STT", "Số hồ sơ", "Mã thủ tục", "Tên thủ tục", "Người nộp", "Kênh nộp", "Ngày nhận", "Hạn xử lý",
+               "Ngày có kết quả"])  # fmt: skip
+    names = ["Nhà thuốc Hồng Đức", "Quầy thuốc An Bình", "Phòng khám Đa khoa Sài Gòn", "Công ty TNHH Dược Minh Tâm"]
+    for n in range(1, 25):
+        code, received = "1.004626", f"{n:02d}/01/2025 08:{n:02d}"
+        if n == 7:
+            received = "32/01/2025"
+        if n == 12:
+            code = "9.999999"
+        ws.append([n, f"000.00.31.H34-2501{n:02d}-9001", code, "Cấp lại giấy phép hành nghề", names[n % 4],
+                   "Trực tuyến" if n % 3 else "Trực tiếp", received, f"{n + 5:02d}/02/2025", ""])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def _shoot_import_wizard(s: Shooter, ctx: Any) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from cchc_desktop.ui import prompts
+    from cchc_desktop.ui.dialogs.import_wizard import ImportWizard
+
+    sample = _sample_export(Path(tempfile.mkdtemp(prefix="cchc-import-")) / "ho-so-thang-01.xlsx")
+    wizard = ImportWizard(ctx, "dossiers", s.window)
+    wizard.resize(900, 640)
+    wizard.show()
+    _settle(s.app)
+    prompts.set_responder(lambda prompt: str(sample) if prompt.kind == "open_file" else None)
+    try:
+        wizard.file_page.browse.click()
+    finally:
+        prompts.set_responder(None)
+    _settle(s.app)
+    s.save(wizard, "nhap-excel-1-chon-tep")
+    for name in ("nhap-excel-2-ghep-cot", "nhap-excel-3-xem-truoc"):
+        wizard.next()
+        _settle(s.app)
+        s.save(wizard, name)
+    wizard.next()
+    while not wizard.result_page.isComplete():
+        _settle(s.app, 1)
+    _settle(s.app)
+    s.save(wizard, "nhap-excel-4-ket-qua")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    _settle(s.app)
 
 
 def main(argv: list[str] | None = None) -> int:

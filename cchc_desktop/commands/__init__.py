@@ -11,4 +11,6 @@ COMMAND_MODULES = (
     "backup",
     "indicators",
     "report",
+    "importer",
+    "export",
 )

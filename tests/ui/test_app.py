@@ -171,3 +171,36 @@ def test_database_switch_keeps_one_context(qtbot: Any, demo_db: Database, answer
     wait_jobs(QApplication.instance())
     second.close()
     controller.close()
+
+
+def test_backup_then_restore_through_the_file_menu(qtbot: Any, demo_db: Database, answers: Answers, tmp_path: Path) -> None:
+    from cchc_desktop.ui import app as app_module
+    from cchc_desktop.ui import file_actions
+
+    controller = AppController()
+    app_module._controller = controller
+    try:
+        assert controller.open_location(str(demo_db.path))
+        window = controller.window
+        qtbot.addWidget(window)
+        backup = tmp_path / "sao-luu.db"
+        answers.expect("save_file", str(backup))
+        answers.expect("info")
+        file_actions.backup(window)
+        assert backup.exists()
+        with controller.ctx.db.transaction() as session:
+            session.execute(m.Task.__table__.delete())
+        answers.expect("open_file", str(backup))
+        answers.expect("question", True)
+        answers.expect("info")
+        file_actions.restore(window)
+        restored = controller.window
+        qtbot.addWidget(restored)
+        with controller.ctx.db.session() as session:
+            assert session.scalar(select(func.count()).select_from(m.Task)) == 348
+        assert "truoc-khoi-phuc-" in answers.seen[-1].text
+        wait_jobs(QApplication.instance())
+        restored.close()
+    finally:
+        controller.close()
+        app_module._controller = None

@@ -129,3 +129,30 @@ def test_print_and_print_preview_go_through_the_dialog_helper(qtbot: Any, ctx: A
     assert seen["print"] == "In báo cáo"
     with ctx.db.session() as session:
         assert session.scalar(select(func.count()).select_from(m.IssuedReport)) == 0
+
+
+def test_bieu06a_and_table_exports_write_excel_files(qtbot: Any, ctx: AppContext, answers: Answers, tmp_path: Path) -> None:
+    import openpyxl
+
+    from cchc_desktop.ui.pages.tasks import TasksPage
+
+    page = report_page(qtbot, ctx)
+    page.choose_report("bieu06a")
+    qtbot.waitUntil(lambda: page.preview.report_type == ReportType.BIEU_06A, timeout=20_000)
+    out = tmp_path / "bieu06a.xlsx"
+    answers.expect("save_file", str(out))
+    answers.expect("info")
+    job = page.export_bieu06a()
+    qtbot.waitUntil(lambda: job.done, timeout=30_000)
+    wait_jobs(QApplication.instance())
+    values = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row]
+    assert 3807 in values and 3587 in values  # the total row: columns 3 and 7
+    tasks = TasksPage(ctx)
+    qtbot.addWidget(tasks)
+    out2 = tmp_path / "nhiem-vu.xlsx"
+    answers.expect("save_file", str(out2))
+    answers.expect("info")
+    tasks.export_excel()
+    qtbot.waitUntil(lambda: out2.exists() and answers.queue == [], timeout=30_000)
+    wait_jobs(QApplication.instance())
+    assert openpyxl.load_workbook(out2).active.max_row == 349  # header + 348 tasks

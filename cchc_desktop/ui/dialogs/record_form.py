@@ -305,6 +305,8 @@ class RecordForm(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self.after_build()
+        scrollbar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        self.setMinimumWidth(max(self.minimumWidth(), body.minimumSizeHint().width() + 50 + scrollbar))
         if self.specs:
             self.widgets[self.specs[0].key].setFocus()
 
@@ -315,7 +317,8 @@ class RecordForm(QDialog):
         max_h = int(screen.height() * 0.9) if screen else 700
         hint.setHeight(min(max_h, body.height() + 140))
         max_w = int(screen.width() * 0.9) if screen else 900
-        hint.setWidth(max(hint.width(), min(max_w, body.width() + 60)))
+        scrollbar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        hint.setWidth(max(hint.width(), min(max_w, body.width() + 60 + scrollbar)))
         return hint
 
     # ----------------------------------------------------------------- building

@@ -211,6 +211,8 @@ class RecordTableModel(QAbstractTableModel):
         self._highlight: Callable[[tuple[Any, ...]], str | None] | None = None
         self._fetching = False
         self._generation = 0
+        self._busy = False
+        self._largest = 0  # the most rows seen: a big table stays "big" while a search narrows it
         self._job: Any = None
         self.reload()
 
@@ -285,7 +287,7 @@ class RecordTableModel(QAbstractTableModel):
         and the rows arrive when ready (``busy`` tells the page), so the window never freezes."""
         self._generation += 1
         plan = self._plan()
-        if self._total > self.ASYNC_ROWS and (self._search or not plan[2]):
+        if max(self._total, self._largest) > self.ASYNC_ROWS and (self._search or not plan[2]):
             self._reload_async(plan)
             return
         self.beginResetModel()
@@ -294,6 +296,12 @@ class RecordTableModel(QAbstractTableModel):
                 self._apply_result(_read(session, self.source, *plan))
         finally:
             self.endResetModel()
+        self._set_busy(False)  # an older background read, if any, is now obsolete
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy.emit(busy)
 
     def _plan(self) -> tuple[list[Any], list[Any], bool, bool]:
         joined = bool(self._search) and self.source.search_needs_joins
@@ -301,6 +309,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def _apply_result(self, result: _ReadResult) -> None:
         self._total, self._ids, self._rows, self._ids_complete = result
+        self._largest = max(self._largest, self._total)
 
     def _reload_async(self, plan: tuple[list[Any], list[Any], bool, bool]) -> None:
         from ..workers import report_error, start_job
@@ -318,22 +327,15 @@ class RecordTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._apply_result(result)
             self.endResetModel()
-            self.busy.emit(False)
+            self._set_busy(False)
 
         def failed(exc: BaseException) -> None:
-            self.busy.emit(False)
-            report_error(None, exc)
+            if generation == self._generation:
+                self._set_busy(False)
+                report_error(None, exc)
 
-        self.busy.emit(True)
+        self._set_busy(True)
         self._job = start_job(None, "", work, on_done=done, on_error=failed, show_progress=False)
-
-    def _load_page(self, session: Session, where: list[Any], offset: int, limit: int) -> int:
-        stmt = self.source.rows_select().where(*where).order_by(*self._order_by()).offset(offset).limit(limit)
-        rows = session.execute(stmt).all()
-        for row in rows:
-            self._ids.append(row[0])
-            self._rows[row[0]] = tuple(row)
-        return len(rows)
 
     def _load_ids(self, session: Session, ids: Sequence[int]) -> None:
         wanted = [i for i in ids if i not in self._rows]

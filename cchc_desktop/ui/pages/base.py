@@ -219,6 +219,7 @@ class DataPage(Page):
             self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.layout_.addWidget(self.view, 1)
         self.below_table()
+        self.table_model.busy.connect(self._on_busy)
         self.table_model.modelReset.connect(self._update_count)
         self.table_model.rowsInserted.connect(self._update_count)
         self._update_count()
@@ -265,7 +266,7 @@ class DataPage(Page):
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button = button("Nhập Excel", "file-import-outline", tooltip="Nhập dữ liệu từ tệp Excel/CSV")
         self.import_button.clicked.connect(self.import_excel)
-        self.import_button.setVisible(self.import_kind is not None)
+        self.import_button.setVisible(self.import_kind is not None and _can_import(self.import_kind))
         self.export_button = button("Xuất Excel", "microsoft-excel", tooltip="Xuất bảng đang xem ra tệp Excel")
         self.export_button.clicked.connect(self.export_excel)
         self.export_button.setVisible(self.export_kind is not None)
@@ -279,6 +280,14 @@ class DataPage(Page):
         selected = len(self.selected_ids())
         self.edit_button.setEnabled(selected == 1)
         self.delete_button.setEnabled(selected > 0)
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText("Đang tìm trong dữ liệu lớn…")
+            self.view.viewport().setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.view.viewport().unsetCursor()
+            self._update_count()
 
     def _update_count(self, *_: Any) -> None:
         total = self.table_model.total
@@ -433,6 +442,12 @@ class DataPage(Page):
 
     def save_state(self) -> None:
         settings().setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+
+
+def _can_import(kind: str) -> bool:
+    from ..importing import available_kinds
+
+    return any(k == kind for k, _label in available_kinds())
 
 
 def combo(items: Sequence[tuple[str, Any]], *, first: str | None = "Tất cả", min_chars: int = 12) -> QComboBox:

@@ -314,12 +314,33 @@ class DashboardPage(Page):
                 muted(f"Chưa khai báo mục tiêu chất lượng năm {ind.spec.year}. Vào trang Mục tiêu chất lượng để tạo."), 0, 0
             )
             return
-        per_row = 7 if len(ind.objectives) <= 7 else 4
-        for i, result in enumerate(ind.objectives):
+        for result in ind.objectives:
             tile = ObjectiveTile(result)
             tile.clicked.connect(self.open_objective)
             self.tiles.append(tile)
+        self._place_tiles()
+
+    def _tiles_per_row(self) -> int:
+        """As many tiles side by side as fit at about 148 px each (7 at 1366 px, fewer when scaled up)."""
+        width = self.width() - 60
+        count = len(getattr(self, "tiles", [])) or 1
+        per_row = max(3, min(count, width // 148))
+        rows = -(-count // per_row)
+        return -(-count // rows)  # balance the rows: 7 tiles as 4 + 3, not 6 + 1
+
+    def _place_tiles(self) -> None:
+        tiles = getattr(self, "tiles", [])
+        for tile in tiles:
+            self.tiles_box.removeWidget(tile)
+        per_row = self._tiles_per_row()
+        for i, tile in enumerate(tiles):
             self.tiles_box.addWidget(tile, i // per_row, i % per_row)
+        self._placed_per_row = per_row
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if getattr(self, "tiles", None) and self._tiles_per_row() != getattr(self, "_placed_per_row", 0):
+            self._place_tiles()
 
     def open_objective(self, result: ObjectiveResult) -> None:
         window = self.window()

@@ -1,0 +1,211 @@
+"""Import benchmark (issue 5 §10): a deterministic 100.000-row dossier register, as .xlsx with date
+cells and as .xlsx with text dates ("15/01/2024 08:30").
+
+Ours: the whole import (read, header detection, map, parse, validate with the services' rules, upsert,
+commit) into a fresh database. Peers in the same run:
+- floor: a bare python-calamine read plus a raw ``sqlite3`` ``executemany`` of the same rows, typed
+  with the least work possible (no validation, no lookups beyond a dict, count triggers dropped);
+- pandas ``read_excel(engine="calamine")`` + ``DataFrame.to_sql`` (no validation either).
+
+Run: ``python -m bench --only import`` (``--size`` caps the rows, default 100.000). Also prints peak
+memory (RSS) of our import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.run import Case, Context, Peer, benchmark
+
+ROWS = 100_000
+CACHE = Path(__file__).resolve().parent / ".cache"
+PROCEDURES = 60
+HEADER = ["Số hồ sơ", "Mã TTHC", "Người nộp", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày trả kết quả"]
+CHANNELS = ("Trực tuyến", "Trực tiếp", "Bưu chính công ích")
+CHANNEL_VALUES = {"Trực tuyến": "online", "Trực tiếp": "direct", "Bưu chính công ích": "postal"}
+
+
+def _rows(n: int) -> list[list[object]]:
+    rng = random.Random(20240115)
+    start = dt.datetime(2023, 12, 15, 7, 30)
+    out: list[list[object]] = []
+    for i in range(n):
+        received = start + dt.timedelta(days=rng.randrange(0, 360), minutes=rng.randrange(0, 9) * 60)
+        if rng.random() < 0.3:
+            received = received.replace(hour=0, minute=0)
+        due = received.date() + dt.timedelta(days=rng.randrange(3, 20))
+        resolved = None if rng.random() < 0.05 else received.date() + dt.timedelta(days=rng.randrange(0, 21))
+        out.append([
+            f"000.00.17.H33-{received:%y%m%d}-{i:06d}",
+            f"1.{rng.randrange(PROCEDURES):06d}",
+            f"Người nộp {i}",
+            CHANNELS[rng.randrange(3)],
+            received,
+            due,
+            resolved,
+        ])
+    return out
+
+
+def make_register(n: int, text_dates: bool) -> Path:
+    """The register as .xlsx (cached under bench/.cache: writing 100.000 rows takes a while)."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"register-{n}-{'text' if text_dates else 'cells'}-v1.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Hồ sơ")
+    ws.append(HEADER)
+    for row in _rows(n):
+        received, due, resolved = row[4], row[5], row[6]
+        if text_dates:
+            assert isinstance(received, dt.datetime) and isinstance(due, dt.date)
+            row[4] = received.strftime("%d/%m/%Y %H:%M") if received.hour else received.strftime("%d/%m/%Y")
+            row[5] = due.strftime("%d/%m/%Y")
+            row[6] = resolved.strftime("%d/%m/%Y") if isinstance(resolved, dt.date) else None
+        ws.append(row)
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.rename(path)
+    return path
+
+
+def make_empty_database(folder: Path) -> Path:
+    """A database with the catalogue the register refers to (one field, one unit, the procedures)."""
+    from cchc_desktop.core import models as m
+    from cchc_desktop.core import services
+    from cchc_desktop.core.db import open_database
+
+    path = folder / "template.db"
+    db = open_database(path)
+    with db.transaction() as s:
+        field = services.create(s, m.Field, {"name": "Dược phẩm"})
+        unit = services.create(s, m.Unit, {"name": "Sở Y tế", "is_department": True})
+        for i in range(PROCEDURES):
+            services.create(
+                s, m.Procedure, {"code": f"1.{i:06d}", "name": f"Thủ tục {i}", "field_id": field.id, "unit_id": unit.id}
+            )
+    db.close()
+    return path
+
+
+def _fresh(template: Path, folder: Path, name: str) -> Path:
+    target = folder / name
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, target)
+    return target
+
+
+def ours(template: Path, folder: Path, register: Path) -> None:
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.io.importer import import_file
+
+    db = open_database(_fresh(template, folder, "ours.db"), create=False, upgrade=False)
+    try:
+        result = import_file(db, "dossiers", register)
+    finally:
+        db.close()
+    if result.rejects or result.imported == 0:
+        raise RuntimeError(f"import rejected rows: {result.rejects[:3]}")
+
+
+def _day(value: object) -> str | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return f"{text[6:10]}-{text[3:5]}-{text[0:2]}"
+
+
+def floor(template: Path, folder: Path, register: Path) -> None:
+    """calamine read + raw sqlite3 executemany of typed rows (no validation)."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(register)).get_sheet_by_index(0).to_python()
+    con = sqlite3.connect(_fresh(template, folder, "floor.db"))
+    procedures = dict(con.execute("SELECT code, id FROM procedure"))
+    con.execute("BEGIN")
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+    typed = []
+    for code, pcode, applicant, channel, received, due, resolved in rows[1:]:
+        resolved_on = _day(resolved)
+        typed.append((
+            code, procedures[pcode], 1, 1, applicant, CHANNEL_VALUES[channel], _day(received), _day(due),
+            resolved_on, "resolved" if resolved_on else None, 0,
+        ))
+    con.executemany(
+        "INSERT INTO dossier (code, procedure_id, unit_id, field_id, applicant, channel, received_on, due_on, "
+        "resolved_on, outcome, supplement_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        typed,
+    )
+    con.commit()
+    con.close()
+
+
+def pandas_to_sql(template: Path, folder: Path, register: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_excel(register, engine="calamine")
+    con = sqlite3.connect(_fresh(template, folder, "pandas.db"))
+    frame.to_sql("dossier_import", con, if_exists="replace", index=False)
+    con.commit()
+    con.close()
+
+
+def peak_rss_of_our_import(template: Path, folder: Path, register: Path) -> float:
+    """Peak RSS (MB) of a child process running our import (psutil when present)."""
+    import subprocess
+
+    code = (
+        f"import resource, sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r}); from bench.bench_import import ours; from pathlib import Path;"
+        f" ours(Path({str(template)!r}), Path({str(folder)!r}), Path({str(register)!r}));"
+        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _case(ctx: Context, text_dates: bool) -> Case:
+    n = min(ctx.size, ROWS)
+    folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    register = make_register(n, text_dates)
+    template = make_empty_database(folder)
+    note = ""
+    if ctx.verbose:
+        peak = peak_rss_of_our_import(template, folder, register)
+        note = f"peak RSS of our import {peak:.0f} MB (goal ≤ 500 MB)"
+        print(f"  {n} rows, {'text dates' if text_dates else 'date cells'}: {note}", flush=True)
+    return Case(
+        ours=lambda: ours(template, folder, register),
+        peers=[
+            Peer("floor: calamine + sqlite3 executemany", lambda: floor(template, folder, register), floor=True),
+            Peer("pandas read_excel(calamine) + to_sql", lambda: pandas_to_sql(template, folder, register)),
+        ],
+        note=note,
+    )
+
+
+@benchmark("import: 100.000 dossiers from .xlsx (date cells)")
+def import_date_cells(ctx: Context) -> Case:
+    return _case(ctx, text_dates=False)
+
+
+@benchmark("import: 100.000 dossiers from .xlsx (text dates)")
+def import_text_dates(ctx: Context) -> Case:
+    return _case(ctx, text_dates=True)

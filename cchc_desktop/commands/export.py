@@ -1,0 +1,40 @@
+"""``cchc-desktop export KIND --out F.xlsx [--period P]``: a data table or Biểu 06a to Excel."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.db import open_database
+from ..core.errors import CchcError
+from ..core.periods import PeriodSpec
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from ..io.export import EXPORT_KINDS
+
+    p = sub.add_parser("export", parents=[common], help="xuất một bảng dữ liệu hoặc Biểu 06a ra Excel")
+    p.add_argument("kind", choices=EXPORT_KINDS, metavar="LOẠI", help="loại: " + ", ".join(EXPORT_KINDS))
+    p.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp Excel cần ghi")
+    p.add_argument("--period", metavar="KỲ", help="kỳ báo cáo (bắt buộc với bieu06a), ví dụ 2024, 2024-Q3")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..io.export import export_kind
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".xlsx":
+        raise CchcError("Tệp xuất phải có đuôi .xlsx.")
+    if not out.parent.is_dir():
+        raise CchcError(f"Thư mục {out.parent} không tồn tại.")
+    if args.kind == "bieu06a" and not args.period:
+        raise CchcError("Vui lòng cho biết kỳ báo cáo của Biểu 06a (--period, ví dụ 2024).")
+    spec = PeriodSpec.parse(args.period) if args.period else None
+    db = open_database(getattr(args, "db", None), create=False, upgrade=False)
+    try:
+        export_kind(db, args.kind, out, spec=spec)
+    finally:
+        db.close()
+    print(f"Đã xuất vào {out}")
+    return 0

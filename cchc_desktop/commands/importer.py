@@ -1,0 +1,63 @@
+"""``cchc-desktop import KIND FILE``: import a spreadsheet (.xlsx, .xls, .csv) in one transaction."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.db import open_database
+
+KINDS = ("dossiers", "procedures", "decisions", "tasks", "documents", "survey_totals")
+SHOWN_REASONS = 10
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("import", parents=[common], help="nhập dữ liệu từ tệp Excel hoặc CSV")
+    p.add_argument("kind", choices=KINDS, metavar="LOẠI", help="loại dữ liệu: " + ", ".join(KINDS))
+    p.add_argument("file", metavar="TỆP", help="tệp .xlsx, .xlsm, .xls hoặc .csv")
+    p.add_argument("--mapping", metavar="M.json", help="tệp ánh xạ cột đã lưu")
+    p.add_argument("--save-mapping", metavar="M.json", help="lưu ánh xạ cột đã dùng vào tệp này")
+    p.add_argument("--all-or-nothing", action="store_true", help="chỉ lưu khi mọi dòng đều hợp lệ")
+    p.add_argument("--rejects", metavar="OUT.xlsx", help="ghi các dòng bị từ chối (kèm lý do) ra tệp này")
+    p.add_argument(
+        "--create-missing-procedures",
+        action="store_true",
+        help="tạo thủ tục chưa có trong danh mục (đánh dấu “cần bổ sung thông tin”)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..io.export import save_rejects
+    from ..io.importer import import_file
+    from ..io.mapping import save_mapping
+
+    path = Path(args.file).expanduser()
+    db = open_database(getattr(args, "db", None), create=False, upgrade=False)
+    try:
+        result = import_file(
+            db,
+            args.kind,
+            path,
+            mapping=Path(args.mapping).expanduser() if args.mapping else None,
+            all_or_nothing=args.all_or_nothing,
+            create_missing_procedures=args.create_missing_procedures,
+        )
+    finally:
+        db.close()
+    print(result.summary())
+    for reject in result.rejects[:SHOWN_REASONS]:
+        column = f", cột “{reject.column}”" if reject.column else ""
+        print(f"  Dòng {reject.row}{column}: {reject.reason}")
+    if len(result.rejects) > SHOWN_REASONS:
+        print(f"  … và {len(result.rejects) - SHOWN_REASONS} dòng khác.")
+    if args.rejects and result.rejects:
+        out = Path(args.rejects).expanduser()
+        save_rejects(result, out)
+        print(f"Đã ghi các dòng bị từ chối vào {out}")
+    if args.save_mapping and result.header is not None:
+        save_mapping(Path(args.save_mapping).expanduser(), args.kind, result.header)
+    if not result.committed:
+        return 1
+    return 0 if not result.rejects else 2
+

@@ -1,0 +1,420 @@
+"""Export to .xlsx: every data table, Biểu 06a (SPEC §6.3), and the rejected rows of an import.
+
+Cells are typed (dates as dates, counts as numbers); the header is styled, the columns sized, the
+header frozen and filtered; tables stream through openpyxl's write-only mode. A text that begins with
+``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..core import models as m
+from ..core import services
+from ..core.db import Database
+from ..core.errors import CchcError
+from ..core.indicators import DossierClasses, dossier_classes_by_field
+from ..core.labels import field_label
+from ..core.periods import PeriodSpec, periods_for
+
+ProgressFn = Callable[[int, int, str], Any]
+FORMULA_STARTS = ("=", "+", "-", "@")
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FONT = Font(name="Times New Roman", bold=True)
+BODY_FONT = Font(name="Times New Roman")
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WIDTH_SAMPLE = 200
+CHUNK = 5_000
+
+
+def excel_value(value: Any) -> Any:
+    """A Python value as an Excel cell value: enums by label, booleans as Có/Không, text as NFC."""
+    if isinstance(value, enum.Enum):
+        return getattr(value, "label", value.value)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str):
+        return services.nfc(value)
+    return value
+
+
+def _cell(ws: Any, value: Any, *, header: bool = False) -> WriteOnlyCell:
+    value = excel_value(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # text, never a formula
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    if header:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = BORDER
+    return cell
+
+
+def _width(value: Any) -> int:
+    value = excel_value(value)
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, dt.date):
+        return 11
+    return min(len(str(value)), 60)
+
+
+def write_table(
+    path: Path | str,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    total: int = 0,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Write one table in write-only mode (atomically: a temporary file renamed at the end)."""
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title[:31])
+    iterator = iter(rows)
+    sample: list[Sequence[Any]] = []
+    for row in iterator:
+        sample.append(row)
+        if len(sample) >= WIDTH_SAMPLE:
+            break
+    for col, name in enumerate(headers, 1):
+        longest = max([len(name) // 2 + 2, *(_width(r[col - 1]) for r in sample)])
+        ws.column_dimensions[get_column_letter(col)].width = max(8, min(longest + 2, 62))
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, h, header=True) for h in headers])
+    count = 0
+
+    def all_rows() -> Iterable[Sequence[Any]]:
+        yield from sample
+        yield from iterator
+
+    for row in all_rows():
+        ws.append([_cell(ws, v) for v in row])
+        count += 1
+        if progress is not None and count % CHUNK == 0 and progress(count, max(total, count), "Đang xuất Excel") is False:
+            raise CchcError("Đã hủy xuất Excel.")
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
+    _save(wb, path)
+    return count
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CchcError(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from exc
+
+
+# --------------------------------------------------------------------------- data tables
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    model: type[m.Base]
+    title: str
+    query: Callable[[], tuple[list[str], Select[Any]]]
+
+
+def _plain_columns(model: type[m.Base], skip: Sequence[str] = ()) -> list[Any]:
+    return [c for c in model.__table__.columns if c.key not in services.SYSTEM_COLUMNS and c.key not in skip]  # type: ignore[attr-defined]
+
+
+def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[list[str], Select[Any]]:
+    """Every column, foreign keys replaced by the referenced record's name or code."""
+    headers: list[str] = []
+    cols: list[Any] = []
+    joins: list[tuple[Any, Any]] = []
+    table = model.__table__  # type: ignore[attr-defined]
+    for col in _plain_columns(model):
+        if col.key in fks:
+            label, target = fks[col.key]
+            alias = aliased(target[0])
+            joins.append((alias, getattr(alias, "id") == col))  # noqa: B009
+            headers.append(label)
+            cols.append(getattr(alias, target[1]).label(col.key))
+        else:
+            headers.append(field_label(model, col.key))
+            cols.append(col)
+    stmt = select(*cols).select_from(table)
+    for alias, cond in joins:
+        stmt = stmt.outerjoin(alias, cond)
+    return headers, stmt.order_by(table.c.id)
+
+
+def _dossiers() -> tuple[list[str], Select[Any]]:
+    headers, stmt = _model_query(
+        m.Dossier,
+        {
+            "procedure_id": ("Mã TTHC", (m.Procedure, "code")),
+            "unit_id": ("Đơn vị", (m.Unit, "name")),
+            "field_id": ("Lĩnh vực", (m.Field, "name")),
+        },
+    )
+    return headers, stmt
+
+
+def _procedures() -> tuple[list[str], Select[Any]]:
+    return _model_query(
+        m.Procedure, {"field_id": ("Lĩnh vực", (m.Field, "name")), "unit_id": ("Đơn vị", (m.Unit, "name"))}
+    )
+
+
+def _decisions() -> tuple[list[str], Select[Any]]:
+    headers, stmt = _model_query(m.AnnouncementDecision, {})
+    codes = (
+        select(func.group_concat(m.Procedure.code, ", "))
+        .join(m.AnnouncementItem, m.AnnouncementItem.procedure_id == m.Procedure.id)
+        .where(m.AnnouncementItem.decision_id == m.AnnouncementDecision.id)
+        .scalar_subquery()
+    )
+    return [*headers, "Mã TTHC"], stmt.add_columns(codes)
+
+
+def _tasks() -> tuple[list[str], Select[Any]]:
+    return _model_query(m.Task, {"lead_unit_id": ("Đơn vị chủ trì", (m.Unit, "name"))})
+
+
+def _documents() -> tuple[list[str], Select[Any]]:
+    headers, stmt = _model_query(m.DocumentCount, {})
+    return headers, stmt.order_by(None).order_by(m.DocumentCount.year, m.DocumentCount.month)
+
+
+def _survey_forms() -> tuple[list[str], Select[Any]]:
+    return _model_query(
+        m.SurveyForm,
+        {"campaign_id": ("Đợt khảo sát", (m.SurveyCampaign, "title")), "group_id": ("Nhóm", (m.RespondentGroup, "name"))},
+    )
+
+
+def _survey_totals() -> tuple[list[str], Select[Any]]:
+    c, o, k = m.SurveyOptionCount, m.CriterionOption, m.Criterion
+    stmt = (
+        select(m.SurveyCampaign.title, k.name, o.label, c.count)
+        .join(m.SurveyCampaign, m.SurveyCampaign.id == c.campaign_id)
+        .join(o, o.id == c.option_id)
+        .join(k, k.id == o.criterion_id)
+        .order_by(m.SurveyCampaign.id, k.sort_order, o.rank)
+    )
+    return ["Đợt khảo sát", "Tiêu chí", "Phương án", "Số phiếu"], stmt
+
+
+TABLES: dict[str, TableSpec] = {
+    "dossiers": TableSpec(m.Dossier, "Hồ sơ", _dossiers),
+    "procedures": TableSpec(m.Procedure, "Thủ tục hành chính", _procedures),
+    "decisions": TableSpec(m.AnnouncementDecision, "Quyết định công bố", _decisions),
+    "tasks": TableSpec(m.Task, "Nhiệm vụ", _tasks),
+    "documents": TableSpec(m.DocumentCount, "Văn bản", _documents),
+    "survey_forms": TableSpec(m.SurveyForm, "Phiếu khảo sát", _survey_forms),
+    "survey_totals": TableSpec(m.SurveyOptionCount, "Tổng hợp khảo sát", _survey_totals),
+}
+EXPORT_KINDS = (*TABLES, "bieu06a")
+
+
+def export_table(session: Session, kind: str, path: Path | str, *, progress: ProgressFn | None = None) -> int:
+    """Write the whole ``kind`` table to ``path``; returns the number of rows."""
+    if kind not in TABLES:
+        raise CchcError(f"Không xuất được “{kind}”; chọn một trong: {', '.join(EXPORT_KINDS)}.")
+    spec = TABLES[kind]
+    headers, stmt = spec.query()
+    if session.get_bind().dialect.name == "postgresql" and kind == "decisions":
+        stmt = _decisions_pg()
+    total = session.scalar(select(func.count()).select_from(spec.model)) or 0
+    rows = session.execute(stmt.execution_options(yield_per=CHUNK))
+    return write_table(path, spec.title, headers, (tuple(r) for r in rows), total=total, progress=progress)
+
+
+def _decisions_pg() -> Select[Any]:
+    _, stmt = _model_query(m.AnnouncementDecision, {})
+    codes = (
+        select(func.string_agg(m.Procedure.code, ", "))
+        .join(m.AnnouncementItem, m.AnnouncementItem.procedure_id == m.Procedure.id)
+        .where(m.AnnouncementItem.decision_id == m.AnnouncementDecision.id)
+        .scalar_subquery()
+    )
+    return stmt.add_columns(codes)
+
+
+def export_kind(
+    db: Database, kind: str, path: Path | str, *, spec: PeriodSpec | str | None = None,
+    progress: ProgressFn | None = None,
+) -> Path:
+    """The GUI and CLI entry point: a data table, or Biểu 06a for ``spec``."""
+    path = Path(path)
+    with db.session() as session:
+        if kind == "bieu06a":
+            if spec is None:
+                raise CchcError("Vui lòng chọn kỳ báo cáo cho Biểu 06a.")
+            export_bieu06a(session, PeriodSpec.parse(spec) if isinstance(spec, str) else spec, path)
+        else:
+            export_table(session, kind, path, progress=progress)
+    return path
+
+
+# --------------------------------------------------------------------------- rejects
+
+
+def save_rejects(result: Any, path: Path | str) -> int:
+    """The rejected rows of an import as .xlsx: row number, column, reason, then the row as read."""
+    header = result.header
+    names = list(header.names) if header is not None else []
+    width = max([len(names), *(len(r.values) for r in result.rejects)]) if result.rejects else len(names)
+    names += [""] * (width - len(names))
+    headers = ["Dòng", "Cột", "Lý do", *[n or f"Cột {i + 1}" for i, n in enumerate(names)]]
+    rows = ([r.row, r.column, r.reason, *r.values, *[None] * (width - len(r.values))] for r in result.rejects)
+    return write_table(path, "Dòng bị từ chối", headers, rows)
+
+
+# --------------------------------------------------------------------------- Biểu 06a
+
+BIEU_TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"
+BIEU_NUMBER = "Biểu số 06a/VPCP/KSTT"
+TOTAL_LABEL = "Tổng cộng"
+
+
+def bieu06a_values(c: DossierClasses) -> list[int]:
+    """Columns 3–13 of one row."""
+    return [
+        c.total_handled,
+        c.received_online,
+        c.received_direct_or_postal,
+        c.carried_over,
+        c.resolved,
+        c.early,
+        c.on_time,
+        c.late,
+        c.in_progress,
+        c.in_progress_within,
+        c.in_progress_overdue,
+    ]
+
+
+def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path:
+    """Biểu 06a by field for the dossier period of ``spec`` (SPEC §6.3)."""
+    path = Path(path)
+    period = periods_for(session, spec).dossiers
+    rows = dossier_classes_by_field(session, period)
+    prof = services.profile(session)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biểu 06a"
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    normal = Font(name="Times New Roman", size=12)
+    italic = Font(name="Times New Roman", italic=True, size=12)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def put(ref: str, value: Any, font: Font = normal, align: Alignment = center, merge: str | None = None) -> None:
+        ws[ref] = value
+        ws[ref].font = font
+        ws[ref].alignment = align
+        if merge:
+            ws.merge_cells(merge)
+
+    put("A1", BIEU_NUMBER, bold, Alignment(horizontal="left"), "A1:E1")
+    put("I1", f"Đơn vị báo cáo: {prof.agency if prof else ''}", normal, Alignment(horizontal="left"), "I1:M1")
+    receiver = (prof.report_receiver if prof else None) or ""
+    put("I2", f"Đơn vị nhận báo cáo: {receiver}", normal, Alignment(horizontal="left"), "I2:M2")
+    put("A4", BIEU_TITLE, Font(name="Times New Roman", bold=True, size=14), center, "A4:M4")
+    start, end = period.start.strftime("%d/%m/%Y"), period.end.strftime("%d/%m/%Y")
+    put("A5", f"Kỳ báo cáo: {period.label} (Từ ngày {start} đến ngày {end})", italic, center, "A5:M5")
+    put("A6", "Đơn vị tính: Số hồ sơ TTHC", italic, Alignment(horizontal="right"), "A6:M6")
+    top = 8
+    heads = [
+        ("A", "A", 0, 2, "STT"),
+        ("B", "B", 0, 2, "Lĩnh vực, công việc giải quyết theo cấp"),
+        ("C", "F", 0, 0, "Số hồ sơ nhận giải quyết"),
+        ("C", "C", 1, 2, "Tổng số"),
+        ("D", "E", 1, 1, "Trong kỳ"),
+        ("D", "D", 2, 2, "Trực tuyến"),
+        ("E", "E", 2, 2, "Trực tiếp, dịch vụ bưu chính"),
+        ("F", "F", 1, 2, "Từ kỳ trước"),
+        ("G", "J", 0, 0, "Số hồ sơ đã giải quyết"),
+        ("G", "G", 1, 2, "Tổng số"),
+        ("H", "H", 1, 2, "Trước hạn"),
+        ("I", "I", 1, 2, "Đúng hạn"),
+        ("J", "J", 1, 2, "Quá hạn"),
+        ("K", "M", 0, 0, "Số hồ sơ đang giải quyết"),
+        ("K", "K", 1, 2, "Tổng số"),
+        ("L", "L", 1, 2, "Trong hạn"),
+        ("M", "M", 1, 2, "Quá hạn"),
+    ]
+    for c0, c1, r0, r1, label in heads:
+        ref = f"{c0}{top + r0}"
+        ws[ref] = label
+        if (c0, r0) != (c1, r1):
+            ws.merge_cells(f"{ref}:{c1}{top + r1}")
+    numbers = top + 3
+    for col in range(1, 14):
+        ws.cell(numbers, col, f"({col})")
+    first = numbers + 1
+    total = DossierClasses()
+    for i, row in enumerate(rows, 1):
+        r = first + i - 1
+        ws.cell(r, 1, i)
+        ws.cell(r, 2, row.field_name)
+        for j, value in enumerate(bieu06a_values(row.classes), 3):
+            ws.cell(r, j, value)
+        total = total + row.classes
+    total_row = first + len(rows)
+    ws.cell(total_row, 1, "")
+    ws.cell(total_row, 2, TOTAL_LABEL)
+    for j, value in enumerate(bieu06a_values(total), 3):
+        ws.cell(total_row, j, value)
+    for r in range(top, total_row + 1):
+        for col in range(1, 14):
+            cell = ws.cell(r, col)
+            cell.border = BORDER
+            is_head = r <= numbers
+            cell.font = bold if is_head or r == total_row else normal
+            if is_head:
+                cell.alignment = center
+                if r < numbers:
+                    cell.fill = HEADER_FILL
+            elif col == 2:
+                cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            else:
+                cell.alignment = Alignment(horizontal="center" if col == 1 else "right", vertical="center")
+                if col > 2:
+                    cell.number_format = "#,##0"
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 34
+    for col in "CDEFGHIJKLM":
+        ws.column_dimensions[col].width = 11
+    ws.row_dimensions[top + 2].height = 45
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{top}:{numbers}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.print_options.horizontalCentered = True
+    ws.freeze_panes = f"C{first}"
+    _save(wb, path)
+    return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -16,10 +17,44 @@ EXIT_ERROR = 1
 EXIT_REFUSED = 2
 
 
+# argparse's own English messages, as the user reads them in Vietnamese.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.+)"), "thiếu tham số bắt buộc: {0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "tham số không hợp lệ: {0}"),
+    (
+        re.compile(r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)"),
+        "{0}: không có lựa chọn {1} (chọn một trong: {2})",
+    ),
+    (re.compile(r"argument (.+?): expected one argument"), "{0} cần một giá trị"),
+    (re.compile(r"argument (.+?): invalid (\w+) value: (.+)"), "{0}: giá trị {2} không hợp lệ"),
+    (re.compile(r"argument (.+?): not allowed with argument (.+)"), "không dùng {0} cùng với {1}"),
+    (re.compile(r"argument (.+?): (.+)"), "{0}: {1}"),
+)
+
+
+class _VietnameseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
 class VietnameseArgumentParser(argparse.ArgumentParser):
-    """argparse with its user-facing errors in Vietnamese (exit code 2, like argparse)."""
+    """argparse with its help and its errors in Vietnamese (exit code 2 on a usage error, like argparse)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _VietnameseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, template in _ARGPARSE_MESSAGES:
+            match = pattern.fullmatch(message)
+            if match:
+                message = template.format(*match.groups())
+                break
         self.print_usage(sys.stderr)
         self.exit(EXIT_REFUSED, f"{self.prog}: lỗi: {message}\n")
 
@@ -42,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Báo cáo cải cách hành chính và mục tiêu chất lượng ISO cho Sở Y tế.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"cchc-desktop {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"cchc-desktop {__version__}", help="in số phiên bản rồi thoát"
+    )
     parser.add_argument("--demo", action="store_true", help="mở cơ sở dữ liệu mẫu (tạo mới nếu chưa có)")
     parser.add_argument(
         "--smoke-test", action="store_true", help="mở cửa sổ chính rồi tự thoát (kiểm tra bản cài đặt)"

@@ -88,3 +88,32 @@ def test_unknown_command_is_refused_in_vietnamese(capsys) -> None:
         main(["khong-co-lenh"])
     assert info.value.code == 2
     assert "lỗi" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["export"], "thiếu tham số bắt buộc: LOẠI, --out"),
+        (["indicators", "--db", "x.db"], "thiếu tham số bắt buộc: --period"),
+        (["backup", "--out", "b.db", "--bogus"], "tham số không hợp lệ: --bogus"),
+    ],
+)
+def test_usage_errors_read_in_vietnamese(argv, expected, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cách dùng: cchc-desktop")
+    assert expected in err
+
+
+def test_help_has_no_english_headings(capsys) -> None:
+    for argv in (["--help"], ["report", "--help"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("cách dùng: cchc-desktop")
+        assert "tùy chọn:" in out and "hiện hướng dẫn này rồi thoát" in out
+        for english in ("usage:", "options:", "positional arguments", "show this help"):
+            assert english not in out

@@ -204,3 +204,20 @@ def test_backup_then_restore_through_the_file_menu(qtbot: Any, demo_db: Database
     finally:
         controller.close()
         app_module._controller = None
+
+
+def test_print_preview_toolbar_speaks_vietnamese(qapp: QApplication) -> None:
+    """Qt draws the print preview itself and ships no Vietnamese: every toolbar entry is translated."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    dialog = QPrintPreviewDialog()
+    try:
+        texts = {a.text() for a in dialog.findChildren(QAction) if a.text()}
+        assert dialog.windowTitle() == "Xem trước khi in"
+        assert {"Trang sau", "Trang trước", "Phóng to", "Thu nhỏ", "Khổ dọc", "Khổ ngang", "In", "Thiết lập trang"} <= texts
+        english = {"Next page", "Previous page", "Zoom in", "Zoom out", "Portrait", "Landscape", "Print", "Page setup",
+                   "First page", "Last page", "Fit width", "Fit page", "Show single page", "Show facing pages",
+                   "Show overview of all pages"}  # fmt: skip
+        assert not texts & english
+    finally:
+        dialog.deleteLater()

@@ -112,9 +112,26 @@ def test_campaign_add_with_groups_then_delete(qtbot: Any, ctx: AppContext, answe
         camp = session.scalar(select(m.SurveyCampaign).where(m.SurveyCampaign.year == 2025))
         assert sorted(g.name for g in camp.groups) == ["Cá nhân", "Doanh nghiệp"]
         camp_id = camp.id
+    assert page.table_model.total == 3
+
+    def edit(prompt: Any) -> int:
+        form = prompt.dialog
+        assert form.groups_edit.toPlainText() == "Cá nhân\nDoanh nghiệp"
+        set_text(form.input("title"), "Khảo sát sự hài lòng năm 2025")
+        form.groups_edit.setPlainText("Cá nhân\nDoanh nghiệp\nHộ kinh doanh")
+        assert form.save()
+        return QDialog.DialogCode.Accepted
+
+    answers.expect("dialog", edit)
+    page.edit_record(camp_id)
+    row = page.table_model.row_of(camp_id)
+    assert page.table_model.index(row, page.source.column_index("title")).data() == "Khảo sát sự hài lòng năm 2025"
+    with ctx.db.session() as session:
+        assert len(session.get(m.SurveyCampaign, camp_id).groups) == 3
     page.select_ids([camp_id])
     answers.expect("question", True)
     page.delete_selected()
+    assert page.table_model.total == 2
     with ctx.db.session() as session:
         assert session.get(m.SurveyCampaign, camp_id) is None
 
@@ -152,6 +169,8 @@ def test_document_grid_saves_a_year_and_refuses_parts_larger_than_the_whole(qtbo
 
 
 def test_objectives_add_edit_delete_and_copy_from_previous_year(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    dash = dashboard(qtbot, ctx)
+    assert sorted(tile_values(dash)) == [1, 2, 3, 4, 5, 6, 7]
     page = ObjectivesPage(ctx)
     qtbot.addWidget(page)
     assert page.current_year() == 2024
@@ -173,6 +192,9 @@ def test_objectives_add_edit_delete_and_copy_from_previous_year(qtbot: Any, ctx:
         obj = session.scalar(select(m.QualityObjective).where(m.QualityObjective.number == 8))
         assert obj.target == Decimal("90")
         obj_id = obj.id
+    # The dashboard gets an eighth tile: 3.585 early of 3.587 resolved, against 90%.
+    assert refresh_dashboard(qtbot, dash)[8] == "99,94%"
+    assert _tile(dash, 8).status == "Đạt"
 
     def edit(prompt: Any) -> int:
         form = prompt.dialog
@@ -187,10 +209,13 @@ def test_objectives_add_edit_delete_and_copy_from_previous_year(qtbot: Any, ctx:
     page.edit_record(obj_id)
     with ctx.db.session() as session:
         assert session.get(m.QualityObjective, obj_id).target == Decimal("92.5")
+    refresh_dashboard(qtbot, dash)
+    assert _tile(dash, 8).target == "Mục tiêu ≥ 92,5%"
     page.select_ids([obj_id])
     answers.expect("question", True)
     page.delete_selected()
     assert page.table_model.total == 7
+    assert sorted(refresh_dashboard(qtbot, dash)) == [1, 2, 3, 4, 5, 6, 7]
     # 2024 back to the seven of 2023.
     answers.expect("question", True)
     page.copy_previous()
@@ -239,6 +264,22 @@ def test_settings_catalogues_add_a_unit_and_a_make_up_day(qtbot: Any, ctx: AppCo
     assert "Trung tâm Kiểm soát bệnh tật" in [
         page.units.proxy.index(r, 0).data() for r in range(page.units.proxy.rowCount())
     ]
+    with ctx.db.session() as session:
+        unit_id = session.scalar(select(m.Unit.id).where(m.Unit.short_name == "CDC"))
+
+    def rename(prompt: Any) -> int:
+        form = prompt.dialog
+        set_text(form.input("short_name"), "TT KSBT")
+        assert form.save()
+        return QDialog.DialogCode.Accepted
+
+    answers.expect("dialog", rename)
+    page.units.edit_record(unit_id)
+    assert page.units.table_model.index(page.units.table_model.row_of(unit_id), 1).data() == "TT KSBT"
+    page.units.select_ids([unit_id])
+    answers.expect("question", True)
+    page.units.delete_selected()
+    assert page.units.table_model.total == 3
 
     def makeup(prompt: Any) -> int:
         form = prompt.dialog
@@ -254,3 +295,15 @@ def test_settings_catalogues_add_a_unit_and_a_make_up_day(qtbot: Any, ctx: AppCo
     assert page.workdays.table_model.total >= 1
     with ctx.db.session() as session:
         assert session.scalar(select(m.WorkdayException).where(m.WorkdayException.day == dt.date(2024, 5, 4))).kind == "make_up"
+
+
+def _tile(dash: Any, number: int) -> Any:
+    """The texts of one dashboard tile: its target line and its met / not met word."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QLabel
+
+    tile = next(t for t in dash.tiles if t.result.number == number)
+    texts = [w.text() for w in tile.findChildren(QLabel)]
+    return SimpleNamespace(target=next(t for t in texts if t.startswith("Mục tiêu")),
+                           status=next(t for t in texts if t in ("Đạt", "Chưa đạt", "Không phát sinh")))  # fmt: skip

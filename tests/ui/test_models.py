@@ -121,3 +121,35 @@ def test_search_ignores_diacritics_and_case(ctx: AppContext, query: str) -> None
     model.set_search("")
     with ctx.db.session() as session:
         assert model.total == session.scalar(select(func.count()).select_from(m.Dossier))
+
+
+def test_settings_catalogue_and_form_models_pass_qtmodeltester(qtmodeltester: Any, qtbot: Any, ctx: AppContext) -> None:
+    """The rest of the app's models: the settings catalogues (units, fields, days off), the decision form's
+    list of procedures and the Biểu 06a preview table."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from cchc_desktop.ui.pages.decisions import DecisionForm
+    from cchc_desktop.ui.pages.reports import ReportsPage
+    from cchc_desktop.ui.pages.settings import SettingsPage
+
+    settings_page = SettingsPage(ctx)
+    qtbot.addWidget(settings_page)
+    panels = [settings_page.units, settings_page.fields, settings_page.workdays]
+    assert [p.table_model.total for p in panels[:2]] == [3, 9]  # the demo's units and fields
+    for panel in panels:
+        qtmodeltester.check(panel.table_model)
+        qtmodeltester.check(panel.proxy)
+    with ctx.db.session() as session:
+        decision_id = session.scalar(select(m.AnnouncementDecision.id).order_by(m.AnnouncementDecision.ubnd_date.desc()))
+    form = DecisionForm(ctx, decision_id)
+    qtbot.addWidget(form)
+    assert form.items.rowCount() == 8  # 3159/QĐ-UBND announces 8 TTHC
+    qtmodeltester.check(form.items)
+    reports = ReportsPage(ctx)
+    qtbot.addWidget(reports)
+    reports.choose_report("bieu06a")
+    qtbot.waitUntil(lambda: reports.table.model() is not None and reports.table.model().rowCount() == 10, timeout=10_000)
+    qtmodeltester.check(reports.table.model())
+    QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()

@@ -75,8 +75,8 @@ class FieldWidget(QWidget):
         if input_widget.maximumWidth() < 10_000:  # a narrow input: keep the hint and error lines wide
             line = QHBoxLayout()
             line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(input_widget)
-            line.addStretch(1)
+            line.addWidget(input_widget, 1)  # grows up to its maximum width, the rest stays empty
+            line.addStretch(0)
             layout.addLayout(line)
         else:
             layout.addWidget(input_widget)

@@ -170,7 +170,7 @@ class DecisionForm(RecordForm):
         self.items_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items_view.setColumnWidth(0, 90)
         self.items_view.setColumnWidth(2, 130)
-        self.items_view.setMinimumHeight(150)
+        self.items_view.setMinimumHeight(230)
         layout.addWidget(self.items_view)
         self.items_error = QLabel()
         self.items_error.setObjectName("FieldError")

@@ -63,9 +63,9 @@ FILE_STEMS = {
 }
 PREVIEW_DPI = 70
 BIEU_HEADERS = [
-    "STT", "Lĩnh vực", "Tiếp nhận", "Trực tuyến", "Trực tiếp,\nBCCI", "Kỳ trước\nchuyển qua", "Đã giải\nquyết",
-    "Trước hạn", "Đúng hạn", "Quá hạn", "Đang giải\nquyết", "Trong hạn", "Quá hạn",
-]  # fmt: skip
+    "STT", "Lĩnh vực", "Tiếp\nnhận", "Trực\ntuyến", "Trực tiếp,\nBCCI", "Kỳ trước\nchuyển qua", "Đã giải\nquyết",
+    "Trước\nhạn", "Đúng\nhạn", "Quá\nhạn", "Đang giải\nquyết", "Trong\nhạn", "Quá\nhạn",
+]  # fmt: skip (short lines: the 13 columns fit in 1366×768)
 
 
 @dataclass
@@ -180,7 +180,7 @@ class ReportsPage(Page):
         self._save_timer = QTimer(self, singleShot=True, interval=700)
         self._save_timer.timeout.connect(self.save_section)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._build_controls())
         splitter.addWidget(self._build_preview())
@@ -195,7 +195,7 @@ class ReportsPage(Page):
     # ----------------------------------------------------------------- building
 
     def _build_controls(self) -> QWidget:
-        scroll = QScrollArea()
+        scroll = self.controls = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setMinimumWidth(400)
@@ -207,7 +207,7 @@ class ReportsPage(Page):
 
         what = QGroupBox("Báo cáo")
         form = QFormLayout(what)
-        self.report_type = combo(REPORT_CHOICES, first=None, min_chars=30)
+        self.report_type = combo(REPORT_CHOICES, first=None, min_chars=24)
         self.report_type.currentIndexChanged.connect(self._on_type)
         form.addRow("Loại:", self.report_type)
         self.period = PeriodPicker(self.ctx.period, label="")
@@ -313,6 +313,7 @@ class ReportsPage(Page):
         self.pages = PagesView()
         self.table = QTableView()
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -372,6 +373,21 @@ class ReportsPage(Page):
         self.word_print_button.setVisible(not is_table and word_installed())
         self.excel_button.setVisible(is_table)
         self.preview_stack.setCurrentWidget(self.table if is_table else self.pages)
+        # The 13 columns of Biểu 06a need the whole width: its few controls go above the table; the
+        # narrative reports keep their controls beside the page preview.
+        body = self.controls.widget()
+        if is_table:
+            self.splitter.setOrientation(Qt.Orientation.Vertical)
+            self.controls.setMinimumWidth(0)
+            body.setMaximumWidth(620)
+            self.controls.setMinimumHeight(body.sizeHint().height())
+            self.splitter.setSizes([body.sizeHint().height(), 10_000])
+        else:
+            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            self.controls.setMinimumWidth(400)
+            self.controls.setMinimumHeight(0)
+            body.setMaximumWidth(16_777_215)
+            self.splitter.setSizes([430, 10_000])
         self._fill_sections()
         self.refresh_preview()
 
@@ -522,6 +538,9 @@ class ReportsPage(Page):
                 item.setEditable(False)
                 model.setItem(r, c, item)
         self.table.setModel(model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     def _show_findings(self, findings: list[Finding]) -> None:
         layout = self.check_layout

@@ -55,8 +55,8 @@ PROFILE_TABS: list[tuple[str, str, list[FieldSpec]]] = [
             FieldSpec("signer_authority", width=260, hint="GIÁM ĐỐC, hoặc KT. GIÁM ĐỐC khi Phó Giám đốc ký thay"),
             FieldSpec("signer_title", width=260, hint="Khi ký thay: PHÓ GIÁM ĐỐC"),
             FieldSpec("signer_name", width=320),
-            FieldSpec("recipients_quality", "multiline", extra={"height": 96}),
-            FieldSpec("recipients_cchc", "multiline", extra={"height": 96}),
+            FieldSpec("recipients_quality", "multiline", extra={"height": 130}),
+            FieldSpec("recipients_cchc", "multiline", extra={"height": 130}),
         ],
     ),
     (

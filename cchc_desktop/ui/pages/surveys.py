@@ -146,6 +146,7 @@ class TotalsEditor(QWidget):
         row = 0
         for crit in load_criteria(session, camp.questionnaire_id):
             head = QHBoxLayout()
+            head.setContentsMargins(0, 10 if row else 2, 0, 0)  # air between criteria
             title = QLabel(f"<b>{crit.short}</b> — {crit.name}")
             title.setWordWrap(True)
             head.addWidget(title, 1)

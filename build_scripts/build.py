@@ -3,7 +3,8 @@
     python build_scripts/build.py                    # build + smoke test + package (.tar.gz / NSIS setup)
     python build_scripts/build.py --measure          # ... and measure folder size and start time
     python build_scripts/build.py --installer-check  # compile installer.nsi around dist/CCHC and exercise
-                                                     # it under wine64 (Linux; install, upgrade, uninstall)
+                                                     # it under wine (Linux; needs nsis, wine, wine32):
+                                                     # install, upgrade, uninstall, all-users, data kept
     python build_scripts/build.py --make-icon        # regenerate resources/cchc.ico and resources/cchc.png
 
 Linux produces dist/CCHC/ and dist/CCHC-<version>-linux-x86_64.tar.gz; Windows produces dist/CCHC/ and
@@ -149,6 +150,43 @@ def make_icon(folder: Path = RESOURCES) -> tuple[Path, Path]:
 
 # --------------------------------------------------------------------------- what the frozen app carries
 
+PACKAGE = ROOT / "cchc_desktop"
+
+
+def package_data_patterns(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The package-data globs of pyproject.toml: the frozen app carries what the wheel carries."""
+    with pyproject.open("rb") as fh:
+        return list(tomllib.load(fh)["tool"]["setuptools"]["package-data"][PACKAGE.name])
+
+
+def package_datas(package: Path = PACKAGE, patterns: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(source file, destination folder in the bundle) for the package's data files, as Analysis(datas=).
+    The app finds them through importlib.resources (resources.files("cchc_desktop.resources"),
+    resources.files("cchc_desktop.core") / "migrations" for Alembic, which loads the scripts by path);
+    in the frozen app those resolve inside _internal/cchc_desktop/."""
+    out = []
+    for pattern in package_data_patterns() if patterns is None else patterns:
+        for src in sorted(package.glob(pattern)):
+            if src.is_file() and "__pycache__" not in src.parts and src.suffix != ".pyc":
+                dest = Path(package.name) / src.parent.relative_to(package)
+                out.append((str(src), dest.as_posix()))
+    return out
+
+
+def version_strings(version: str, publisher: str, description: str, internal_name: str) -> dict[str, str]:
+    """The StringFileInfo of the Windows version resource of one .exe (Explorer > Properties > Details)."""
+    return {
+        "CompanyName": publisher,
+        "FileDescription": description,
+        "FileVersion": version,
+        "InternalName": internal_name,
+        "LegalCopyright": f"© {publisher}",
+        "OriginalFilename": internal_name + ".exe",
+        "ProductName": "CCHC – Sở Y tế",
+        "ProductVersion": version,
+    }
+
+
 # Python modules the app never imports (PyInstaller would otherwise follow optional imports into them).
 EXCLUDES = [
     "PySide6.QtNetwork",
@@ -222,7 +260,10 @@ DROP_PATTERN = re.compile(
     | (^|/)plugins/platforms/(lib)?q(eglfs|minimalegl|vnc|linuxfb|wayland[^/]*|vkkhrdisplay|minimal|direct2d)
       \.(so|dll)$
     | (^|/)plugins/imageformats/(lib)?q(pdf|tga|tiff|wbmp|webp|icns|macheif|macjp2)\.(so|dll)$
-    | (^|/)(lib)?(crypto|ssl)([-.][^/]*)?\.(so[.\d]*|dll)$
+    # OpenSSL on Linux only: Python's _ssl/_hashlib then load the system's libssl/libcrypto (asyncio, which
+    # SQLAlchemy imports, imports ssl; both imports fall back when it is missing). Windows has no system
+    # OpenSSL, so libssl-3.dll/libcrypto-3.dll stay there.
+    | ^lib(crypto|ssl)\.so[.\d]*$
     | (^|/)opengl32sw\.dll$
     | (^|/)plugins/platformthemes/libqgtk3\.so$
     # Linux libraries only the GTK3 theme plugin needed (checked with readelf over the bundle); when a
@@ -328,19 +369,44 @@ def build_frozen(dist: Path = DIST, work: Path = WORK) -> Path:
     return dist / APP_DIR_NAME
 
 
-def app_env(data_dir: Path) -> dict[str, str]:
-    """Environment for running the frozen app: private data folder, Qt offscreen, no user config."""
+def app_env(home: Path) -> dict[str, str]:
+    """Environment for running the frozen app with Qt offscreen and a throw-away user profile under `home`.
+    On Linux the app finds its data folder itself (platformdirs: $XDG_DATA_HOME/cchc_desktop), so the check
+    sees where the frozen app really writes; Windows has no such variable: CCHC_DATA_DIR points there."""
     env = dict(os.environ)
-    env.update(
-        CCHC_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1", PYTHONIOENCODING="utf-8"
-    )
-    env.pop("PYTHONPATH", None)
-    env.pop("PYTHONHOME", None)
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
+    for var in ("PYTHONPATH", "PYTHONHOME", "CCHC_DATA_DIR"):
+        env.pop(var, None)
+    if IS_WINDOWS:
+        env["CCHC_DATA_DIR"] = str(home / "data")
+    else:
+        env.update(
+            HOME=str(home),
+            XDG_DATA_HOME=str(home / ".local" / "share"),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_CACHE_HOME=str(home / ".cache"),
+            XDG_STATE_HOME=str(home / ".local" / "state"),
+        )
     return env
 
 
-def folder_listing(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+def expected_data_dir(home: Path) -> Path:
+    """Where the app run with app_env(home) must keep its data (core/db.py data_dir())."""
+    return home / "data" if IS_WINDOWS else home / ".local" / "share" / PACKAGE.name
+
+
+def folder_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """{relative path: (size, mtime_ns)} of everything under a folder (symlinks not followed)."""
+    out = {}
+    for p in folder.rglob("*"):
+        st = p.lstat()
+        out[p.relative_to(folder).as_posix()] = (st.st_size if p.is_file() else 0, st.st_mtime_ns)
+    return out
+
+
+def snapshot_changes(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    """Paths added, removed or modified between two folder snapshots."""
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 def command_available(help_text: str, command: str) -> bool:
@@ -356,66 +422,102 @@ def is_docx(path: Path) -> bool:
         return False
 
 
+def bundled_data_problems(app_dir: Path) -> list[str]:
+    """Package data files missing from the frozen app's _internal/ or different from the source."""
+    internal = app_dir / "_internal"
+    problems = []
+    for src, dest in package_datas():
+        target = internal / dest / Path(src).name
+        if not target.is_file():
+            problems.append(f"missing {dest}/{target.name}")
+        elif target.read_bytes() != Path(src).read_bytes():
+            problems.append(f"differs {dest}/{target.name}")
+    return problems
+
+
 def smoke_test(app_dir: Path, version: str) -> Report:
-    """Exercise the frozen app: CLI version, demo database, indicators JSON, Word report, GUI window."""
+    """Exercise the frozen app: CLI version, demo database, indicators JSON, Word report, backup, GUI window;
+    every run starts in the app folder (as a Windows shortcut does), which must stay unchanged."""
     report = Report()
     cli = app_dir / (CLI_NAME + EXE_SUFFIX)
     gui = app_dir / (GUI_NAME + EXE_SUFFIX)
-    before = folder_listing(app_dir)
+    before = folder_snapshot(app_dir)
+
+    problems = bundled_data_problems(app_dir)
+    report.add(
+        "package data in _internal (guide.html, Alembic migrations)",
+        not problems,
+        "; ".join(problems[:5]) or f"{len(package_datas())} files",
+    )
     with tempfile.TemporaryDirectory(prefix="cchc-smoke-") as tmp_name:
         tmp = Path(tmp_name)
-        env = app_env(tmp / "data")
+        home = tmp / "home"
+        env = app_env(home)
+        data = expected_data_dir(home)
         db = tmp / "demo.db"
 
-        r = run([cli, "--version"], env=env, timeout=120)
+        def app(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+            return run(args, env=env, timeout=timeout, cwd=app_dir)
+
+        r = app(cli, "--version", timeout=120)
         report.add(
             "cchc-cli --version",
             r.returncode == 0 and version in r.stdout + r.stderr,
             tail(r.stdout + r.stderr, 2),
         )
 
-        r = run([cli, "demo", "--db", db], env=env, timeout=300)
+        r = app(cli, "demo", "--db", db)
         report.add("cchc-cli demo --db", r.returncode == 0 and db.exists(), tail(r.stdout + r.stderr, 2))
 
-        r = run([cli, "indicators", "--period", "2024", "--json", "--db", db], env=env, timeout=300)
+        r = app(cli, "indicators", "--period", "2024", "--json", "--db", db)
         detail = tail(r.stderr, 3)
         ok = r.returncode == 0
         if ok:
             try:
-                data = json.loads(r.stdout)
-                detail = f"JSON {type(data).__name__} with {len(data)} entries"
-                ok = bool(data)
+                indicators = json.loads(r.stdout)
+                detail = f"JSON {type(indicators).__name__} with {len(indicators)} entries"
+                ok = bool(indicators)
             except json.JSONDecodeError as exc:
                 ok, detail = False, f"not JSON: {exc}"
         report.add("cchc-cli indicators --period 2024 --json", ok, detail)
 
-        help_text = run([cli, "--help"], env=env, timeout=120).stdout
+        help_text = app(cli, "--help", timeout=120).stdout
         if not command_available(help_text, "report"):
             report.add(
                 "cchc-cli report quality", False, "not available yet (no 'report' command)", skipped=True
             )
         else:
             out = tmp / "r1.docx"
-            r = run(
-                [cli, "report", "quality", "--period", "2024", "--out", out, "--db", db], env=env, timeout=300
-            )
+            r = app(cli, "report", "quality", "--period", "2024", "--out", out, "--db", db)
             report.add(
                 "cchc-cli report quality --out r1.docx",
                 r.returncode == 0 and is_docx(out),
                 f"{out.stat().st_size} bytes" if out.exists() else tail(r.stdout + r.stderr, 3),
             )
 
+        r = app(cli, "backup", "--db", db)
+        backups = sorted((data / "backups").glob("*.db")) if (data / "backups").is_dir() else []
+        report.add(
+            "cchc-cli backup: the copy lands in the user's data folder",
+            r.returncode == 0 and len(backups) == 1,
+            str(backups[0].relative_to(home)) if backups else tail(r.stdout + r.stderr, 3),
+        )
+
         t0 = time.perf_counter()
-        r = run([gui, "--demo", "--smoke-test"], env=env, timeout=180)
+        r = app(gui, "--demo", "--smoke-test", timeout=180)
         elapsed = time.perf_counter() - t0
         report.add(
-            f"{GUI_NAME} --demo --smoke-test (offscreen)",
+            f"{GUI_NAME} --demo --smoke-test (offscreen): window shown, exit 0",
             r.returncode == 0,
             f"exit {r.returncode} after {elapsed:.1f} s" + (f"; {tail(r.stderr, 3)}" if r.returncode else ""),
         )
-    after = folder_listing(app_dir)
-    written = sorted(after - before)
-    report.add("nothing written into the app folder", not written, ", ".join(written[:5]))
+        report.add(
+            f"{GUI_NAME} --demo: the demo database lands in the user's data folder",
+            (data / "demo.db").is_file(),
+            str((data / "demo.db").relative_to(home)),
+        )
+    changed = snapshot_changes(before, folder_snapshot(app_dir))
+    report.add("nothing written into the app folder", not changed, ", ".join(changed[:5]))
     return report
 
 
@@ -609,6 +711,18 @@ def compile_installer(version: str, payload: Path, outfile: Path, exe_suffix: st
 
 UNINST_KEY = r"Software\Microsoft\Windows\CurrentVersion\Uninstall\CCHC"
 UNINST_VALUES = ("DisplayName", "DisplayVersion", "Publisher", "DisplayIcon", "UninstallString")
+OLD_VERSION = "0.0.1"  # the "previous version" the check upgrades from
+STALE_FILE = "_internal/stale-from-old-version.txt"  # only the previous version has it
+USER_FILE = "giu-lai.txt"  # planted in the user's data folder; must survive upgrade and uninstall
+MANIFEST_AS_INVOKER = b'requestedExecutionLevel level="asInvoker"'
+
+
+def nsi_define(name: str, nsi: Path = NSI) -> str:
+    """The value of a plain `!define NAME "value"` in installer.nsi."""
+    m = re.search(rf'^!define {re.escape(name)} "([^"]*)"', nsi.read_text(encoding="utf-8"), re.M)
+    if m is None:
+        raise KeyError(name)
+    return m.group(1)
 
 
 def parse_wine_reg(text: str) -> dict[str, dict[str, str]]:
@@ -627,15 +741,41 @@ def parse_wine_reg(text: str) -> dict[str, dict[str, str]]:
 
 
 def find_wine() -> str | None:
-    for name in ("wine64", "/usr/lib/wine/wine64", "wine"):
-        found = shutil.which(name) or (name if Path(name).exists() else None)
-        if found:
-            return found
-    return None
+    """`wine` runs both the 32-bit NSIS installer (needs Debian's wine32) and 64-bit programs."""
+    return shutil.which("wine")
+
+
+def tree_files(folder: Path) -> set[str]:
+    """Relative paths of the files under a folder, symlinks followed (NSIS copies a link's target)."""
+    out = set()
+    for dirpath, _dirs, files in os.walk(folder, followlinks=True):
+        for name in files:
+            out.add((Path(dirpath) / name).relative_to(folder).as_posix())
+    return out
+
+
+def make_old_payload(folder: Path) -> Path:
+    """A tiny stand-in for the previous version's program folder (with a file the new one lacks)."""
+    for rel in (GUI_NAME, CLI_NAME, "_internal/base_library.zip", STALE_FILE):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{OLD_VERSION}: {rel}\n", encoding="utf-8")
+    return folder
+
+
+@dataclass
+class Layout:
+    """Where one install mode puts things inside a wine prefix."""
+
+    label: str
+    inst: Path  # program folder
+    start_menu: Path  # Start-menu folder of the shortcuts
+    desktop_link: Path
+    reg_file: str  # user.reg (HKCU) or system.reg (HKLM)
 
 
 class WinePrefix:
-    """A throw-away 64-bit wine prefix with its own HOME (nothing lands in the real user's folders)."""
+    """A throw-away wine prefix with its own HOME (nothing lands in the real user's folders or menus)."""
 
     def __init__(self, root: Path, wine: str) -> None:
         self.root, self.wine = root, wine
@@ -648,48 +788,77 @@ class WinePrefix:
             WINEPREFIX=str(self.prefix),
             WINEARCH="win64",
             HOME=str(root / "home"),
+            XDG_CONFIG_HOME=str(root / "home" / ".config"),
+            XDG_DATA_HOME=str(root / "home" / ".local" / "share"),
             WINEDEBUG="-all",
             WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d",
         )
-        wineserver = shutil.which("wineserver") or "/usr/lib/wine/wineserver64"
-        self.wineserver = wineserver
+        self.wineserver = shutil.which("wineserver") or "/usr/lib/wine/wineserver64"
 
-    def run(self, *args: str | Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str | Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
         r = run([self.wine, *args], env=self.env, timeout=timeout)
-        self.wait()
+        self.wait()  # the NSIS uninstaller copies itself to %TEMP% and returns at once
         return r
 
     def wait(self) -> None:
-        run([self.wineserver, "-w"], env=self.env, timeout=600)
+        run([self.wineserver, "-w"], env=self.env, timeout=900)
 
     def kill(self) -> None:
         run([self.wineserver, "-k"], env=self.env, timeout=60)
 
+    @property
+    def drive_c(self) -> Path:
+        return self.prefix / "drive_c"
+
     def user_dir(self) -> Path:
-        users = [p for p in (self.prefix / "drive_c" / "users").iterdir() if p.name.lower() != "public"]
+        users = [p for p in (self.drive_c / "users").iterdir() if p.name.lower() != "public"]
         return users[0]
 
-    def registry(self) -> dict[str, dict[str, str]]:
-        return parse_wine_reg((self.prefix / "user.reg").read_text(encoding="utf-8", errors="replace"))
+    def user_data_dir(self) -> Path:
+        """%LOCALAPPDATA%\\<DATA_DIR_NAME>: where the app keeps databases, settings, logs and backups."""
+        return self.user_dir() / "AppData" / "Local" / nsi_define("DATA_DIR_NAME")
+
+    def layout(self, all_users: bool) -> Layout:
+        if all_users:
+            return Layout(
+                "all users",
+                self.drive_c / "Program Files" / APP_DIR_NAME,
+                self.drive_c / "ProgramData/Microsoft/Windows/Start Menu/Programs" / APP_DIR_NAME,
+                self.drive_c / "users" / "Public" / "Desktop" / "CCHC.lnk",
+                "system.reg",
+            )
+        user = self.user_dir()
+        return Layout(
+            "current user",
+            user / "AppData" / "Local" / "Programs" / APP_DIR_NAME,
+            user / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs" / APP_DIR_NAME,
+            user / "Desktop" / "CCHC.lnk",
+            "user.reg",
+        )
+
+    def registry(self, reg_file: str) -> dict[str, dict[str, str]]:
+        return parse_wine_reg((self.prefix / reg_file).read_text(encoding="utf-8", errors="replace"))
 
 
 def check_installed(
-    report: Report, user: Path, reg: dict[str, dict[str, str]], version: str, label: str, exe_suffix: str
+    report: Report,
+    layout: Layout,
+    reg: dict[str, dict[str, str]],
+    version: str,
+    label: str,
+    payload: Path,
 ) -> None:
-    inst = user / "AppData" / "Local" / "Programs" / APP_DIR_NAME
-    missing = [
-        n
-        for n in (GUI_NAME + exe_suffix, CLI_NAME + exe_suffix, "_internal", "uninstall.exe")
-        if not (inst / n).exists()
-    ]
+    """Files (exactly the payload + uninstaller), shortcuts and the "Apps & features" key of one install."""
+    expected = tree_files(payload) | {"uninstall.exe"}
+    found = tree_files(layout.inst) if layout.inst.exists() else set()
+    missing, extra = sorted(expected - found), sorted(found - expected)
     report.add(
-        f"{label}: files in %LOCALAPPDATA%\\Programs\\CCHC",
-        not missing,
-        "missing " + ", ".join(missing) if missing else f"{sum(1 for _ in inst.rglob('*'))} entries",
+        f"{label}: program files in {layout.inst.name} ({layout.label})",
+        not missing and not extra,
+        f"missing {missing[:5]}; unexpected {extra[:5]}" if missing or extra else f"{len(found)} files",
     )
-    start_menu = user / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs" / "CCHC"
-    links = [start_menu / "CCHC.lnk", user / "Desktop" / "CCHC.lnk"]
-    absent = [str(p.relative_to(user)) for p in links if not p.exists()]
+    links = [layout.start_menu / "CCHC.lnk", layout.start_menu / "Gỡ cài đặt CCHC.lnk", layout.desktop_link]
+    absent = [p.name for p in links if not p.exists()]
     report.add(
         f"{label}: Start-menu and desktop shortcuts",
         not absent,
@@ -698,82 +867,102 @@ def check_installed(
     key = reg.get(UNINST_KEY, {})
     lacking = [v for v in UNINST_VALUES if v not in key]
     shown_version = key.get("DisplayVersion", "").strip('"')
+    hive = "HKLM" if layout.reg_file == "system.reg" else "HKCU"
     report.add(
-        f"{label}: HKCU uninstall key",
+        f"{label}: {hive} uninstall key",
         not lacking and shown_version == version,
         f"lacks {lacking}" if lacking else f"DisplayVersion {shown_version}",
     )
 
 
+def check_removed(
+    report: Report, wp: WinePrefix, layout: Layout, label: str, r: subprocess.CompletedProcess
+) -> None:
+    leftovers = [
+        p.name for p in (layout.inst, layout.start_menu, layout.desktop_link) if p.exists() or p.is_symlink()
+    ]
+    key_left = UNINST_KEY in wp.registry(layout.reg_file)
+    report.add(
+        f"{label}: program, shortcuts and uninstall key removed ({layout.label})",
+        r.returncode == 0 and not leftovers and not key_left,
+        f"exit {r.returncode}; left: {leftovers}; key left: {key_left}",
+    )
+
+
 def installer_check(app_dir: Path, version: str, dist: Path = DIST) -> Report:
-    """Compile installer.nsi around the (Linux) onedir folder and exercise it under wine64:
-    silent install, files/shortcuts/registry, install again (upgrade), silent uninstall, user data kept."""
+    """Compile installer.nsi around the (Linux) onedir folder and exercise it under wine in a throw-away
+    prefix: install a previous version, upgrade it silently with this one, check files, shortcuts and the
+    uninstall key, uninstall silently, then the same for an all-users install; the user's data survives."""
     report = Report()
     wine = find_wine()
     if find_makensis() is None or wine is None:
-        report.add("installer check", False, "needs makensis and wine (apt-get install nsis wine wine64)")
+        report.add(
+            "installer check", False, "needs makensis and wine (apt-get install nsis wine wine32 wine64)"
+        )
         return report
-    setup = dist / f"{APP_DIR_NAME}-{version}-setup-linuxpayload.exe"
-    t0 = time.perf_counter()
-    compile_installer(version, app_dir, setup, exe_suffix="")
-    report.add(
-        "makensis installer.nsi",
-        setup.exists(),
-        f"{setup.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.0f} s",
-    )
-    with tempfile.TemporaryDirectory(prefix="cchc-wine-") as tmp:
-        wp = WinePrefix(Path(tmp), wine)
+    with tempfile.TemporaryDirectory(prefix="cchc-wine-") as tmp_name:
+        tmp = Path(tmp_name)
+        old_payload = make_old_payload(tmp / "old-payload")
+        old_setup = compile_installer(OLD_VERSION, old_payload, tmp / "old-setup.exe", exe_suffix="")
+        setup = dist / f"{APP_DIR_NAME}-{version}-setup-linuxpayload.exe"
+        t0 = time.perf_counter()
+        compile_installer(version, app_dir, setup, exe_suffix="")
+        head = b""
+        if setup.exists():
+            with setup.open("rb") as fh:
+                head = fh.read(1_000_000)  # the stub with its manifest comes first
+        report.add(
+            "makensis installer.nsi (Unicode, LZMA solid; asks for no admin rights)",
+            setup.exists() and head[:2] == b"MZ" and MANIFEST_AS_INVOKER in head,
+            f"{setup.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.0f} s"
+            if setup.exists()
+            else "",
+        )
+
+        wp = WinePrefix(tmp / "wine", wine)
         try:
             wp.run("wineboot", "--init")
-            user = wp.user_dir()
-            data = user / "AppData" / "Local" / "cchc_desktop"
+            data = wp.user_data_dir()
             data.mkdir(parents=True, exist_ok=True)
-            (data / "giu-lai.txt").write_text("dữ liệu của người dùng\n", encoding="utf-8")
+            (data / USER_FILE).write_text("dữ liệu của người dùng\n", encoding="utf-8")
+            mine, everyone = wp.layout(all_users=False), wp.layout(all_users=True)
+
+            r = wp.run(old_setup, "/S")
+            report.add(
+                f"silent install of version {OLD_VERSION} (/S)", r.returncode == 0, f"exit {r.returncode}"
+            )
+            check_installed(report, mine, wp.registry(mine.reg_file), OLD_VERSION, "old version", old_payload)
 
             t0 = time.perf_counter()
             r = wp.run(setup, "/S")
             report.add(
-                "silent install (/S)",
+                f"silent upgrade {OLD_VERSION} -> {version} (/S)",
                 r.returncode == 0,
                 f"exit {r.returncode}, {time.perf_counter() - t0:.1f} s",
             )
-            check_installed(report, user, wp.registry(), version, "install", "")
-
-            marker = (
-                user / "AppData" / "Local" / "Programs" / APP_DIR_NAME / "_internal" / "stale-from-old.txt"
-            )
-            marker.write_text("old version file", encoding="utf-8")
-            r = wp.run(setup, "/S")
+            check_installed(report, mine, wp.registry(mine.reg_file), version, "upgrade", app_dir)
             report.add(
-                "upgrade: install again over it",
-                r.returncode == 0 and not marker.exists(),
-                f"exit {r.returncode}; old program files replaced: {not marker.exists()}",
+                "per-user install wrote nothing for all users (no Program Files folder, no HKLM key)",
+                not everyone.inst.exists() and UNINST_KEY not in wp.registry("system.reg"),
             )
-            check_installed(report, user, wp.registry(), version, "upgrade", "")
-            report.add("upgrade: user data kept", (data / "giu-lai.txt").exists())
-
-            inst = user / "AppData" / "Local" / "Programs" / APP_DIR_NAME
-            r = wp.run(inst / "uninstall.exe", "/S")
-            wp.wait()
-            left = inst.exists()
-            links = [
-                user / "Desktop" / "CCHC.lnk",
-                user / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/CCHC",
-            ]
             report.add(
-                "silent uninstall (/S): program, shortcuts and key removed",
-                r.returncode == 0
-                and not left
-                and not any(p.exists() for p in links)
-                and UNINST_KEY not in wp.registry(),
-                f"exit {r.returncode}; folder left: {left}; "
-                f"shortcuts left: {[p.name for p in links if p.exists()]}",
+                "upgrade: user data kept", (data / USER_FILE).exists(), str(data.relative_to(wp.drive_c))
             )
+
+            r = wp.run(mine.inst / "uninstall.exe", "/S")
+            check_removed(report, wp, mine, "silent uninstall (/S)", r)
             report.add(
                 "uninstall: user data folder survived",
-                (data / "giu-lai.txt").exists(),
-                str(data.relative_to(user)),
+                (data / USER_FILE).exists(),
+                str(data.relative_to(wp.drive_c)),
             )
+
+            r = wp.run(setup, "/S", "/ALLUSERS")  # wine's user is an administrator
+            report.add("silent all-users install (/S /ALLUSERS)", r.returncode == 0, f"exit {r.returncode}")
+            check_installed(report, everyone, wp.registry(everyone.reg_file), version, "all users", app_dir)
+            r = wp.run(everyone.inst / "uninstall.exe", "/S")
+            check_removed(report, wp, everyone, "all users: silent uninstall", r)
+            report.add("all users: user data kept", (data / USER_FILE).exists())
         finally:
             wp.kill()
     return report
@@ -792,7 +981,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--installer-check",
         action="store_true",
-        help="compile installer.nsi around dist/CCHC and exercise it under wine64",
+        help="compile installer.nsi around dist/CCHC and exercise it under wine (Linux)",
     )
     parser.add_argument(
         "--make-icon", action="store_true", help="regenerate resources/cchc.ico/.png and exit"
@@ -842,7 +1031,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"package: {out} ({out.stat().st_size / 1e6:.1f} MB)", flush=True)
 
     if args.installer_check:
-        print("installer check (makensis + wine64)", flush=True)
+        print("installer check (makensis + wine)", flush=True)
         check = installer_check(app_dir, version)
         if not check.ok:
             print("installer check FAILED", file=sys.stderr)

@@ -1,4 +1,6 @@
-; NSIS installer for cchc_desktop (CCHC – Sở Y tế). NSIS 3.x, Unicode, 64-bit stub.
+; NSIS installer for cchc_desktop (CCHC – Sở Y tế). NSIS 3.x, Unicode (x86-unicode stub: the official
+; NSIS for Windows ships no amd64 stubs; the 32-bit installer writes the 64-bit registry view and
+; $PROGRAMFILES64, and Windows 10/11 x64 runs it as is).
 ;
 ;   makensis -INPUTCHARSET UTF8 -DVERSION=0.1.0 -DVERSION4=0.1.0.0 -DPAYLOAD=..\dist\CCHC ^
 ;            -DOUTFILE=..\dist\CCHC-0.1.0-setup.exe build_scripts\installer.nsi
@@ -12,7 +14,6 @@
 ; version replaces the program files and keeps the data.
 
 Unicode true
-Target amd64-unicode
 SetCompressor /SOLID lzma
 ManifestDPIAware true
 RequestExecutionLevel user
@@ -45,13 +46,15 @@ RequestExecutionLevel user
 !define CLI_EXE "cchc-cli${EXE_SUFFIX}"
 !define UNINST_EXE "uninstall.exe"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\CCHC"
-!define DATA_DIR_NAME "cchc_desktop"        ; platformdirs.user_data_path("cchc_desktop") = %LOCALAPPDATA%\cchc_desktop
-!define SETTINGS_KEY "Software\cchc_desktop" ; QSettings (organisation cchc_desktop)
+; platformdirs.user_data_path(APP_NAME, appauthor=False) = %LOCALAPPDATA%\cchc_desktop: database, settings.ini,
+; logs\, backups\ (cchc_desktop/core/db.py data_dir()).
+!define DATA_DIR_NAME "cchc_desktop"
 
 !include "MUI2.nsh"
 !include "LogicLib.nsh"
 !include "FileFunc.nsh"
 !include "nsDialogs.nsh"
+!include "x64.nsh"
 
 Name "${APP_LONG_NAME}"
 OutFile "${OUTFILE}"
@@ -70,7 +73,6 @@ Var RadioAll
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${APP_EXE}"
-!define MUI_UNCOMPONENTSPAGE_NODESC
 
 !insertmacro MUI_PAGE_WELCOME
 Page custom ModePageCreate ModePageLeave
@@ -79,6 +81,9 @@ Page custom ModePageCreate ModePageLeave
 !insertmacro MUI_PAGE_FINISH
 
 !insertmacro MUI_UNPAGE_CONFIRM
+; the uninstaller's components page: the program (always) and, unticked, the user's data
+!define MUI_COMPONENTSPAGE_NODESC
+!define MUI_COMPONENTSPAGE_TEXT_TOP "Dữ liệu của bạn (cơ sở dữ liệu, nhật ký, bản sao lưu trong $\"%LOCALAPPDATA%\${DATA_DIR_NAME}$\") được giữ lại, trừ khi bạn đánh dấu ô $\"Xóa cả dữ liệu của tôi$\"."
 !insertmacro MUI_UNPAGE_COMPONENTS
 !insertmacro MUI_UNPAGE_INSTFILES
 
@@ -125,6 +130,9 @@ Function ChooseDefaultDir
 FunctionEnd
 
 Function .onInit
+  ${If} ${RunningX64}
+    SetRegView 64
+  ${EndIf}
   StrCpy $AllUsers 0
   ${GetParameters} $R0
   ClearErrors
@@ -227,6 +235,9 @@ SectionEnd
 ; ----------------------------------------------------------------------------- uninstall
 
 Function un.onInit
+  ${If} ${RunningX64}
+    SetRegView 64
+  ${EndIf}
   StrCpy $AllUsers 0
   ReadRegStr $0 HKLM "${UNINST_KEY}" "InstallLocation"
   ${If} $0 == $INSTDIR
@@ -260,8 +271,7 @@ Section "un.Chương trình ${APP_LONG_NAME}" UnSecProgram
 SectionEnd
 
 ; Unticked by default, and a silent uninstall (/S) never selects it: the data stays.
-Section /o "un.Xóa cả dữ liệu của tôi (cơ sở dữ liệu, nhật ký, bản sao lưu)" UnSecData
+Section /o "un.Xóa cả dữ liệu của tôi" UnSecData
   SetShellVarContext current
   RMDir /r "$LOCALAPPDATA\${DATA_DIR_NAME}"
-  DeleteRegKey HKCU "${SETTINGS_KEY}"
 SectionEnd

@@ -7,23 +7,22 @@ A database written by a newer version of the app is refused and left untouched.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +30,11 @@ from sqlalchemy.pool import NullPool
 
 from .. import APP_NAME
 from .errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic itself (~0,15 s to import) is loaded only when a schema must change, never on an ordinary start.
 
 log = logging.getLogger(__name__)
 
@@ -284,23 +288,67 @@ def migrations_dir() -> Path:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _head_from_files() -> str | None:
+    """The single head read from the migration files' ``revision`` / ``down_revision`` lines, or None
+    when they do not read simply (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (migrations_dir() / "versions").glob("*.py"):
+        fields = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue
+        try:
+            revision = ast.literal_eval(fields["revision"])
+            down = ast.literal_eval(fields.get("down_revision", "None"))
+        except (ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple):
+            parents.update(down)
+        elif down is not None:
+            return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _head_from_files()
+    if head is None:
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stored in the database (None for an empty one)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise DatabaseError("Cơ sở dữ liệu ghi nhiều phiên bản cấu trúc cùng lúc; không thể mở an toàn.")
+    return rows[0] if rows else None
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -329,6 +377,8 @@ def _upgrade(db: Database, *, backup: bool) -> None:
         target = db.path.with_name(f"{db.path.stem}.truoc-nang-cap-{stamp}{db.path.suffix or '.db'}")
         sqlite_backup(db.path, target)
         log.info("Backup before upgrade written to %s", target)
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -147,3 +147,35 @@ def test_every_historical_schema_upgrades_to_the_models(dump: Path, tmp_path: Pa
             assert ctx.get_current_revision() == head_revision()
     finally:
         db.close()
+
+
+def test_head_read_from_the_files_is_alembics_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ordinary start reads the head from the migration files without Alembic; it must agree."""
+    import shutil
+
+    from alembic.script import ScriptDirectory
+
+    from cchc_desktop.core import db as dbmod
+
+    def alembic_head() -> str | None:
+        return ScriptDirectory.from_config(dbmod.alembic_config()).get_current_head()
+
+    assert dbmod._head_from_files() == alembic_head() == head_revision()
+    # Two revisions after the shipped head, the second with a typed annotation as Alembic writes it.
+    copy = tmp_path / "migrations"
+    shutil.copytree(dbmod.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shipped = head_revision()
+    for rev, down in (("0002", shipped), ("0003", "0002")):
+        (copy / "versions" / f"{rev}_x.py").write_text(
+            f'revision: str = "{rev}"\ndown_revision: str | None = "{down}"\n'
+            "def upgrade():\n    pass\ndef downgrade():\n    pass\n",
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(dbmod, "migrations_dir", lambda: copy)
+    assert dbmod._head_from_files() == alembic_head() == "0003"
+    # Two heads: the files do not say which one; Alembic is asked (and refuses a branched history).
+    (copy / "versions" / "0004_branch.py").write_text(
+        'revision = "0004"\ndown_revision = "0002"\ndef upgrade():\n    pass\ndef downgrade():\n    pass\n',
+        encoding="utf-8",
+    )
+    assert dbmod._head_from_files() is None

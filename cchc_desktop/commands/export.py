@@ -16,7 +16,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("export", parents=[common], help="xuất một bảng dữ liệu hoặc Biểu 06a ra Excel")
     p.add_argument("kind", choices=EXPORT_KINDS, metavar="LOẠI", help="loại: " + ", ".join(EXPORT_KINDS))
     p.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp Excel cần ghi")
-    p.add_argument("--period", metavar="KỲ", help="kỳ báo cáo (bắt buộc với bieu06a), ví dụ 2024, 2024-Q3")
+    p.add_argument(
+        "--period",
+        metavar="KỲ",
+        help="kỳ báo cáo (bắt buộc với bieu06a), ví dụ 2024, 2024-Q3; với một bảng dữ liệu: chỉ xuất các dòng "
+        "của kỳ (hồ sơ, nhiệm vụ đang hoặc đã giải quyết trong kỳ; quyết định công bố trong kỳ; …)",
+    )
     p.set_defaults(func=run)
 
 
@@ -33,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     spec = PeriodSpec.parse(args.period) if args.period else None
     db = open_database(getattr(args, "db", None), create=False, upgrade=False)
     try:
-        export_kind(db, args.kind, out, spec=spec)
+        export_kind(db, args.kind, out, spec=spec, only_period=spec is not None)
     finally:
         db.close()
     print(f"Đã xuất vào {out}")

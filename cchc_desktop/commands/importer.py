@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..core.db import open_database
 
-KINDS = ("dossiers", "procedures", "decisions", "tasks", "documents", "survey_totals")
+KINDS = ("dossiers", "procedures", "decisions", "tasks", "documents", "survey_forms", "survey_totals")
 SHOWN_REASONS = 10
 
 

@@ -19,16 +19,17 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..core import models as m
 from ..core import services
 from ..core.db import Database
 from ..core.errors import CchcError
-from ..core.indicators import DossierClasses, dossier_classes_by_field
+from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
 from ..core.labels import field_label
-from ..core.periods import PeriodSpec, periods_for
+from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
+from .mapping import MAX_CRITERIA
 
 ProgressFn = Callable[[int, int, str], Any]
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -206,11 +207,28 @@ def _documents() -> tuple[list[str], Select[Any]]:
     return headers, stmt.order_by(None).order_by(m.DocumentCount.year, m.DocumentCount.month)
 
 
-def _survey_forms() -> tuple[list[str], Select[Any]]:
-    return _model_query(
-        m.SurveyForm,
-        {"campaign_id": ("Đợt khảo sát", (m.SurveyCampaign, "title")), "group_id": ("Nhóm", (m.RespondentGroup, "name"))},
+def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], Select[Any]]:
+    """One row per form, as the import reads it back: campaign, number, group, date, then the chosen
+    option of criterion 1, 2, … ``criteria`` (columns "Tiêu chí n")."""
+    f = m.SurveyForm
+    stmt = (
+        select(m.SurveyCampaign.title, f.number, m.RespondentGroup.name, f.filled_on)
+        .join(m.SurveyCampaign, m.SurveyCampaign.id == f.campaign_id)
+        .outerjoin(m.RespondentGroup, m.RespondentGroup.id == f.group_id)
+        .order_by(f.campaign_id, f.number)
     )
+    headers = ["Đợt khảo sát", "Số phiếu", "Nhóm đối tượng", "Ngày khảo sát"]
+    for n in range(1, min(criteria, MAX_CRITERIA) + 1):
+        chosen = (
+            select(m.CriterionOption.label)
+            .join(m.SurveyAnswer, m.SurveyAnswer.option_id == m.CriterionOption.id)
+            .join(m.Criterion, m.Criterion.id == m.SurveyAnswer.criterion_id)
+            .where(m.SurveyAnswer.form_id == f.id, m.Criterion.sort_order == n)
+            .scalar_subquery()
+        )
+        stmt = stmt.add_columns(chosen)
+        headers.append(f"Tiêu chí {n}")
+    return headers, stmt
 
 
 def _survey_totals() -> tuple[list[str], Select[Any]]:
@@ -237,15 +255,48 @@ TABLES: dict[str, TableSpec] = {
 EXPORT_KINDS = (*TABLES, "bieu06a")
 
 
-def export_table(session: Session, kind: str, path: Path | str, *, progress: ProgressFn | None = None) -> int:
-    """Write the whole ``kind`` table to ``path``; returns the number of rows."""
+def _in_period(kind: str, fp: FamilyPeriods) -> Any:
+    """The rows of ``kind`` that belong to a period (``export --period``), by the period's convention
+    for the data family: dossiers and tasks handled in it (the ones Biểu 06a and the task indicator
+    count: received or assigned by its end and not closed before its start), decisions announced in
+    it, the months of document counts it covers, the survey campaigns held in it."""
+    if kind == "dossiers":
+        d, p = m.Dossier, fp.dossiers
+        return and_(d.received_on <= p.end, or_(d.resolved_on.is_(None), d.resolved_on >= p.start))
+    if kind == "tasks":
+        t, p = m.Task, fp.tasks
+        return and_(t.assigned_on <= p.end, or_(t.completed_on.is_(None), t.completed_on >= p.start))
+    if kind == "decisions":
+        return m.AnnouncementDecision.ubnd_date.between(fp.dossiers.start, fp.dossiers.end)
+    if kind == "documents":
+        dc = m.DocumentCount
+        return (dc.year * 12 + dc.month).in_([y * 12 + mo for y, mo in document_months(fp.documents)] or [-1])
+    if kind in ("survey_forms", "survey_totals"):
+        c, p = m.SurveyCampaign, fp.surveys
+        held = or_(c.held_on.between(p.start, p.end), and_(c.held_on.is_(None), c.year == p.spec.year))
+        model = m.SurveyForm if kind == "survey_forms" else m.SurveyOptionCount
+        return model.campaign_id.in_(select(c.id).where(held))
+    raise CchcError(f"Bảng {TABLES[kind].title.lower()} không chia theo kỳ; hãy xuất không kèm kỳ báo cáo.")
+
+
+def export_table(session: Session, kind: str, path: Path | str, *, progress: ProgressFn | None = None,
+                 period: PeriodSpec | None = None) -> int:
+    """Write the ``kind`` table to ``path`` (only the rows of ``period`` when given, see ``_in_period``);
+    returns the number of rows."""
     if kind not in TABLES:
         raise CchcError(f"Không xuất được “{kind}”; chọn một trong: {', '.join(EXPORT_KINDS)}.")
     spec = TABLES[kind]
     headers, stmt = spec.query()
+    if kind == "survey_forms":  # as many answer columns as the longest questionnaire has criteria
+        headers, stmt = _survey_forms(session.scalar(select(func.max(m.Criterion.sort_order))) or 0)
     if session.get_bind().dialect.name == "postgresql" and kind == "decisions":
         stmt = _decisions_pg()
-    total = session.scalar(select(func.count()).select_from(spec.model)) or 0
+    if period is not None:
+        wanted = _in_period(kind, periods_for(session, period))
+        stmt = stmt.where(wanted)
+        total = session.scalar(select(func.count()).select_from(spec.model).where(wanted)) or 0
+    else:
+        total = session.scalar(select(func.count()).select_from(spec.model)) or 0
     rows = session.execute(stmt.execution_options(yield_per=CHUNK))
     return write_table(path, spec.title, headers, (tuple(r) for r in rows), total=total, progress=progress)
 
@@ -263,17 +314,20 @@ def _decisions_pg() -> Select[Any]:
 
 def export_kind(
     db: Database, kind: str, path: Path | str, *, spec: PeriodSpec | str | None = None,
-    progress: ProgressFn | None = None,
+    progress: ProgressFn | None = None, only_period: bool = False,
 ) -> Path:
-    """The GUI and CLI entry point: a data table, or Biểu 06a for ``spec``."""
+    """The GUI and CLI entry point: a data table (only the rows of ``spec`` with ``only_period``, else
+    the whole table), or Biểu 06a for ``spec``."""
     path = Path(path)
+    if isinstance(spec, str):
+        spec = PeriodSpec.parse(spec)
     with db.session() as session:
         if kind == "bieu06a":
             if spec is None:
                 raise CchcError("Vui lòng chọn kỳ báo cáo cho Biểu 06a.")
-            export_bieu06a(session, PeriodSpec.parse(spec) if isinstance(spec, str) else spec, path)
+            export_bieu06a(session, spec, path)
         else:
-            export_table(session, kind, path, progress=progress)
+            export_table(session, kind, path, progress=progress, period=spec if only_period else None)
     return path
 
 
@@ -377,7 +431,9 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
     for i, row in enumerate(rows, 1):
         r = first + i - 1
         ws.cell(r, 1, i)
-        ws.cell(r, 2, row.field_name)
+        name = ws.cell(r, 2, excel_value(row.field_name))
+        if isinstance(name.value, str) and name.value.startswith(FORMULA_STARTS):
+            name.data_type = "s"  # a field typed as "=…" is text, never a formula
         for j, value in enumerate(bieu06a_values(row.classes), 3):
             ws.cell(r, j, value)
         total = total + row.classes

@@ -1,26 +1,35 @@
-"""Import a spreadsheet of one kind (dossiers, procedures, decisions, tasks, document counts).
+"""Import a spreadsheet of one kind (dossiers, procedures, decisions, tasks, document counts, survey
+forms, survey totals).
 
 One import is one transaction: every row is parsed (io.parsing), normalised and validated by the
-rules of ``core.services`` (nothing duplicated here), and written; a bad row is rejected with its
+rules of ``core.services`` (for dossiers prepared once per import by ``io.bulk``, checked against
+``services`` by a test), and written; a bad row is rejected with its
 row number, column and a Vietnamese reason. Mode "valid rows" (default) writes the good rows;
 "all or nothing" writes nothing when any row is bad. Any exception, a cancel, or a killed process
 leaves the database as it was. Re-importing updates records by their key (dossier code, procedure
-code, decision number, task document + content, year + month), never duplicates.
+code, decision number, task document + content, year + month, campaign + form number), never
+duplicates.
 
-Dossiers go in bulk (SQLAlchemy Core executemany per chunk); for a large file the day-count
-triggers are dropped inside the same transaction and the counts rebuilt once at the end.
+Dossiers go in bulk, by chunks of ``CHUNK`` rows (``io.bulk``: the services' rules prepared once,
+one executemany per chunk); for a load that is large next to the table the day-count triggers and
+the secondary indexes are dropped inside the same transaction and rebuilt once at the end. Memory
+stays bounded: rows stream from the reader, and what is kept per row is four bytes (``_Written``).
+Survey forms: one row per form (campaign, form number, the chosen option per criterion).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
+import json
 import re
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..core import models as m
@@ -28,9 +37,18 @@ from ..core import services
 from ..core.db import Database
 from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
-from ..core.indicators import rebuild_dossier_counts
 from . import parsing as p
-from .mapping import HEADER_SCAN_ROWS, KIND_LABELS, KINDS, Header, apply_mapping, detect_header, load_mapping
+from .bulk import DossierRules, DossierWriter
+from .mapping import (
+    HEADER_SCAN_ROWS,
+    KIND_LABELS,
+    KINDS,
+    Header,
+    apply_mapping,
+    criterion_order,
+    detect_header,
+    load_mapping,
+)
 from .sheets import open_sheet
 
 # progress(done, total, text) -> False to cancel (the GUI's Progress object fits).
@@ -153,9 +171,12 @@ def open_source(kind: str, path: Path | str, mapping: dict[str, str] | Path | st
     def rows() -> Iterator[tuple[int, list[Any]]]:
         first = True
         try:
-            for number, cells in _chain(rest, numbered):
-                if all(p.is_empty(c) for c in cells):
-                    continue
+            for number, cells in itertools.chain(rest, numbered):
+                for c in cells:
+                    if c is not None and (type(c) is not str or c.strip()):
+                        break
+                else:
+                    continue  # an empty row
                 if first and _is_numbering_row(cells):
                     first = False
                     continue
@@ -166,11 +187,6 @@ def open_source(kind: str, path: Path | str, mapping: dict[str, str] | Path | st
 
     estimate = max((sh.total_rows or 0) - header.data_start, 0)
     return _Source(header, rows(), estimate)
-
-
-def _chain(first: list[tuple[int, list[Any]]], more: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    yield from first
-    yield from more
 
 
 def preview(kind: str, path: Path | str, limit: int = 20, mapping: Any = None) -> tuple[Header, list[tuple[int, list[Any]]]]:
@@ -220,19 +236,30 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "incoming": p.parse_count,
     "incoming_electronic": p.parse_count,
     "count": p.parse_count,
+    "number": p.parse_count,
+    "filled_on": p.parse_date,
 }
+
+
+def _plan(header: Header) -> list[tuple[int, str, Callable[[Any], Any]]]:
+    """(column, field, parser) for the mapped columns, made once per mapping."""
+    cached = header.plan
+    if cached is not None and cached[0] is header.mapping:
+        return cached[1]
+    plan = [(col, key, _PARSERS.get(key, p.clean_text)) for col, key in header.mapping.items()]
+    header.plan = (header.mapping, plan)
+    return plan
 
 
 def _parse_cells(header: Header, cells: list[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     width = len(cells)
-    for col, key in header.mapping.items():
-        raw = cells[col] if col < width else None  # short rows are padded
-        parser = _PARSERS.get(key, p.clean_text)
-        try:
-            out[key] = parser(raw)
-        except p.CellError as exc:
-            raise RowError(key, str(exc)) from None
+    key = ""
+    try:
+        for col, key, parser in _plan(header):
+            out[key] = parser(cells[col] if col < width else None)  # short rows are padded
+    except p.CellError as exc:
+        raise RowError(key, str(exc)) from None
     return out
 
 
@@ -297,6 +324,7 @@ class _Options:
     progress: ProgressFn | None
     user: str
     kind: str
+    row: int = 0  # the sheet row being saved (row-by-row kinds)
 
     def report(self, done: int, total: int) -> None:
         if self.progress is None:
@@ -325,8 +353,6 @@ _DOSSIER_KEYS = {
     "procedure_id": "procedure_code",
     "unit_id": "unit",
 }
-_DOSSIER_RULES = tuple(r for r in services.GENERIC_RULES if r is not services._rule_unique) + services.RULES[m.Dossier]
-_DOSSIER_COLUMNS = [c.key for c in m.Dossier.__table__.columns if c.key not in services.SYSTEM_COLUMNS]
 
 
 def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], units: dict[str, int]) -> dict[str, Any]:
@@ -371,59 +397,99 @@ def _create_review_procedure(session: Session, code: str, name: str | None, user
     )
 
 
-def _suspend_triggers(session: Session) -> str:
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        names = session.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossier'")
-        ).scalars().all()
-        for name in names:
-            session.execute(text(f'DROP TRIGGER "{name}"'))
-    elif dialect == "postgresql":
-        session.execute(text("DROP TRIGGER IF EXISTS trg_dossier_counts ON dossier"))
-    return dialect
+class _Written:
+    """The sheet row that wrote each dossier of this import, to name it when a code comes again — in
+    four bytes a row (a dict of a million codes would take 130 MB): inserted dossiers get consecutive
+    ids, so their rows sit in an array by id; updated ones, and inserts whose ids were not consecutive
+    (not expected), in dicts by id."""
+
+    def __init__(self, first_id: int) -> None:
+        self.first_id = first_id
+        self.inserted = array("l")
+        self.other: dict[int, int] = {}
+
+    def row_of(self, dossier_id: int) -> int | None:
+        at = dossier_id - self.first_id
+        if 0 <= at < len(self.inserted):
+            return self.inserted[at]
+        return self.other.get(dossier_id)
+
+    def add_inserted(self, session: Session, rows: list[int], codes: list[str]) -> None:
+        last = session.scalar(select(func.max(m.Dossier.id))) or 0
+        if last - len(rows) + 1 == self.first_id + len(self.inserted):
+            self.inserted.extend(rows)
+            return
+        ids = _ids_of(session, codes)
+        self.other.update((ids[code], row) for code, row in zip(codes, rows, strict=True))
 
 
-def _restore_triggers(session: Session, dialect: str) -> None:
-    rebuild_dossier_counts(session)
-    for statement in m.DOSSIER_COUNT_TRIGGERS.get(dialect, ()):
-        session.execute(text(statement))
+def _ids_of(session: Session, codes: list[str]) -> dict[str, int]:
+    """Dossier id by code, for the codes that exist (one query; on SQLite the codes go as one JSON array)."""
+    if not codes:
+        return {}
+    if session.get_bind().dialect.name == "sqlite":
+        try:
+            found = session.connection().exec_driver_sql(
+                "SELECT code, id FROM dossier WHERE code IN (SELECT value FROM json_each(?))", (json.dumps(codes),)
+            ).all()
+            return dict(found)
+        except OperationalError:  # an SQLite built without JSON (before 3.38): the portable query
+            pass
+    found = session.execute(select(m.Dossier.code, m.Dossier.id).where(m.Dossier.code.in_(codes))).all()
+    return dict(found)
+
+
+@dataclass
+class _DossierLoad:
+    """What one dossier import keeps between chunks."""
+
+    session: Session
+    header: Header
+    result: ImportResult
+    opt: _Options
+    procedures: dict[str, m.Procedure]
+    units: dict[str, int]
+    rules: DossierRules
+    writer: DossierWriter
+    written: _Written
 
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
-    header = src.header
     procedures: dict[str, m.Procedure] = {pr.code: pr for pr in session.scalars(select(m.Procedure))}
     units = {p.fold(name): uid for uid, name in session.execute(select(m.Unit.id, m.Unit.name))}
-    bulk = src.estimate >= BULK_THRESHOLD
-    dialect = _suspend_triggers(session) if bulk else ""
-    seen: dict[str, int] = {}
+    existing = session.scalar(select(func.count()).select_from(m.Dossier)) or 0
+    last_id = session.scalar(select(func.max(m.Dossier.id))) or 0
+    load = _DossierLoad(
+        session, src.header, result, opt, procedures, units,
+        DossierRules(session, {pr.id: pr for pr in procedures.values()}),
+        DossierWriter(session, opt.user), _Written(last_id + 1),
+    )
+    # A load that is large next to the table: counts and indexes are rebuilt once at the end.
+    bulk = src.estimate >= BULK_THRESHOLD and src.estimate >= existing
+    if bulk:
+        load.writer.suspend()
     chunk: list[tuple[int, list[Any]]] = []
     done = 0
     for item in src.rows:
         chunk.append(item)
         if len(chunk) >= CHUNK:
-            _dossier_chunk(session, chunk, procedures, units, seen, result, opt, header)
+            _dossier_chunk(load, chunk)
             done += len(chunk)
             chunk = []
             opt.report(done, src.estimate)
     if chunk:
-        _dossier_chunk(session, chunk, procedures, units, seen, result, opt, header)
+        _dossier_chunk(load, chunk)
         done += len(chunk)
         opt.report(done, src.estimate)
     if bulk:
-        _restore_triggers(session, dialect)
+        load.writer.restore()
 
 
-def _dossier_chunk(
-    session: Session,
-    chunk: list[tuple[int, list[Any]]],
-    procedures: dict[str, m.Procedure],
-    units: dict[str, int],
-    seen: dict[str, int],
-    result: ImportResult,
-    opt: _Options,
-    header: Header,
-) -> None:
+def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> None:
+    """Parse, match, validate and write one chunk. A code met again (earlier in the file, or earlier in
+    this chunk) is rejected naming the row that wrote it; a row rejected for another reason claims no code."""
+    session, header, result, opt, written = load.session, load.header, load.result, load.opt, load.written
+    procedures = load.procedures
     kind = "dossiers"
     parsed_rows: list[tuple[int, list[Any], dict[str, Any]]] = []
     for number, cells in chunk:
@@ -437,65 +503,56 @@ def _dossier_chunk(
         if not code:
             _reject(result, header, kind, number, "code", "thiếu số hồ sơ", cells)
             continue
-        if code in seen:
-            _reject(result, header, kind, number, "code", f"số hồ sơ “{code}” trùng với dòng {seen[code]}", cells)
-            continue
-        seen[code] = number
         pcode = parsed.get("procedure_code")
         if pcode and pcode not in procedures and opt.create_missing_procedures:
-            procedures[pcode] = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user)
+            proc = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user)
+            procedures[pcode] = load.rules.procedures[proc.id] = proc
             result.created_procedures += 1
         parsed_rows.append((number, cells, parsed))
     if not parsed_rows:
         return
-    codes = [r[2]["code"] for r in parsed_rows]
     table = m.Dossier.__table__
-    existing = {
-        row["code"]: dict(row)
-        for row in session.execute(select(table).where(table.c.code.in_(codes))).mappings()
-    }
+    ids = _ids_of(session, [r[2]["code"] for r in parsed_rows])
+    before = [i for i in ids.values() if written.row_of(i) is None]
+    existing: dict[int, dict[str, Any]] = {}
+    if before:  # dossiers that were in the table before this import: the whole record, typed
+        existing = {row["id"]: dict(row) for row in session.execute(select(table).where(table.c.id.in_(before))).mappings()}
+    accepted: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    insert_rows: list[int] = []
+    updates: list[tuple[int, dict[str, Any]]] = []
+    prepare = load.rules.prepare
+    units = load.units
     for number, cells, parsed in parsed_rows:
+        code = parsed["code"]
+        dossier_id = ids.get(code)
+        first = accepted.get(code) or (written.row_of(dossier_id) if dossier_id is not None else None)
+        if first is not None:
+            _reject(result, header, kind, number, "code", f"số hồ sơ “{code}” trùng với dòng {first}", cells)
+            continue
+        old = existing.get(dossier_id) if dossier_id is not None else None
         try:
-            values = _dossier_values(parsed, procedures, units)
-            rec = services.normalise(m.Dossier, values)
-            old = existing.get(rec["code"])
-            if old is not None:
-                merged = {k: old[k] for k in _DOSSIER_COLUMNS}
-                merged.update(rec)
-                rec = merged
-            else:
-                for key in _DOSSIER_COLUMNS:
-                    rec.setdefault(key, None)
-                if rec["channel"] is None:
-                    rec["channel"] = m.Dossier.__table__.c.channel.default.arg
-                if rec["supplement_requests"] is None:
-                    rec["supplement_requests"] = 0
-            services.FILLERS[m.Dossier](session, rec)
-            for rule in _DOSSIER_RULES:
-                rule(session, m.Dossier, rec, None if old is None else old["id"])
+            rec = prepare(_dossier_values(parsed, procedures, units), old)
         except RowError as exc:
-            _reject(result, header, "dossiers", number, exc.key, exc.reason, cells)
+            _reject(result, header, kind, number, exc.key, exc.reason, cells)
             continue
         except ValidationError as exc:
             key = _DOSSIER_KEYS.get(exc.field or "", exc.field or "")
-            _reject(result, header, "dossiers", number, key, exc.message, cells)
+            _reject(result, header, kind, number, key, exc.message, cells)
             continue
-        rec["updated_by"] = opt.user
+        accepted[code] = number
         if old is None:
             inserts.append(rec)
+            insert_rows.append(number)
         else:
-            row = {f"b_{k}": v for k, v in rec.items() if k != "code"}
-            row["b_id"] = old["id"]
-            updates.append(row)
+            updates.append((old["id"], rec))
+            written.other[old["id"]] = number
     if inserts:
-        session.execute(insert(table), inserts)
+        load.writer.insert(inserts)
+        written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
         result.imported += len(inserts)
     if updates:
-        cols: dict[str, Any] = {k[2:]: bindparam(k) for k in updates[0] if k != "b_id"}
-        cols["updated_at"] = dt.datetime.now()
-        session.execute(update(table).where(table.c.id == bindparam("b_id")).values(cols), updates)
+        load.writer.update(updates)
         result.updated += len(updates)
 
 
@@ -522,6 +579,7 @@ def _row_by_row(
     for number, cells in src.rows:
         result.rows += 1
         done += 1
+        opt.row = number
         try:
             parsed = _parse_cells(src.header, cells)
             with session.begin_nested():
@@ -699,6 +757,78 @@ def _find_option(campaign: m.SurveyCampaign, criterion: Any, option: Any) -> int
     return found.id
 
 
+class _SurveyFormSaver:
+    """One row = one returned form: campaign, form number, group, date and the chosen option of each
+    criterion (its label or its rank). Key: campaign + form number; the row replaces the form's answers."""
+
+    def __init__(self, session: Session) -> None:
+        self.campaigns = list(session.scalars(select(m.SurveyCampaign)))
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def __call__(self, session: Session, parsed: dict[str, Any], opt: _Options, result: ImportResult) -> bool:
+        campaign = _find_campaign(self.campaigns, parsed.get("campaign"))
+        number = parsed.get("number")
+        if not number:
+            raise RowError("number", "thiếu số phiếu (số phiếu phải từ 1 trở lên)")
+        if (campaign.id, number) in self.seen:
+            raise RowError("number", f"phiếu số {number} trùng với dòng {self.seen[campaign.id, number]}")
+        criteria = {c.sort_order: c for c in campaign.questionnaire.criteria}
+        answers: dict[int, int] = {}
+        for key, value in parsed.items():
+            order = criterion_order(key)
+            if order is None or value is None:
+                continue
+            crit = criteria.get(order)
+            if crit is None:
+                raise RowError(key, f"bộ câu hỏi của đợt khảo sát “{campaign.title}” không có tiêu chí {order}")
+            answers[crit.id] = _option_of(crit, value, key)
+        if not answers:
+            raise RowError(next((k for k in parsed if criterion_order(k)), "number"), "phiếu không có câu trả lời nào")
+        values: dict[str, Any] = {"campaign_id": campaign.id, "number": number}
+        if parsed.get("filled_on") is not None:
+            values["filled_on"] = parsed["filled_on"]
+        if parsed.get("group"):
+            values["group_id"] = self._group(session, campaign.id, parsed["group"], opt.user)
+        existing = session.scalar(select(m.SurveyForm.id).where(
+            m.SurveyForm.campaign_id == campaign.id, m.SurveyForm.number == number))
+        created = _upsert(session, m.SurveyForm, existing, values, opt.user)
+        form_id = existing if existing is not None else session.scalar(select(m.SurveyForm.id).where(
+            m.SurveyForm.campaign_id == campaign.id, m.SurveyForm.number == number))
+        old = {a.criterion_id: a for a in session.scalars(select(m.SurveyAnswer).where(m.SurveyAnswer.form_id == form_id))}
+        gone = [a.id for cid, a in old.items() if cid not in answers]
+        if gone:
+            services.delete(session, m.SurveyAnswer, gone)
+        for criterion_id, option_id in answers.items():
+            before = old.get(criterion_id)
+            if before is None:
+                services.create(session, m.SurveyAnswer, {"form_id": form_id, "criterion_id": criterion_id,
+                                                          "option_id": option_id}, user=opt.user)
+            elif before.option_id != option_id:
+                services.update(session, m.SurveyAnswer, before.id, {"option_id": option_id}, user=opt.user)
+        if campaign.mode != SurveyMode.FORMS:
+            services.update(session, m.SurveyCampaign, campaign.id, {"mode": SurveyMode.FORMS}, user=opt.user)
+        self.seen[campaign.id, number] = opt.row
+        return created
+
+    @staticmethod
+    def _group(session: Session, campaign_id: int, name: str, user: str) -> int:
+        folded = p.fold(name)
+        for gid, gname in session.execute(select(m.RespondentGroup.id, m.RespondentGroup.name).where(
+                m.RespondentGroup.campaign_id == campaign_id)):
+            if p.fold(gname) == folded:
+                return gid
+        return services.create(session, m.RespondentGroup, {"campaign_id": campaign_id, "name": name}, user=user).id
+
+
+def _option_of(crit: m.Criterion, value: Any, key: str) -> int:
+    """The option a cell names: its label (accent- and case-insensitive) or its rank (1 = best)."""
+    text = p.fold(str(value))
+    for option in crit.options:
+        if text in (p.fold(option.label), str(option.rank)):
+            return option.id
+    raise RowError(key, f"phương án “{value}” không có trong tiêu chí “{crit.short_name or crit.name}”")
+
+
 _PROCEDURE_KEYS = {"field_id": "field", "unit_id": "unit", "resolution_days": "duration", "resolution_unit": "duration"}
 _TASK_KEYS = {"lead_unit_id": "lead_unit"}
 
@@ -708,5 +838,6 @@ _IMPORTERS: dict[str, Callable[[Session, _Source, ImportResult, _Options], None]
     "decisions": lambda s, src, r, o: _row_by_row(s, src, r, o, _save_decision, {}),
     "tasks": lambda s, src, r, o: _row_by_row(s, src, r, o, _save_task, _TASK_KEYS),
     "documents": lambda s, src, r, o: _row_by_row(s, src, r, o, _save_documents, {}),
+    "survey_forms": lambda s, src, r, o: _row_by_row(s, src, r, o, _SurveyFormSaver(s), {"group_id": "group"}),
     "survey_totals": _import_survey_totals,
 }

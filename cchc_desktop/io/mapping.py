@@ -16,10 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.defaults import DEFAULT_CRITERIA
 from ..core.errors import CchcError
 from .parsing import fold, is_empty
 
 HEADER_SCAN_ROWS = 40
+MAX_CRITERIA = 12  # answer columns of a survey form: criterion 1 … 12 of the campaign's questionnaire
+
+
+def criterion_key(order: int) -> str:
+    """The field key of a survey form's answer to the criterion with this ``sort_order``."""
+    return f"criterion_{order}"
+
+
+def criterion_order(key: str) -> int | None:
+    """The criterion ``sort_order`` a field key names (``criterion_3`` → 3), else ``None``."""
+    prefix, _, number = key.partition("_")
+    return int(number) if prefix == "criterion" and number.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,17 @@ class ColumnSpec:
 
 def _c(key: str, label: str, *synonyms: str, required: bool = False) -> ColumnSpec:
     return ColumnSpec(key, label, synonyms, required)
+
+
+def _criterion_columns() -> tuple[ColumnSpec, ...]:
+    """Answer columns: "Tiêu chí 3", "Câu 3", "Câu hỏi 3", or the default questionnaire's wording."""
+    out = []
+    for n in range(1, MAX_CRITERIA + 1):
+        names = [f"Câu {n}", f"Câu hỏi {n}", f"TC{n}", f"TC {n}"]
+        if n <= len(DEFAULT_CRITERIA):
+            names += [DEFAULT_CRITERIA[n - 1].name, DEFAULT_CRITERIA[n - 1].short_name]
+        out.append(ColumnSpec(criterion_key(n), f"Tiêu chí {n}", tuple(names)))
+    return tuple(out)
 
 
 KINDS: dict[str, tuple[ColumnSpec, ...]] = {
@@ -107,6 +131,13 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
         _c("incoming", "Văn bản đến", "Tổng văn bản đến"),
         _c("incoming_electronic", "Văn bản đến xử lý điện tử", "Văn bản đến điện tử", "Xử lý điện tử"),
     ),
+    "survey_forms": (
+        _c("campaign", "Đợt khảo sát", "Tên đợt khảo sát", "Cuộc khảo sát", "Năm khảo sát", required=True),
+        _c("number", "Số phiếu", "Phiếu số", "Số thứ tự phiếu", "STT phiếu", "Mã phiếu", required=True),
+        _c("group", "Nhóm đối tượng", "Đối tượng", "Nhóm", "Đối tượng khảo sát", "Nhóm khảo sát"),
+        _c("filled_on", "Ngày khảo sát", "Ngày điền phiếu", "Ngày trả lời", "Ngày lấy phiếu"),
+        *_criterion_columns(),
+    ),
     "survey_totals": (
         _c("campaign", "Đợt khảo sát", "Tên đợt khảo sát", "Cuộc khảo sát", "Năm khảo sát", required=True),
         _c("criterion", "Tiêu chí", "Câu hỏi", "Nội dung khảo sát", required=True),
@@ -120,6 +151,7 @@ KIND_LABELS = {
     "decisions": "quyết định công bố",
     "tasks": "nhiệm vụ",
     "documents": "số liệu văn bản",
+    "survey_forms": "phiếu khảo sát",
     "survey_totals": "tổng hợp khảo sát theo phương án",
 }
 
@@ -171,6 +203,7 @@ class Header:
     height: int  # 1 or 2
     names: list[str]
     mapping: dict[int, str] = field(default_factory=dict)
+    plan: Any = field(default=None, repr=False, compare=False)  # the importer's parsers for ``mapping``
 
     @property
     def data_start(self) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 from ..core.enums import Channel, DossierOutcome, DurationUnit, OnlineLevel
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MIDNIGHT = dt.time(0, 0)
 # Excel serials accepted as dates: 1950-01-01 .. 2099-12-31.
 SERIAL_MIN, SERIAL_MAX = 18264, 73050
 
@@ -35,6 +36,11 @@ def is_empty(value: Any) -> bool:
 
 def clean_text(value: Any) -> str | None:
     """Text cell → NFC text without surrounding spaces; numbers written without a spurious ``.0``."""
+    if type(value) is str:  # the common case first (a register has millions of text cells)
+        text = value.strip()
+        if not text:
+            return None
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
     if is_empty(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -56,6 +62,13 @@ _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?
 
 def parse_datetime(value: Any) -> tuple[dt.date, dt.time | None] | None:
     """A date cell, an Excel serial or a text date (always day first) → (date, time or None)."""
+    kind = type(value)
+    if kind is str:
+        text = value.strip()
+        return _text_datetime(text) if text else None
+    if kind is dt.datetime:
+        time = value.time()
+        return value.date(), (None if time == _MIDNIGHT else time.replace(microsecond=0))
     if is_empty(value):
         return None
     if isinstance(value, dt.datetime):
@@ -109,6 +122,12 @@ def _text_datetime(text: str) -> tuple[dt.date, dt.time | None]:
 
 
 def parse_date(value: Any) -> dt.date | None:
+    kind = type(value)
+    if kind is dt.date:  # the common cases first: a date cell, a text date
+        return value
+    if kind is str:
+        text = value.strip()
+        return _text_datetime(text)[0] if text else None
     found = parse_datetime(value)
     return None if found is None else found[0]
 

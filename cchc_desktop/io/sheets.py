@@ -124,11 +124,14 @@ def open_sheet(path: Path | str, sheet: str | int | None = None, *, engine: str 
     sheet = 0 if sheet is None else sheet
     if kind == "csv":
         return _csv_sheet(path)
+    used_rows = 0
     if kind == "xlsx":
         # Before calamine allocates the used range (an absurd one aborts the process): see readers.py.
         from .readers import check_xlsx
 
-        if check_xlsx(path, sheet).needs_streaming and engine == "auto":
+        scan = check_xlsx(path, sheet)
+        used_rows = scan.max_row
+        if scan.needs_streaming and engine == "auto":
             engine = "openpyxl"
     if engine in ("auto", "calamine") or kind == "xls":
         try:
@@ -138,14 +141,20 @@ def open_sheet(path: Path | str, sheet: str | int | None = None, *, engine: str 
         except Exception:  # noqa: BLE001 - any parser failure is "corrupt" to the user
             if engine == "calamine" or kind == "xls":
                 raise CchcError(f"Tệp {path.name} bị hỏng hoặc không đọc được.") from None
-    return _openpyxl_sheet(path, sheet)
+    streamed = _openpyxl_sheet(path, sheet)
+    streamed.total_rows = used_rows  # the scan's count (openpyxl read-only does not know it)
+    return streamed
+
+
+def _too_many_rows(path: Path) -> None:
+    limit = f"{MAX_ROWS:,}".replace(",", ".")
+    raise CchcError(f"Trang tính của tệp {path.name} có hơn {limit} dòng; hãy chia nhỏ tệp rồi nhập từng phần.")
 
 
 def _limited(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
     for count, (number, cells) in enumerate(rows, 1):
         if count > MAX_ROWS:
-            limit = f"{MAX_ROWS:,}".replace(",", ".")
-            raise CchcError(f"Trang tính của tệp {path.name} có hơn {limit} dòng; hãy chia nhỏ tệp rồi nhập từng phần.")
+            _too_many_rows(path)
         yield number, cells[:MAX_COLUMNS] if len(cells) > MAX_COLUMNS else cells
 
 
@@ -163,13 +172,18 @@ def _calamine_sheet(path: Path, sheet: str | int) -> Sheet:
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for index, cells in enumerate(ws.iter_rows()):
-                yield first + index + 1, [_nfc(v) for v in cells]
+                if index >= MAX_ROWS:
+                    _too_many_rows(path)
+                if len(cells) > MAX_COLUMNS:
+                    cells = cells[:MAX_COLUMNS]
+                # ASCII text (codes, numbers as text, dates as text) needs no normalising
+                yield first + index + 1, [v if type(v) is not str or v.isascii() else _nfc(v) for v in cells]
         except CchcError:
             raise
         except Exception:  # noqa: BLE001
             raise CchcError(f"Tệp {path.name} bị hỏng, không đọc hết được.") from None
 
-    return Sheet(ws.name, _limited(path, rows()), merged, ws.height)
+    return Sheet(ws.name, rows(), merged, ws.height)
 
 
 def _openpyxl_sheet(path: Path, sheet: str | int) -> Sheet:

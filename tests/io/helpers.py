@@ -99,3 +99,12 @@ def dossier_codes(db: Database) -> list[str]:
 
     with db.session() as s:
         return list(s.scalars(select(m.Dossier.code).order_by(m.Dossier.code)))
+
+
+def schema(db: Database) -> list[tuple[str, str, str]]:
+    """The dossier table's definition, indexes and triggers as SQLite stores them."""
+    from sqlalchemy import text
+
+    with db.session() as s:
+        return [tuple(r) for r in s.execute(text(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'dossier' ORDER BY type, name"))]

@@ -14,6 +14,7 @@ from cchc_desktop.cli import main
 from cchc_desktop.core import models as m
 from cchc_desktop.core import services
 from cchc_desktop.core.db import Database
+from cchc_desktop.core.errors import CchcError
 from cchc_desktop.core.indicators import dossier_classes
 from cchc_desktop.core.periods import PeriodSpec, periods_for
 from cchc_desktop.io.export import TABLES, bieu06a_values, export_bieu06a, export_kind, write_table
@@ -143,8 +144,32 @@ def test_cli_import_and_export(db: Database, tmp_path: Path, capsys: pytest.Capt
 
 def test_export_bieu06a_direct(db: Database, tmp_path: Path) -> None:
     seed_catalogue(db)
+    with db.transaction() as s:
+        services.create(s, m.Field, {"name": "=HYPERLINK(\"http://x\")", "sort_order": 3})
     with db.session() as s:
         path = export_bieu06a(s, PeriodSpec.parse("2024"), tmp_path / "x.xlsx")
     rows = _bieu_rows(path)
-    assert [r[1] for r in rows] == ["Dược phẩm", "Khám bệnh, chữa bệnh", "Tổng cộng"]
+    assert [r[1] for r in rows] == ["Dược phẩm", "Khám bệnh, chữa bệnh", "=HYPERLINK(\"http://x\")", "Tổng cộng"]
     assert list(rows[-1][2:13]) == [0] * 11
+    with zipfile.ZipFile(path) as zf:
+        assert "<f>" not in zf.read("xl/worksheets/sheet1.xml").decode()  # the field name stays text
+
+
+def test_export_a_table_for_a_period(demo_db: Database, tmp_path: Path) -> None:
+    """``export KIND --period P``: the dossiers Biểu 06a counts (carried over + received: 187 + 3.620), the
+    months of document counts; a table without periods is one clear sentence."""
+
+    def rows(kind: str) -> list[tuple[object, ...]]:
+        out = export_kind(demo_db, kind, tmp_path / f"{kind}.xlsx", spec="2024", only_period=True)
+        return list(openpyxl.load_workbook(out).active.iter_rows(min_row=2, values_only=True))
+
+    dossiers = rows("dossiers")
+    assert len(dossiers) == 187 + 3620
+    with demo_db.session() as s:
+        assert len(dossiers) < len(s.scalars(select(m.Dossier.id)).all())
+        months = {(d.year, d.month) for d in s.scalars(select(m.DocumentCount))}
+    documents = rows("documents")
+    assert [(r[0], r[1]) for r in documents] == [(2024, mo) for mo in range(1, 13)]
+    assert {(2024, mo) for mo in range(1, 13)} < months  # other years exist and were left out
+    with pytest.raises(CchcError, match="không chia theo kỳ"):
+        rows("procedures")

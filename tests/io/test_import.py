@@ -23,7 +23,16 @@ from cchc_desktop.io import importer
 from cchc_desktop.io.export import save_rejects
 from cchc_desktop.io.importer import import_file
 
-from .helpers import DOSSIERS, dossier_codes, flat_rows, one_stop_xlsx, seed_catalogue, write_csv, write_xlsx
+from .helpers import (
+    DOSSIERS,
+    dossier_codes,
+    flat_rows,
+    one_stop_xlsx,
+    schema,
+    seed_catalogue,
+    write_csv,
+    write_xlsx,
+)
 
 BAD = [
     ("HS-101", "1.001", "", "A", "Trực tiếp", "20/01/2024", "18/01/2024", ""),  # due before received
@@ -201,9 +210,19 @@ KILL_SCRIPT = textwrap.dedent(
     importer.BULK_THRESHOLD = 0
     db = open_database(sys.argv[1], create=False, upgrade=False)
 
+    suspended = []
+    real_suspend = importer.DossierWriter.suspend
+
+    def suspend(self):
+        real_suspend(self)
+        suspended.append(len(self.indexes) + len(self.triggers))
+
+    importer.DossierWriter.suspend = suspend
+
     def progress(done, total, text):
-        if done >= 2:  # rows written, triggers dropped, transaction open
+        if done >= 2 and suspended and suspended[0] >= 8:  # rows written, indexes and triggers dropped
             os.kill(os.getpid(), signal.SIGKILL)
+        sys.exit(3)
 
     importer.import_file(db, "dossiers", sys.argv[2], progress=progress)
     """
@@ -215,6 +234,7 @@ def test_killed_process_leaves_database_as_before(db: Database, tmp_path: Path) 
     import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", flat_rows(DOSSIERS[:1])))
     assert db.path is not None
     before = db.path.read_bytes()
+    before_schema = schema(db)
     db.close()
     path = write_xlsx(tmp_path / "b.xlsx", flat_rows([("HS-401", *DOSSIERS[0][1:]), *DOSSIERS[1:]]))
     proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(db.path), str(path)], capture_output=True,
@@ -230,8 +250,104 @@ def test_killed_process_leaves_database_as_before(db: Database, tmp_path: Path) 
     reopened = open_database(copy, create=False, upgrade=False)
     try:
         assert dossier_codes(reopened) == ["HS-001"]
+        assert schema(reopened) == before_schema  # the dropped indexes and triggers are back
         _assert_triggers_work(reopened)
     finally:
         reopened.close()
     assert before  # the original file existed and was not truncated
     assert os.path.getsize(db.path) > 0
+
+
+def test_cli_saved_mapping_is_reused(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Columns the detection cannot name are mapped once (JSON, as the wizard saves it) and reused with
+    ``--mapping``; ``--save-mapping`` writes the mapping an import used."""
+    import json
+
+    from cchc_desktop.cli import main
+
+    seed_catalogue(db)
+    assert db.path is not None
+    url = str(db.path)
+    db.close()
+    path = write_xlsx(tmp_path / "odd.xlsx", [
+        ["Số hồ sơ", "Mã TTHC", "Ngày nhận", "Hẹn ngày", "Xong ngày"],
+        ["HS-501", "1.001", "15/01/2024", "19/01/2024", "18/01/2024"],
+        ["HS-502", "1.001", "16/01/2024", "22/01/2024", ""],
+    ])
+    assert main(["import", "dossiers", str(path), "--db", url, "--all-or-nothing"]) == 1
+    out = capsys.readouterr().out
+    assert "Dòng 2, cột “Ngày hẹn trả”: Vui lòng nhập ngày hẹn trả" in out  # "Hẹn ngày" was not recognised
+    mapping = tmp_path / "m.json"
+    mapping.write_text(json.dumps({"kind": "dossiers", "columns": {"Hẹn ngày": "due", "Xong ngày": "resolved"}},
+                                  ensure_ascii=False), encoding="utf-8")
+    used = tmp_path / "used.json"
+    assert main(["import", "dossiers", str(path), "--db", url, "--mapping", str(mapping),
+                 "--save-mapping", str(used)]) == 0
+    assert "Đã nhập 2 mới, cập nhật 0, từ chối 0 dòng." in capsys.readouterr().out
+    assert json.loads(used.read_text(encoding="utf-8"))["columns"] == {
+        "Số hồ sơ": "code", "Mã TTHC": "procedure_code", "Ngày nhận": "received", "Hẹn ngày": "due",
+        "Xong ngày": "resolved"}
+    from cchc_desktop.core.db import open_database
+
+    again = open_database(url, create=False, upgrade=False)
+    try:
+        with again.session() as s:
+            got = s.execute(select(m.Dossier.code, m.Dossier.due_on, m.Dossier.resolved_on).order_by(m.Dossier.code))
+            assert got.all() == [("HS-501", dt.date(2024, 1, 19), dt.date(2024, 1, 18)),
+                                 ("HS-502", dt.date(2024, 1, 22), None)]
+        assert main(["import", "dossiers", str(path), "--db", url, "--mapping", str(used)]) == 0
+        assert "Đã nhập 0 mới, cập nhật 2, từ chối 0 dòng." in capsys.readouterr().out
+        assert dossier_codes(again) == ["HS-501", "HS-502"]
+    finally:
+        again.close()
+
+
+def test_codes_repeated_across_chunks_name_the_first_row(db: Database, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same code later in the file is rejected naming the row that wrote it, whether that row
+    inserted or updated the dossier and however far apart they are; a row rejected for another
+    reason does not claim its code."""
+    seed_catalogue(db)
+    import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", flat_rows(DOSSIERS[:1])))  # HS-001 exists
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    ok = DOSSIERS[1][1:]
+    rows = [
+        ("HS-001", *ok),  # row 2: updates the existing dossier
+        ("HS-601", *ok),  # row 3: new
+        ("HS-602", "1.001", "", "", "Trực tiếp", "20/01/2024", "18/01/2024", ""),  # row 4: bad due date
+        ("HS-601", *ok),  # row 5: again, next chunk
+        ("HS-602", *ok),  # row 6: its first row was rejected, so this one goes in
+        ("HS-001", *ok),  # row 7: again
+        ("HS-603", *ok), ("HS-603", *ok),  # rows 8, 9: twice in one chunk
+    ]
+    result = import_file(db, "dossiers", write_xlsx(tmp_path / "b.xlsx", flat_rows(rows)))
+    assert (result.imported, result.updated) == (3, 1)
+    assert [(r.row, r.reason) for r in result.rejects] == [
+        (4, "Ngày hẹn trả (18/01/2024) không được trước ngày tiếp nhận (20/01/2024)."),
+        (5, "số hồ sơ “HS-601” trùng với dòng 3"),
+        (7, "số hồ sơ “HS-001” trùng với dòng 2"),
+        (9, "số hồ sơ “HS-603” trùng với dòng 8"),
+    ]
+    assert dossier_codes(db) == ["HS-001", "HS-601", "HS-602", "HS-603"]
+
+
+def test_rows_of_inserts_whose_ids_are_not_consecutive(db: Database) -> None:
+    from cchc_desktop.core import services
+
+    seed_catalogue(db)
+    written = importer._Written(first_id=1)
+    with db.transaction() as s:
+        proc = s.scalar(select(m.Procedure).where(m.Procedure.code == "1.001"))
+
+        def add(code: str) -> None:
+            services.create(s, m.Dossier, {"code": code, "procedure_id": proc.id, "received_on": dt.date(2024, 1, 2),
+                                           "due_on": dt.date(2024, 1, 5)})
+
+        add("HS-1")
+        add("HS-2")
+        written.add_inserted(s, [2, 3], ["HS-1", "HS-2"])  # ids 1, 2: kept in the array
+        add("HS-X")  # id 3, not from the file
+        add("HS-3")
+        written.add_inserted(s, [9], ["HS-3"])  # id 4 does not follow the array: looked up by code
+        assert [written.row_of(i) for i in (1, 2, 3, 4)] == [2, 3, None, 9]
+        assert len(written.inserted) == 2

@@ -129,3 +129,92 @@ def test_survey_totals_per_option(db: Database, tmp_path: Path) -> None:
     bad = import_file(db, "survey_totals", write_xlsx(tmp_path / "k2.xlsx", rows[:-1]))
     assert bad.imported == 0 and len(bad.rejects) == len(rows) - 2
     assert "khác tổng số phiếu" in bad.rejects[0].reason
+
+
+def test_survey_forms_one_row_per_form(db: Database, tmp_path: Path) -> None:
+    from cchc_desktop.core import services
+    from cchc_desktop.core.defaults import DEFAULT_CRITERIA, seed_questionnaire
+    from cchc_desktop.core.enums import SurveyMode
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        services.create(s, m.SurveyCampaign, {"title": "Khảo sát năm 2024", "year": 2024, "questionnaire_id": q.id,
+                                              "mode": SurveyMode.TOTALS})
+    # headers as the survey tool writes them: the questions' wording, without diacritics for one
+    header = ["PHIẾU KHẢO SÁT ĐÃ THU"], ["Đợt khảo sát", "Phiếu số", "Đối tượng", "Ngày khảo sát",
+                                          *[c.name for c in DEFAULT_CRITERIA[:5]], "Ket qua phuc vu"]
+    rows: list[list[object]] = [*header,
+        ["Khảo sát năm 2024", 1, "Người dân", "10/06/2024", "Đúng hẹn", "Rõ ràng, dễ hiểu", "Rất nhiệt tình",
+         "Tốt", "01 lần", "Rất hài lòng"],
+        ["Khảo sát năm 2024", 2, "Doanh nghiệp", "11/06/2024", 1, "rat ro rang, chi tiet, de hieu", 2, 2, 1, 2],
+        ["Khảo sát năm 2024", 3, "Người dân", "", "Đúng hẹn", "", "", "", "", "Không hài lòng"],
+        ["Khảo sát năm 2024", 1, "Người dân", "", "Đúng hẹn", "", "", "", "", "Hài lòng"],  # form 1 again
+        ["Khảo sát năm 2024", 4, "", "", "Trễ hẹn", "", "", "", "", "Tuyệt vời"],  # not an option
+        ["Khảo sát 2023", 5, "", "", "Trễ hẹn", "", "", "", "", "Hài lòng"],  # no such campaign
+    ]
+    path = write_xlsx(tmp_path / "phieu.xlsx", rows)
+    result = import_file(db, "survey_forms", path)
+    assert (result.imported, result.updated) == (3, 0)
+    assert [(r.row, r.column, r.reason) for r in result.rejects] == [
+        (6, "Phiếu số", "phiếu số 1 trùng với dòng 3"),
+        (7, "Ket qua phuc vu", "phương án “Tuyệt vời” không có trong tiêu chí “Mức độ hài lòng”"),
+        (8, "Đợt khảo sát", "không tìm thấy đợt khảo sát “Khảo sát 2023”"),
+    ]
+
+    def answers() -> dict[int, list[tuple[int, int]]]:
+        with db.session() as s:
+            got = s.execute(
+                select(m.SurveyForm.number, m.Criterion.sort_order, m.CriterionOption.rank)
+                .join(m.SurveyAnswer, m.SurveyAnswer.form_id == m.SurveyForm.id)
+                .join(m.CriterionOption, m.CriterionOption.id == m.SurveyAnswer.option_id)
+                .join(m.Criterion, m.Criterion.id == m.SurveyAnswer.criterion_id)
+                .order_by(m.SurveyForm.number, m.Criterion.sort_order)
+            ).all()
+        out: dict[int, list[tuple[int, int]]] = {}
+        for number, order, rank in got:
+            out.setdefault(number, []).append((order, rank))
+        return out
+
+    assert answers() == {1: [(1, 2), (2, 2), (3, 1), (4, 2), (5, 1), (6, 1)],
+                         2: [(1, 1), (2, 1), (3, 2), (4, 2), (5, 1), (6, 2)],
+                         3: [(1, 2), (6, 4)]}
+    with db.session() as s:
+        camp = s.scalar(select(m.SurveyCampaign))
+        assert camp.mode == SurveyMode.FORMS  # forms now count, not the old totals
+        assert sorted(g.name for g in camp.groups) == ["Doanh nghiệp", "Người dân"]
+        form2 = s.scalar(select(m.SurveyForm).where(m.SurveyForm.number == 2))
+        assert form2.filled_on == dt.date(2024, 6, 11) and form2.group_id is not None
+    # the same file again: same forms, updated; a changed answer and a cleared cell are applied
+    rows[3][9] = "Bình thường"
+    rows[3][5] = ""
+    again = import_file(db, "survey_forms", write_xlsx(tmp_path / "phieu2.xlsx", rows))
+    assert (again.imported, again.updated, len(again.rejects)) == (0, 3, 3)
+    assert answers()[2] == [(1, 1), (3, 2), (4, 2), (5, 1), (6, 3)]
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.SurveyForm)) == 3
+        assert s.scalar(select(func.count()).select_from(m.RespondentGroup)) == 2
+
+
+def test_survey_forms_export_imports_back_unchanged(demo_db: Database, tmp_path: Path) -> None:
+    """The exported forms (one column per criterion) read back as the same forms: all updated, none new."""
+    import openpyxl
+
+    from cchc_desktop.io.export import export_kind
+
+    def answers() -> list[tuple[object, ...]]:
+        with demo_db.session() as s:
+            return [tuple(r) for r in s.execute(
+                select(m.SurveyForm.campaign_id, m.SurveyForm.number, m.SurveyAnswer.criterion_id,
+                       m.SurveyAnswer.option_id)
+                .join(m.SurveyAnswer, m.SurveyAnswer.form_id == m.SurveyForm.id)
+                .order_by(m.SurveyForm.campaign_id, m.SurveyForm.number, m.SurveyAnswer.criterion_id))]
+
+    before = answers()
+    path = export_kind(demo_db, "survey_forms", tmp_path / "phieu.xlsx")
+    header = [c.value for c in next(openpyxl.load_workbook(path).active.iter_rows(max_row=1))]
+    assert header == ["Đợt khảo sát", "Số phiếu", "Nhóm đối tượng", "Ngày khảo sát", *[f"Tiêu chí {n}" for n in range(1, 7)]]
+    with demo_db.session() as s:
+        forms = s.scalar(select(func.count()).select_from(m.SurveyForm))
+    result = import_file(demo_db, "survey_forms", path)
+    assert (result.imported, result.updated, result.rejects) == (0, forms, [])
+    assert forms > 0 and answers() == before

@@ -1,0 +1,132 @@
+"""The dossier import's fast lane gives what ``services`` gives (same record, or the same field and
+message), and a large load leaves the schema (indexes, triggers) and the day counts exactly as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from cchc_desktop.core import models as m
+from cchc_desktop.core import services
+from cchc_desktop.core.db import Database
+from cchc_desktop.core.enums import Channel, DossierOutcome, DurationUnit
+from cchc_desktop.core.errors import ValidationError
+from cchc_desktop.core.indicators import dossier_counts_drift
+from cchc_desktop.io import importer
+from cchc_desktop.io.bulk import COLUMNS, DossierRules
+from cchc_desktop.io.importer import import_file
+
+from .helpers import DOSSIERS, dossier_codes, flat_rows, schema, seed_catalogue, write_xlsx
+
+_RULES = tuple(r for r in services.GENERIC_RULES if r is not services._rule_unique) + services.RULES[m.Dossier]
+
+
+def reference(session: Any, values: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+    """What ``services`` does with the same values (normalise, merge, fill, every rule but unique)."""
+    rec = services.normalise(m.Dossier, values)
+    if old is not None:
+        rec = {**{k: old[k] for k in COLUMNS}, **rec}
+    else:
+        rec = {**dict.fromkeys(COLUMNS), **rec}
+        rec["channel"] = rec["channel"] or m.Dossier.__table__.c.channel.default.arg
+        rec["supplement_requests"] = 0 if rec["supplement_requests"] is None else rec["supplement_requests"]
+    services.FILLERS[m.Dossier](session, rec)
+    for rule in _RULES:
+        rule(session, m.Dossier, rec, None if old is None else old["id"])
+    return rec
+
+
+def outcome(fn: Any, *args: Any) -> tuple[str, Any]:
+    try:
+        return "ok", fn(*args)
+    except ValidationError as exc:
+        return "rejected", (exc.field, exc.message)
+
+
+AHEAD = [dt.date.today() + dt.timedelta(days=n) for n in (366, 367, 400)]  # the limit is a year and a day
+days = st.one_of(st.none(), st.dates(dt.date(2023, 1, 1), dt.date(2024, 12, 31)), st.sampled_from(AHEAD))
+texts = st.one_of(
+    st.none(),
+    st.text(st.sampled_from("aA0 -ếệ\u0301e"), min_size=1, max_size=12),
+    st.just("x" * 81),
+    st.just("Người nộp " + "ệ" * 300),
+)
+
+
+@st.composite
+def dossier_values(draw: st.DrawFn, procedure_ids: list[int]) -> dict[str, Any]:
+    values: dict[str, Any] = {"code": draw(st.sampled_from(["HS-1", "hs 2", " HS-3 ", "x" * 81, "Hồ sơ 4"]))}
+    values["procedure_id"] = draw(st.sampled_from(procedure_ids))
+    for key in ("received_on", "due_on", "extended_due_on", "resolved_on"):
+        if draw(st.booleans()):
+            values[key] = draw(days)
+    values["received_time"] = draw(st.sampled_from([None, dt.time(8, 30), dt.time(16, 0)]))
+    for key, options in (("channel", list(Channel)), ("outcome", list(DossierOutcome))):
+        if draw(st.booleans()):
+            values[key] = draw(st.sampled_from([None, *options]))
+    if draw(st.booleans()):
+        values["supplement_requests"] = draw(st.integers(-2, 3))
+    for key in ("applicant", "apology_letter", "note"):
+        if draw(st.booleans()):
+            values[key] = draw(texts)
+    return values
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fast_rules_match_services(db: Database, data: st.DataObject) -> None:
+    if not dossier_codes(db):
+        seed_catalogue(db)
+        with db.transaction() as s:
+            proc = s.scalar(select(m.Procedure).where(m.Procedure.code == "2.002"))
+            services.update(s, m.Procedure, proc.id, {"resolution_days": 10,
+                                                       "resolution_unit": DurationUnit.WORKING_DAYS})
+            existing = services.create(s, m.Dossier, {"code": "HS-1", "procedure_id": proc.id,
+                                                       "received_on": dt.date(2024, 1, 2),
+                                                       "resolved_on": dt.date(2024, 1, 9)})
+            assert existing.due_on is not None
+    with db.session() as s:
+        procedures = {p.id: p for p in s.scalars(select(m.Procedure))}
+        old_row = dict(s.execute(select(m.Dossier.__table__)).mappings().one())
+        values = data.draw(dossier_values(sorted(procedures)))
+        old = data.draw(st.sampled_from([None, old_row]))
+        fast = outcome(DossierRules(s, procedures).prepare, dict(values), old)
+        slow = outcome(reference, s, dict(values), old)
+    assert fast == slow
+
+
+def test_large_load_rebuilds_indexes_triggers_and_counts(db: Database, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_catalogue(db)
+    before = schema(db)
+    assert sum(1 for kind, _n, _s in before if kind == "index") >= 5 and sum(1 for k, *_ in before if k == "trigger") == 3
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    assert import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", flat_rows())).imported == 4
+    assert schema(db) == before
+    with db.session() as s:
+        assert dossier_counts_drift(s) == (4, 4, 3, 3)
+        used = s.execute(text("EXPLAIN QUERY PLAN SELECT id FROM dossier WHERE received_on = '2024-01-15'")).all()
+        assert "ix_dossier_received" in str(used)
+    # a failure part-way through a large load: indexes and triggers are back as they were
+    rows = [(f"HS-9{i}", *DOSSIERS[0][1:]) for i in range(6)]
+    real = importer._parse_cells
+    calls: list[int] = []
+
+    def failing(header: Any, cells: list[Any]) -> Any:
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("injected")
+        return real(header, cells)
+
+    monkeypatch.setattr(importer, "_parse_cells", failing)
+    with pytest.raises(RuntimeError, match="injected"):
+        import_file(db, "dossiers", write_xlsx(tmp_path / "b.xlsx", flat_rows(rows)))
+    assert schema(db) == before
+    assert dossier_codes(db) == [r[0] for r in DOSSIERS]

@@ -194,7 +194,7 @@ def _probe_sqlite(path: Path) -> None:
 
 
 def _refuse_foreign_revision(name: str, revision: str | None, tables: set[str]) -> None:
-    if revision is not None and revision not in _known_revisions():
+    if revision is not None and revision != head_revision() and revision not in _known_revisions():
         raise DatabaseError(
             "Cơ sở dữ liệu này được tạo bởi phiên bản mới hơn của ứng dụng. "
             "Vui lòng cài phiên bản mới nhất để mở; dữ liệu không bị thay đổi."

@@ -31,7 +31,7 @@ def _bieu_rows(path: Path) -> list[tuple[object, ...]]:
 
 
 def test_text_starting_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
-    values = ["=1+1", "+84 912", "-5 ngày", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
+    values = ["=1+1", "+84 912", "-5 ngày", "@SUM(A1)", '=HYPERLINK("http://x")']
     path = tmp_path / "f.xlsx"
     write_table(path, "T", ["Giá trị", "Số"], [(v, 1) for v in values])
     with zipfile.ZipFile(path) as zf:
@@ -99,7 +99,9 @@ def _check_bieu_against_indicators(db: Database, spec: PeriodSpec, path: Path) -
 def test_bieu06a_total_row_equals_indicators_after_an_import(db: Database, tmp_path: Path) -> None:
     seed_catalogue(db)
     import_file(db, "dossiers", one_stop_xlsx(tmp_path / "os.xlsx"))
-    total = _check_bieu_against_indicators(db, PeriodSpec.parse("2024-01-01..2024-01-31"), tmp_path / "b.xlsx")
+    total = _check_bieu_against_indicators(
+        db, PeriodSpec.parse("2024-01-01..2024-01-31"), tmp_path / "b.xlsx"
+    )
     assert total == [4, 2, 2, 0, 3, 1, 1, 1, 1, 0, 1]  # HS-004 overdue on 31/01
 
 
@@ -124,8 +126,10 @@ def test_cli_import_and_export(db: Database, tmp_path: Path, capsys: pytest.Capt
     assert db.path is not None
     url = str(db.path)
     db.close()
-    src = one_stop_xlsx(tmp_path / "os.xlsx", [*DOSSIERS, ("HS-9", "9.9", "", "", "Trực tiếp", "20/01/2024",
-                                                              "25/01/2024", "")])
+    src = one_stop_xlsx(
+        tmp_path / "os.xlsx",
+        [*DOSSIERS, ("HS-9", "9.9", "", "", "Trực tiếp", "20/01/2024", "25/01/2024", "")],
+    )
     rejects = tmp_path / "rej.xlsx"
     code = main(["import", "dossiers", str(src), "--db", url, "--rejects", str(rejects)])
     out = capsys.readouterr().out
@@ -135,7 +139,21 @@ def test_cli_import_and_export(db: Database, tmp_path: Path, capsys: pytest.Capt
     assert rejects.exists()
     assert main(["import", "dossiers", str(src), "--db", url, "--all-or-nothing"]) == 1
     assert "không có dòng nào được lưu" in capsys.readouterr().out
-    assert main(["export", "bieu06a", "--period", "2024-01-01..2024-01-31", "--out", str(tmp_path / "b.xlsx"), "--db", url]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "bieu06a",
+                "--period",
+                "2024-01-01..2024-01-31",
+                "--out",
+                str(tmp_path / "b.xlsx"),
+                "--db",
+                url,
+            ]
+        )
+        == 0
+    )
     assert main(["export", "dossiers", "--out", str(tmp_path / "d.xlsx"), "--db", url]) == 0
     assert _bieu_rows(tmp_path / "b.xlsx")[-1][2] == 4
     assert main(["export", "bieu06a", "--out", str(tmp_path / "c.xlsx"), "--db", url]) != 0
@@ -145,11 +163,16 @@ def test_cli_import_and_export(db: Database, tmp_path: Path, capsys: pytest.Capt
 def test_export_bieu06a_direct(db: Database, tmp_path: Path) -> None:
     seed_catalogue(db)
     with db.transaction() as s:
-        services.create(s, m.Field, {"name": "=HYPERLINK(\"http://x\")", "sort_order": 3})
+        services.create(s, m.Field, {"name": '=HYPERLINK("http://x")', "sort_order": 3})
     with db.session() as s:
         path = export_bieu06a(s, PeriodSpec.parse("2024"), tmp_path / "x.xlsx")
     rows = _bieu_rows(path)
-    assert [r[1] for r in rows] == ["Dược phẩm", "Khám bệnh, chữa bệnh", "=HYPERLINK(\"http://x\")", "Tổng cộng"]
+    assert [r[1] for r in rows] == [
+        "Dược phẩm",
+        "Khám bệnh, chữa bệnh",
+        '=HYPERLINK("http://x")',
+        "Tổng cộng",
+    ]
     assert list(rows[-1][2:13]) == [0] * 11
     with zipfile.ZipFile(path) as zf:
         assert "<f>" not in zf.read("xl/worksheets/sheet1.xml").decode()  # the field name stays text
@@ -173,3 +196,10 @@ def test_export_a_table_for_a_period(demo_db: Database, tmp_path: Path) -> None:
     assert {(2024, mo) for mo in range(1, 13)} < months  # other years exist and were left out
     with pytest.raises(CchcError, match="không chia theo kỳ"):
         rows("procedures")
+
+
+def test_command_line_offers_every_export_kind() -> None:
+    from cchc_desktop.commands import export as command
+    from cchc_desktop.io.export import EXPORT_KINDS
+
+    assert command.EXPORT_KINDS == EXPORT_KINDS

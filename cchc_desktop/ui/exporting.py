@@ -25,11 +25,8 @@ EXPORT_NAMES = {
 
 def export_table(parent: QWidget, ctx: AppContext, kind: str, ids: Callable[[], list[int] | None] | None) -> Job | None:
     """Ask for a file name, then write the table (or Biểu 06a for the current period) in a worker."""
-    try:
-        from ..io import export as io_export
-    except ImportError:
-        prompts.info(parent, "Xuất Excel", "Chức năng xuất Excel chưa có trong bản cài đặt này.")
-        return None
+    from ..io import export as io_export
+
     folder = settings().value("export/folder") or str(Path.home())
     suffix = f"-{ctx.period.key}" if kind == "bieu06a" else ""
     suggested = str(Path(str(folder)) / f"{EXPORT_NAMES.get(kind, kind)}{suffix}.xlsx")

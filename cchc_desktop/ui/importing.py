@@ -59,10 +59,8 @@ class ImportOutcome:
 
 
 def available_kinds() -> list[tuple[str, str]]:
-    try:
-        from ..io.mapping import KINDS
-    except ImportError:
-        return []
+    from ..io.mapping import KINDS
+
     return [(k, label) for k, label in KIND_CHOICES if k in KINDS]
 
 

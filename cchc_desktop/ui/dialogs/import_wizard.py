@@ -438,9 +438,6 @@ class ImportWizard(QWizard):
 
 
 def open_import_wizard(parent: QWidget, ctx: Any, kind: str) -> ImportWizard | None:
-    if not importing.available_kinds():
-        prompts.info(parent, "Nhập Excel", "Chức năng nhập Excel chưa có trong bản cài đặt này.")
-        return None
     wizard = ImportWizard(ctx, kind, parent)
     prompts.run_dialog(wizard)
     return wizard

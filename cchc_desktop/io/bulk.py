@@ -87,8 +87,10 @@ class DossierRules:
         for key, value in values.items():
             kind = type(value)
             if kind is str:
-                if not value or value != value.strip() or not (
-                    value.isascii() or unicodedata.is_normalized("NFC", value)
+                if (
+                    not value
+                    or value != value.strip()
+                    or not (value.isascii() or unicodedata.is_normalized("NFC", value))
                 ):
                     return services.normalise(m.Dossier, values)
                 limit = self.lengths.get(key)
@@ -108,7 +110,9 @@ class DossierRules:
             rec["unit_id"] = proc.unit_id
         rec["field_id"] = proc.field_id
         if rec.get("due_on") is None and rec.get("received_on") is not None:
-            rec["due_on"] = services.compute_due_date(self.session, proc, rec["received_on"], rec.get("received_time"))
+            rec["due_on"] = services.compute_due_date(
+                self.session, proc, rec["received_on"], rec.get("received_time")
+            )
         if rec.get("resolved_on") is not None and rec.get("outcome") is None:
             rec["outcome"] = DossierOutcome.RESOLVED
         if rec.get("due_on") is None and rec.get("received_on") is not None:
@@ -131,7 +135,8 @@ class DossierRules:
             value = rec[key]
             if value is not None and value > limit:
                 raise ValidationError(
-                    key, f"{label} ({services.fmt_date(value)}) vượt quá một năm kể từ hôm nay; vui lòng kiểm tra lại."
+                    key,
+                    f"{label} ({services.fmt_date(value)}) vượt quá một năm kể từ hôm nay; vui lòng kiểm tra lại.",
                 )
         for rule in services.RULES[m.Dossier]:
             rule(self.session, m.Dossier, rec, own_id)
@@ -170,7 +175,9 @@ class DossierWriter:
         self.triggers: list[str] = []
         cols = [*COLUMNS, "updated_by"]
         self.columns = cols
-        self.processors = [(i, proc) for i, key in enumerate(cols) if (proc := self._converter(key)) is not None]
+        self.processors = [
+            (i, proc) for i, key in enumerate(cols) if (proc := self._converter(key)) is not None
+        ]
         self.values_of = operator.itemgetter(*cols)
         marks = ", ".join("?" * len(cols))
         self.insert_sql = f"INSERT INTO dossier ({', '.join(cols)}) VALUES ({marks})"
@@ -186,9 +193,13 @@ class DossierWriter:
         if key in _TYPES and _TYPES[key] is dt.date:
             fast, samples = dt.date.isoformat, [dt.date(2024, 1, 5), dt.date(1999, 12, 31)]
         elif key in _TYPES and _TYPES[key] is dt.time:
-            fast, samples = operator.methodcaller("isoformat", "microseconds"), [dt.time(8, 30), dt.time(23, 59, 7, 12)]
+            fast, samples = (
+                operator.methodcaller("isoformat", "microseconds"),
+                [dt.time(8, 30), dt.time(23, 59, 7, 12)],
+            )
         elif key in _TYPES and issubclass(_TYPES[key], enum.Enum):
-            fast, samples = operator.attrgetter("value"), list(_TYPES[key])
+            samples = list(_TYPES[key])
+            fast = {member: member.value for member in samples}.__getitem__  # Enum.value is a slow property
         else:
             return proc
         return fast if all(fast(v) == proc(v) for v in samples) else proc

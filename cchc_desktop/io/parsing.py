@@ -68,7 +68,9 @@ def parse_datetime(value: Any) -> tuple[dt.date, dt.time | None] | None:
         return _text_datetime(text) if text else None
     if kind is dt.datetime:
         time = value.time()
-        return value.date(), (None if time == _MIDNIGHT else time.replace(microsecond=0))
+        if time == _MIDNIGHT:
+            return value.date(), None
+        return value.date(), (time.replace(microsecond=0) if time.microsecond else time)
     if is_empty(value):
         return None
     if isinstance(value, dt.datetime):
@@ -189,7 +191,7 @@ def parse_bool(value: Any) -> bool | None:
 
 
 def parse_channel(value: Any) -> Channel | None:
-    """"Trực tuyến", "Qua mạng", "DVC trực tuyến" → online; "Trực tiếp" → direct; "Bưu chính" → postal."""
+    """ "Trực tuyến", "Qua mạng", "DVC trực tuyến" → online; "Trực tiếp" → direct; "Bưu chính" → postal."""
     return _parse_channel_text(value) if isinstance(value, str) else _parse_channel_any(value)
 
 
@@ -199,21 +201,25 @@ def _parse_channel_text(value: str) -> Channel | None:
 
 
 def _parse_channel_any(value: Any) -> Channel | None:
-    """"Trực tuyến", "Qua mạng", "DVC trực tuyến" → online; "Trực tiếp" → direct; "Bưu chính" → postal."""
+    """ "Trực tuyến", "Qua mạng", "DVC trực tuyến" → online; "Trực tiếp" → direct; "Bưu chính" → postal."""
     if is_empty(value):
         return None
     key = fold(str(value))
     if any(w in key for w in ("buu chinh", "bcci", "buu dien", "postal")):
         return Channel.POSTAL
-    if any(w in key for w in ("truc tuyen", "qua mang", "online", "dvc", "cong dich vu", "dien tu", "internet")):
+    if any(
+        w in key for w in ("truc tuyen", "qua mang", "online", "dvc", "cong dich vu", "dien tu", "internet")
+    ):
         return Channel.ONLINE
     if any(w in key for w in ("truc tiep", "mot cua", "tai quay", "direct", "bo phan")):
         return Channel.DIRECT
-    raise CellError(f"“{str(value).strip()}” không phải là hình thức nộp (trực tuyến / trực tiếp / bưu chính)")
+    raise CellError(
+        f"“{str(value).strip()}” không phải là hình thức nộp (trực tuyến / trực tiếp / bưu chính)"
+    )
 
 
 def parse_online_level(value: Any) -> OnlineLevel | None:
-    """"Toàn trình" / "Mức độ 4" → full; "Một phần" / "Mức độ 3" → partial; "Mức độ 1/2", "Không" → none."""
+    """ "Toàn trình" / "Mức độ 4" → full; "Một phần" / "Mức độ 3" → partial; "Mức độ 1/2", "Không" → none."""
     if is_empty(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -238,7 +244,7 @@ def parse_online_level(value: Any) -> OnlineLevel | None:
 
 
 def parse_outcome(value: Any) -> DossierOutcome | None:
-    """"Đã giải quyết" / "Hoàn thành" → resolved; "Trả lại", "Rút hồ sơ" → returned; "Đang xử lý" → None."""
+    """ "Đã giải quyết" / "Hoàn thành" → resolved; "Trả lại", "Rút hồ sơ" → returned; "Đang xử lý" → None."""
     return _parse_outcome_text(value) if isinstance(value, str) else _parse_outcome_any(value)
 
 
@@ -261,7 +267,7 @@ def _parse_outcome_any(value: Any) -> DossierOutcome | None:
 
 
 def parse_duration(value: Any) -> tuple[int, DurationUnit] | None:
-    """"10 ngày làm việc" → (10, working days); "30 ngày" → (30, calendar days); 10 → working days."""
+    """ "10 ngày làm việc" → (10, working days); "30 ngày" → (30, calendar days); 10 → working days."""
     if is_empty(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -273,5 +279,9 @@ def parse_duration(value: Any) -> tuple[int, DurationUnit] | None:
     if not match or int(match[1]) <= 0:
         raise CellError(f"“{str(value).strip()}” không phải là thời hạn (ví dụ “10 ngày làm việc”)")
     rest = match[2]
-    unit = DurationUnit.CALENDAR_DAYS if rest.startswith("ngay") and "lam viec" not in rest else DurationUnit.WORKING_DAYS
+    unit = (
+        DurationUnit.CALENDAR_DAYS
+        if rest.startswith("ngay") and "lam viec" not in rest
+        else DurationUnit.WORKING_DAYS
+    )
     return int(match[1]), unit

@@ -339,6 +339,7 @@ def _reject(result: ImportResult, header: Header, kind: str, number: int, key: s
     if len(result.rejects) >= MAX_REJECTS_KEPT:
         return
     column = _column_name(header, kind, key) if key else ""
+    reason = reason[:1].upper() + reason[1:]  # each reason reads as a sentence of its own
     result.rejects.append(Reject(number, column, reason, tuple(cells)))
 
 

@@ -135,7 +135,7 @@ def test_cli_import_and_export(db: Database, tmp_path: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     assert code == 2
     assert "Đã nhập 4 mới, cập nhật 0, từ chối 1 dòng." in out
-    assert "Dòng 11, cột “Mã TTHC”: mã TTHC “9.9” chưa có trong danh mục thủ tục hành chính" in out
+    assert "Dòng 11, cột “Mã TTHC”: Mã TTHC “9.9” chưa có trong danh mục thủ tục hành chính" in out
     assert rejects.exists()
     assert main(["import", "dossiers", str(src), "--db", url, "--all-or-nothing"]) == 1
     assert "không có dòng nào được lưu" in capsys.readouterr().out

@@ -92,10 +92,10 @@ def test_bad_rows_listed_with_row_column_reason_and_rejects_file(db: Database, t
     ) == [(6, "Hạn xử lý"), (7, "Mã TTHC"), (8, "Kênh nộp"), (9, "Ngày nhận"), (10, "Số hồ sơ")]
     reasons = {r.row: r.reason for r in result.rejects}
     assert reasons[6] == "Ngày hẹn trả (18/01/2024) không được trước ngày tiếp nhận (20/01/2024)."
-    assert "mã TTHC “9.999” chưa có" in reasons[7]
+    assert "Mã TTHC “9.999” chưa có" in reasons[7]
     assert "hình thức nộp" in reasons[8]
     assert "32/01/2024" in reasons[9]
-    assert reasons[10] == "số hồ sơ “HS-001” trùng với dòng 2"
+    assert reasons[10] == "Số hồ sơ “HS-001” trùng với dòng 2"
     out = tmp_path / "rejects.xlsx"
     save_rejects(result, out)
     ws = openpyxl.load_workbook(out).active
@@ -324,9 +324,9 @@ def test_codes_repeated_across_chunks_name_the_first_row(db: Database, tmp_path:
     assert (result.imported, result.updated) == (3, 1)
     assert [(r.row, r.reason) for r in result.rejects] == [
         (4, "Ngày hẹn trả (18/01/2024) không được trước ngày tiếp nhận (20/01/2024)."),
-        (5, "số hồ sơ “HS-601” trùng với dòng 3"),
-        (7, "số hồ sơ “HS-001” trùng với dòng 2"),
-        (9, "số hồ sơ “HS-603” trùng với dòng 8"),
+        (5, "Số hồ sơ “HS-601” trùng với dòng 3"),
+        (7, "Số hồ sơ “HS-001” trùng với dòng 2"),
+        (9, "Số hồ sơ “HS-603” trùng với dòng 8"),
     ]
     assert dossier_codes(db) == ["HS-001", "HS-601", "HS-602", "HS-603"]
 

@@ -57,7 +57,7 @@ def test_decisions_with_their_procedure_codes(db: Database, tmp_path: Path) -> N
     result = import_file(db, "decisions", path)
     assert result.imported == 1
     reasons = {r.row: (r.column, r.reason) for r in result.rejects}
-    assert reasons[3] == ("Mã TTHC", "mã TTHC “9.999” chưa có trong danh mục thủ tục hành chính")
+    assert reasons[3] == ("Mã TTHC", "Mã TTHC “9.999” chưa có trong danh mục thủ tục hành chính")
     assert reasons[4][0] == "Ngày QĐ ISO" and "không được trước ngày quyết định UBND" in reasons[4][1]
     with db.session() as s:
         d = s.scalar(select(m.AnnouncementDecision).where(m.AnnouncementDecision.ubnd_number == "108/QĐ-UBND"))
@@ -156,9 +156,9 @@ def test_survey_forms_one_row_per_form(db: Database, tmp_path: Path) -> None:
     result = import_file(db, "survey_forms", path)
     assert (result.imported, result.updated) == (3, 0)
     assert [(r.row, r.column, r.reason) for r in result.rejects] == [
-        (6, "Phiếu số", "phiếu số 1 trùng với dòng 3"),
-        (7, "Ket qua phuc vu", "phương án “Tuyệt vời” không có trong tiêu chí “Mức độ hài lòng”"),
-        (8, "Đợt khảo sát", "không tìm thấy đợt khảo sát “Khảo sát 2023”"),
+        (6, "Phiếu số", "Phiếu số 1 trùng với dòng 3"),
+        (7, "Ket qua phuc vu", "Phương án “Tuyệt vời” không có trong tiêu chí “Mức độ hài lòng”"),
+        (8, "Đợt khảo sát", "Không tìm thấy đợt khảo sát “Khảo sát 2023”"),
     ]
 
     def answers() -> dict[int, list[tuple[int, int]]]:

@@ -5,15 +5,18 @@ saving the rejected rows. No widgets here; the import itself runs in a worker th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import CchcError
 
+if TYPE_CHECKING:
+    from ..io.importer import ImportResult
+
 PREVIEW_ROWS = 60
 
-# Kinds the wizard offers (value, Vietnamese label); an io that lacks one simply does not list it.
+# Kinds the wizard offers (value, Vietnamese label); a test keeps them equal to ``io.mapping.KINDS``.
 KIND_CHOICES: tuple[tuple[str, str], ...] = (
     ("dossiers", "Hồ sơ (tệp xuất từ phần mềm một cửa)"),
     ("procedures", "Thủ tục hành chính"),
@@ -40,28 +43,6 @@ class FilePreview:
     mapping: dict[int, str]  # column index → field key (detected, then corrected by the user)
     rows: list[tuple[int, list[Any]]]  # (sheet row number, cells) of the first data rows
     header: Any = None
-
-
-@dataclass
-class Rejected:
-    row: int
-    column: str
-    reason: str
-
-
-@dataclass
-class ImportOutcome:
-    created: int = 0
-    updated: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
-    cancelled: bool = False
-    raw: Any = None  # the io package's own result (for saving the rejects)
-
-
-def available_kinds() -> list[tuple[str, str]]:
-    from ..io.mapping import KINDS
-
-    return [(k, label) for k, label in KIND_CHOICES if k in KINDS]
 
 
 def fields(kind: str) -> list[FieldInfo]:
@@ -123,13 +104,13 @@ def run_import(
     all_or_nothing: bool,
     create_missing_procedures: bool,
     progress: Callable[[int, int, str], bool],
-) -> ImportOutcome:
+) -> ImportResult:
     """Run the io package's import of the whole file with the (corrected) mapping, in one transaction."""
-    from ..io import importer  # type: ignore[attr-defined]
+    from ..io.importer import import_file
 
     header = preview.header
     header.mapping = dict(preview.mapping)
-    result = importer.import_file(
+    return import_file(
         db,
         preview.kind,
         preview.path,
@@ -138,16 +119,9 @@ def run_import(
         create_missing_procedures=create_missing_procedures,
         progress=progress,
     )
-    return ImportOutcome(
-        created=getattr(result, "created", 0),
-        updated=getattr(result, "updated", 0),
-        rejected=[Rejected(r.row, getattr(r, "column", "") or "", r.reason) for r in getattr(result, "rejected", [])],
-        cancelled=bool(getattr(result, "cancelled", False)),
-        raw=result,
-    )
 
 
-def save_rejects(outcome: ImportOutcome, path: Path) -> None:
-    from ..io import importer  # type: ignore[attr-defined]
+def save_rejects(result: ImportResult, path: Path) -> None:
+    from ..io.importer import write_rejects
 
-    importer.write_rejects(outcome.raw, path)
+    write_rejects(result, path)

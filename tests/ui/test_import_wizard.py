@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
@@ -15,8 +14,6 @@ from cchc_desktop.ui import importing
 from cchc_desktop.ui.context import AppContext
 from cchc_desktop.ui.dialogs.import_wizard import ImportWizard
 from tests.ui.conftest import Answers
-
-pytestmark = pytest.mark.skipif(not importing.available_kinds(), reason="the Excel package is not there yet")
 
 
 def one_stop_export(path: Path, rows: list[list[Any]]) -> Path:
@@ -33,7 +30,9 @@ def one_stop_export(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-def test_wizard_reads_maps_and_previews(qtbot: Any, ctx: AppContext, answers: Answers, tmp_path: Path) -> None:
+def test_wizard_reads_maps_and_previews(
+    qtbot: Any, ctx: AppContext, answers: Answers, tmp_path: Path
+) -> None:
     path = one_stop_export(tmp_path / "hs.xlsx", [
         ["NEW-0001", "1.004626", "Cấp lại", "Nhà thuốc Hồng Đức", "Trực tuyến", "15/01/2024 08:30", "29/01/2024", "20/01/2024"],
         ["NEW-0002", "1.004626", "Cấp lại", "Quầy thuốc An Bình", "Trực tiếp", "16/01/2024", "30/01/2024", ""],
@@ -64,7 +63,10 @@ def test_wizard_reads_maps_and_previews(qtbot: Any, ctx: AppContext, answers: An
     assert model.rowCount() == 2
     assert model.headerData(0, Qt.Orientation.Vertical) == "5"  # sheet row numbers on the left
     assert wizard.buttonText(QWizard.WizardButton.NextButton) == "Nhập"
-    assert {model.index(0, c).data() for c in range(model.columnCount())} >= {"NEW-0001", "Nhà thuốc Hồng Đức"}
+    assert {model.index(0, c).data() for c in range(model.columnCount())} >= {
+        "NEW-0001",
+        "Nhà thuốc Hồng Đức",
+    }
     wizard.back()
     wizard.reject()
 
@@ -98,7 +100,9 @@ def test_wizard_imports_valid_rows_and_lists_the_rejected_ones(
     qtbot.addWidget(wizard)
     drive_to_result(qtbot, wizard, answers, path)
     page = wizard.result_page
-    assert page.summary.text().startswith("Đã nhập 1 bản ghi mới, cập nhật 0 bản ghi đã có; 2 dòng không nhập được")
+    assert page.summary.text().startswith(
+        "Đã nhập 1 bản ghi mới, cập nhật 0 bản ghi đã có; 2 dòng không nhập được"
+    )
     model = page.table.model()
     rows = {model.index(r, 0).data(): model.index(r, 2).data() for r in range(model.rowCount())}
     assert set(rows) == {"6", "7"}  # sheet rows of NEW-0002 and NEW-0003
@@ -143,3 +147,10 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(
     with ctx.db.session() as session:
         assert session.scalar(select(func.count()).where(m.Dossier.code.like("AON-%"))) == 0
     wizard.accept()
+
+
+def test_menus_and_wizard_offer_exactly_the_kinds_the_importer_reads() -> None:
+    from cchc_desktop.io.mapping import KINDS
+    from cchc_desktop.ui.file_actions import IMPORT_KINDS
+
+    assert {k for k, _ in importing.KIND_CHOICES} == {k for k, _ in IMPORT_KINDS} == set(KINDS)

@@ -7,7 +7,7 @@ transaction (valid rows in, or nothing with "all or nothing"), then the pages re
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -35,6 +35,9 @@ from ...core.formatting import format_count
 from .. import importing, prompts
 from ..context import AppContext, settings
 from ..workers import Job, start_job
+
+if TYPE_CHECKING:
+    from ...io.importer import ImportResult
 
 FILE_FILTER = "Bảng tính (*.xlsx *.xlsm *.xls *.csv);;Mọi tệp (*)"
 MAPPING_FILTER = "Cách ghép cột (*.json)"
@@ -74,7 +77,7 @@ class FilePage(QWizardPage):
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.kind = QComboBox()
-        for value, label in importing.available_kinds():
+        for value, label in importing.KIND_CHOICES:
             self.kind.addItem(label, value)
         index = self.kind.findData(kind)
         self.kind.setCurrentIndex(max(index, 0))
@@ -325,7 +328,7 @@ class ResultPage(QWizardPage):
         row.addStretch(1)
         layout.addLayout(row)
         self.job: Job | None = None
-        self.outcome: importing.ImportOutcome | None = None
+        self.outcome: ImportResult | None = None
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.job is not None and self.job.done
@@ -352,7 +355,7 @@ class ResultPage(QWizardPage):
         wizard = self.wizard()
         wizard.button(QWizard.WizardButton.BackButton).setEnabled(False)
 
-    def _done(self, outcome: importing.ImportOutcome) -> None:
+    def _done(self, outcome: ImportResult) -> None:
         self.outcome = outcome
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)

@@ -266,7 +266,7 @@ class DataPage(Page):
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button = button("Nhập Excel", "file-import-outline", tooltip="Nhập dữ liệu từ tệp Excel/CSV")
         self.import_button.clicked.connect(self.import_excel)
-        self.import_button.setVisible(self.import_kind is not None and _can_import(self.import_kind))
+        self.import_button.setVisible(self.import_kind is not None)
         self.export_button = button("Xuất Excel", "microsoft-excel", tooltip="Xuất bảng đang xem ra tệp Excel")
         self.export_button.clicked.connect(self.export_excel)
         self.export_button.setVisible(self.export_kind is not None)
@@ -442,12 +442,6 @@ class DataPage(Page):
 
     def save_state(self) -> None:
         settings().setValue(self._settings_key(), self.view.horizontalHeader().saveState())
-
-
-def _can_import(kind: str) -> bool:
-    from ..importing import available_kinds
-
-    return any(k == kind for k, _label in available_kinds())
 
 
 def combo(items: Sequence[tuple[str, Any]], *, first: str | None = "Tất cả", min_chars: int = 12) -> QComboBox:

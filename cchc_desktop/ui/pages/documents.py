@@ -170,9 +170,6 @@ class DocumentsPage(Page):
         self.discard_button.clicked.connect(self.refresh)
         self.import_button = button("Nhập Excel", "file-import-outline")
         self.import_button.clicked.connect(self._import)
-        from .base import _can_import
-
-        self.import_button.setVisible(_can_import("documents"))
         self.export_button = button("Xuất Excel", "microsoft-excel")
         self.export_button.clicked.connect(self._export)
         for w in (self.save_button, self.discard_button, self.import_button, self.export_button):

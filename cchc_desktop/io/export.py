@@ -190,7 +190,7 @@ def _procedures() -> tuple[list[str], Select[Any]]:
 def _decisions() -> tuple[list[str], Select[Any]]:
     headers, stmt = _model_query(m.AnnouncementDecision, {})
     codes = (
-        select(func.group_concat(m.Procedure.code, ", "))
+        select(func.aggregate_strings(m.Procedure.code, ", "))  # group_concat / string_agg
         .join(m.AnnouncementItem, m.AnnouncementItem.procedure_id == m.Procedure.id)
         .where(m.AnnouncementItem.decision_id == m.AnnouncementDecision.id)
         .scalar_subquery()
@@ -289,8 +289,6 @@ def export_table(session: Session, kind: str, path: Path | str, *, progress: Pro
     headers, stmt = spec.query()
     if kind == "survey_forms":  # as many answer columns as the longest questionnaire has criteria
         headers, stmt = _survey_forms(session.scalar(select(func.max(m.Criterion.sort_order))) or 0)
-    if session.get_bind().dialect.name == "postgresql" and kind == "decisions":
-        stmt = _decisions_pg()
     if period is not None:
         wanted = _in_period(kind, periods_for(session, period))
         stmt = stmt.where(wanted)
@@ -299,17 +297,6 @@ def export_table(session: Session, kind: str, path: Path | str, *, progress: Pro
         total = session.scalar(select(func.count()).select_from(spec.model)) or 0
     rows = session.execute(stmt.execution_options(yield_per=CHUNK))
     return write_table(path, spec.title, headers, (tuple(r) for r in rows), total=total, progress=progress)
-
-
-def _decisions_pg() -> Select[Any]:
-    _, stmt = _model_query(m.AnnouncementDecision, {})
-    codes = (
-        select(func.string_agg(m.Procedure.code, ", "))
-        .join(m.AnnouncementItem, m.AnnouncementItem.procedure_id == m.Procedure.id)
-        .where(m.AnnouncementItem.decision_id == m.AnnouncementDecision.id)
-        .scalar_subquery()
-    )
-    return stmt.add_columns(codes)
 
 
 def export_kind(

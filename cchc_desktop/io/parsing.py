@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from ..core.enums import Channel, DossierOutcome, DurationUnit, OnlineLevel
+from ..core.text import fold as text_key
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MIDNIGHT = dt.time(0, 0)
@@ -23,11 +24,9 @@ class CellError(ValueError):
     """A cell value that cannot be read; ``str(err)`` is the Vietnamese reason."""
 
 
-def fold(text: str) -> str:
-    """Lower case, without diacritics (đ → d), spaces collapsed: the key for header and label matching."""
-    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return " ".join(text.lower().split())
+def fold(text: Any) -> str:
+    """``core.text.fold`` with the blanks collapsed: the key for header and label matching."""
+    return " ".join(text_key(str(text)).split())
 
 
 def is_empty(value: Any) -> bool:

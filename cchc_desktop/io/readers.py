@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CchcError
-from .text import column_index, column_letter, fold
+from .parsing import fold
 
 MAX_UNCOMPRESSED = 4 << 30  # all parts of a workbook together
 MAX_RATIO = 100  # a part over RATIO_MIN_BYTES that inflates more than 100 × is a zip bomb
@@ -46,6 +46,24 @@ _CELL_COL = re.compile(rb'<c r="([A-Z]{1,4})')
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,9})"')
 _ANY_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,4})(\d{1,9})"')
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _column_letter(index: int) -> str:
+    """0 → "A", 26 → "AA"; any width (openpyxl's own stops at "XFD", and an absurd sheet goes further)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    """ "A" → 0, "AA" → 26: the inverse of ``_column_letter``."""
+    value = 0
+    for ch in letters.upper():
+        value = value * 26 + (ord(ch) - 64)
+    return value - 1
 
 
 class ImportFileError(CchcError):
@@ -91,7 +109,9 @@ def check_zip(path: Path, archive: zipfile.ZipFile) -> None:
     """Refuse archives whose parts are too many, too large, encrypted or inflate like a bomb."""
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise ImportFileError(f"Tệp “{path.name}” có quá nhiều thành phần bên trong; không đọc để đảm bảo an toàn.")
+        raise ImportFileError(
+            f"Tệp “{path.name}” có quá nhiều thành phần bên trong; không đọc để đảm bảo an toàn."
+        )
     total = 0
     for info in infos:
         total += info.file_size
@@ -102,9 +122,13 @@ def check_zip(path: Path, archive: zipfile.ZipFile) -> None:
                 "đảm bảo an toàn."
             )
         if info.flag_bits & 0x1:
-            raise ImportFileError(f"Tệp “{path.name}” được bảo vệ bằng mật khẩu; hãy bỏ mật khẩu rồi nhập lại.")
+            raise ImportFileError(
+                f"Tệp “{path.name}” được bảo vệ bằng mật khẩu; hãy bỏ mật khẩu rồi nhập lại."
+            )
     if total > MAX_UNCOMPRESSED:
-        raise ImportFileError(f"Tệp “{path.name}” quá lớn khi giải nén ({total >> 20} MB); không đọc để đảm bảo an toàn.")
+        raise ImportFileError(
+            f"Tệp “{path.name}” quá lớn khi giải nén ({total >> 20} MB); không đọc để đảm bảo an toàn."
+        )
 
 
 def _xml_root(archive: zipfile.ZipFile, part: str, path: Path) -> Any:
@@ -165,7 +189,7 @@ def _choose(path: Path, sheets: list[WorkbookSheet], sheet: str | int | None) ->
 def _exact(body: bytes, scan: XlsxScan, pattern: re.Pattern[bytes]) -> None:
     """Every reference of the chunk, for the rare chunks where a cheap look is not enough."""
     for letters, digits in set(pattern.findall(body)):
-        scan.max_col = max(scan.max_col, column_index(letters.decode()))
+        scan.max_col = max(scan.max_col, _column_index(letters.decode()))
         scan.max_row = max(scan.max_row, int(digits))
 
 
@@ -180,7 +204,7 @@ def _cheap(body: bytes, scan: XlsxScan) -> None:
             scan.max_row = max(scan.max_row, int(body[at + 8 : end]))
     last = set(_CELL_COL.findall(body[-65536:]))
     if last:
-        scan.max_col = max(scan.max_col, column_index(max(last).decode()))
+        scan.max_col = max(scan.max_col, _column_index(max(last).decode()))
 
 
 def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path) -> XlsxScan:
@@ -260,7 +284,7 @@ def check_xlsx(path: str | Path, sheet: str | int | None = None) -> XlsxScan:
     scan.sheet = chosen.name
     if scan.max_col + 1 > MAX_COLUMNS:
         raise ImportFileError(
-            f"Trang tính “{chosen.name}” có dữ liệu tới cột {column_letter(scan.max_col)} (quá {MAX_COLUMNS} cột); "
+            f"Trang tính “{chosen.name}” có dữ liệu tới cột {_column_letter(scan.max_col)} (quá {MAX_COLUMNS} cột); "
             "hãy xóa các ô thừa ở bên phải rồi nhập lại."
         )
     if scan.max_row > MAX_ROWS:

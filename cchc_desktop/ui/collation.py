@@ -11,6 +11,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from ..core.text import fold
+
+__all__ = ["fold", "matches", "vi_sort_bytes", "vi_sort_key"]
+
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 # Marks that make a different letter (breve, circumflex, horn) rather than a tone.
@@ -80,17 +84,6 @@ def vi_sort_bytes(text: str | None) -> bytes:
     out += b"\x00\x00"
     out += bytes(tones) + b"\x00" + bytes(cases)
     return bytes(out)
-
-
-@lru_cache(maxsize=16384)
-def fold(text: str | None) -> str:
-    """Lower case without any diacritic: "Hồ sơ Đăng ký" → "ho so dang ky"."""
-    if not text:
-        return ""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def matches(haystack: str | None, needle: str) -> bool:

@@ -6,12 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from cchc_desktop.core import models as m
 from cchc_desktop.core.indicators import dossier_classes, dossier_counts_drift
 from cchc_desktop.core.periods import Period
 from cchc_desktop.io import importer
+from cchc_desktop.io.export import export_kind
 from cchc_desktop.io.importer import import_file
 from tests import pg
 
@@ -60,5 +62,15 @@ def test_import_on_postgresql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
                                                "received_on": dt.date(2024, 2, 1), "due_on": dt.date(2024, 2, 5)})
             with db.session() as s:
                 assert dossier_counts_drift(s) == (5, 5, 3, 3)
+            # A decision with its TTHC codes, exported with them listed in one cell (string_agg here).
+            decisions = write_xlsx(tmp_path / "d.xlsx", [
+                ["Số quyết định", "Ngày quyết định", "Trích yếu", "Mã TTHC"],
+                ["108/QĐ-UBND", "15/01/2024", "Công bố TTHC", "1.001; 2.002"],
+            ])  # fmt: skip
+            assert import_file(db, "decisions", decisions).imported == 1
+            out = export_kind(db, "decisions", tmp_path / "d-out.xlsx")
+            sheet = load_workbook(out, read_only=True).active
+            header, row = list(sheet.iter_rows(max_row=2, values_only=True))
+            assert row[header.index("Mã TTHC")] in ("1.001, 2.002", "2.002, 1.001")
         finally:
             db.close()

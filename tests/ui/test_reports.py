@@ -99,13 +99,16 @@ def test_export_pdf_and_the_findings_question(qtbot: Any, ctx: AppContext, answe
     assert page.export("pdf") is None
     assert "Vẫn xuất báo cáo" in answers.seen[-1].text
     out = tmp_path / "r1.pdf"
+    word = out.with_suffix(".docx")
+    word.write_bytes(b"the user's own Word file")  # a PDF export must not touch it
     answers.expect("choice", 0)  # "Vẫn xuất"
     answers.expect("save_file", str(out))
     job = page.export("pdf")
     qtbot.waitUntil(lambda: job.done, timeout=30_000)
     assert job.error is None, job.error
     assert out.read_bytes().startswith(b"%PDF")
-    assert out.with_suffix(".docx").exists()
+    assert word.read_bytes() == b"the user's own Word file"
+    assert page.export_status.text().startswith("Đã xuất r1.pdf")
 
 
 def test_print_and_print_preview_go_through_the_dialog_helper(qtbot: Any, ctx: AppContext, answers: Answers) -> None:

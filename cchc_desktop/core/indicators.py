@@ -115,6 +115,12 @@ class DossierClasses:
         """Biểu 06a column 5."""
         return self.received_direct + self.received_postal
 
+    def bieu06a_columns(self) -> tuple[int, ...]:
+        """Biểu 06a columns 3–13 of one row (SPEC §6.3), for the Excel form and the report page alike."""
+        return (self.total_handled, self.received_online, self.received_direct_or_postal, self.carried_over,
+                self.resolved, self.early, self.on_time, self.late,
+                self.in_progress, self.in_progress_within, self.in_progress_overdue)  # fmt: skip
+
     @property
     def identity_holds(self) -> bool:
         return (

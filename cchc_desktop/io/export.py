@@ -339,23 +339,6 @@ BIEU_NUMBER = "Biểu số 06a/VPCP/KSTT"
 TOTAL_LABEL = "Tổng cộng"
 
 
-def bieu06a_values(c: DossierClasses) -> list[int]:
-    """Columns 3–13 of one row."""
-    return [
-        c.total_handled,
-        c.received_online,
-        c.received_direct_or_postal,
-        c.carried_over,
-        c.resolved,
-        c.early,
-        c.on_time,
-        c.late,
-        c.in_progress,
-        c.in_progress_within,
-        c.in_progress_overdue,
-    ]
-
-
 def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path:
     """Biểu 06a by field for the dossier period of ``spec`` (SPEC §6.3)."""
     path = Path(path)
@@ -421,13 +404,13 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
         name = ws.cell(r, 2, excel_value(row.field_name))
         if isinstance(name.value, str) and name.value.startswith(FORMULA_STARTS):
             name.data_type = "s"  # a field typed as "=…" is text, never a formula
-        for j, value in enumerate(bieu06a_values(row.classes), 3):
+        for j, value in enumerate(row.classes.bieu06a_columns(), 3):
             ws.cell(r, j, value)
         total = total + row.classes
     total_row = first + len(rows)
     ws.cell(total_row, 1, "")
     ws.cell(total_row, 2, TOTAL_LABEL)
-    for j, value in enumerate(bieu06a_values(total), 3):
+    for j, value in enumerate(total.bieu06a_columns(), 3):
         ws.cell(total_row, j, value)
     for r in range(top, total_row + 1):
         for col in range(1, 14):

@@ -127,9 +127,7 @@ def bieu06a_rows(session: Any, spec: PeriodSpec) -> list[list[str]]:
 
 
 def _bieu_cells(c: Any) -> list[str]:
-    values = [c.total_handled, c.received_online, c.received_direct_or_postal, c.carried_over, c.resolved, c.early,
-              c.on_time, c.late, c.in_progress, c.in_progress_within, c.in_progress_overdue]  # fmt: skip
-    return [format_count(v) for v in values]
+    return [format_count(v) for v in c.bieu06a_columns()]
 
 
 class PagesView(QScrollArea):

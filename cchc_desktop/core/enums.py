@@ -49,8 +49,26 @@ class DurationUnit(LabelledEnum):
 
 
 class DossierOutcome(LabelledEnum):
+    """How a dossier ended (SPEC §4, §11). Which Biểu 06a column each one counts in is decided by the
+    outcome rule preset in ``core.indicators`` — never here."""
+
     RESOLVED = ("resolved", "Đã giải quyết")
-    RETURNED = ("returned", "Trả lại / rút hồ sơ")
+    RETURNED = ("returned", "Trả lại")
+    WITHDRAWN = ("withdrawn", "Rút hồ sơ")
+    REFUSED = ("refused", "Từ chối giải quyết")
+    STOPPED = ("stopped", "Dừng giải quyết")
+
+
+class DossierEventKind(LabelledEnum):
+    """Dated events of a dossier under Nghị định 118/2025/NĐ-CP and the forms of Thông tư 03/2025/TT-VPCP."""
+
+    SUPPLEMENT_REQUESTED = ("supplement_requested", "Yêu cầu bổ sung hồ sơ")
+    SUPPLEMENT_RECEIVED = ("supplement_received", "Nhận hồ sơ bổ sung (tính lại thời hạn)")
+    EXTENDED = ("extended", "Gia hạn (thư xin lỗi, Mẫu 04)")
+    STOPPED = ("stopped", "Dừng giải quyết (Mẫu 05)")
+    RETURNED = ("returned", "Trả lại hồ sơ")
+    WITHDRAWN = ("withdrawn", "Rút hồ sơ")
+    REFUSED = ("refused", "Từ chối giải quyết")
 
 
 class AssignedBy(LabelledEnum):

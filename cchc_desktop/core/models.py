@@ -58,13 +58,14 @@ NAMING = {
 }
 
 
-def text_enum(enum_cls: Any) -> Enum:
-    """An enum column stored as its readable value, portable to SQLite and PostgreSQL."""
+def text_enum(enum_cls: Any, length: int | None = None) -> Enum:
+    """An enum column stored as its readable value, portable to SQLite and PostgreSQL.
+    ``length`` pins the column width when members are added later (no table rebuild needed)."""
     return Enum(
         enum_cls,
         native_enum=False,
         create_constraint=False,
-        length=max(len(m.value) for m in enum_cls) + 8,
+        length=length or max(len(m.value) for m in enum_cls) + 8,
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
@@ -256,7 +257,8 @@ class Dossier(TimestampMixin, Base):
     extended_due_on: Mapped[dt.date | None] = mapped_column(Date)
     apology_letter: Mapped[str | None] = mapped_column(String(200))
     resolved_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    outcome: Mapped[DossierOutcome | None] = mapped_column(text_enum(DossierOutcome))
+    # width pinned at the 0001 schema's 16: the 2025 outcomes fit, and no table rebuild is needed
+    outcome: Mapped[DossierOutcome | None] = mapped_column(text_enum(DossierOutcome, length=16))
     supplement_requests: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -655,6 +657,35 @@ class WorkdayException(TimestampMixin, Base):
     day: Mapped[dt.date] = mapped_column(Date, unique=True)
     kind: Mapped[WorkdayKind] = mapped_column(text_enum(WorkdayKind))
     note: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------- outcome rules
+# (models of issue 11 (rulebook) go here; keep this comment so side-by-side changes merge cleanly)
+
+
+
+# --------------------------------------------------------------------------- dossier events
+# (models of issue 11 (dossier events) go here; keep this comment so side-by-side changes merge cleanly)
+
+
+
+# --------------------------------------------------------------------------- record safety: audit trail, recycle bin, import batches
+# (models of issue 12 go here; keep this comment so side-by-side changes merge cleanly)
+
+
+
+# --------------------------------------------------------------------------- report register, signers, quality-management documents
+# (models of issue 13 go here; keep this comment so side-by-side changes merge cleanly)
+
+
+
+# --------------------------------------------------------------------------- unit catalogue: codes, room mappings
+# (models of issue 14 go here; keep this comment so side-by-side changes merge cleanly)
+
+
+
+# --------------------------------------------------------------------------- unit packages and provenance
+# (models of issue 16 go here; keep this comment so side-by-side changes merge cleanly)
 
 
 ALL_MODELS: tuple[type[Base], ...] = (

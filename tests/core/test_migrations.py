@@ -165,17 +165,17 @@ def test_head_read_from_the_files_is_alembics_head(tmp_path: Path, monkeypatch: 
     copy = tmp_path / "migrations"
     shutil.copytree(dbmod.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     shipped = head_revision()
-    for rev, down in (("0002", shipped), ("0003", "0002")):
+    for rev, down in (("9002", shipped), ("9003", "9002")):
         (copy / "versions" / f"{rev}_x.py").write_text(
             f'revision: str = "{rev}"\ndown_revision: str | None = "{down}"\n'
             "def upgrade():\n    pass\ndef downgrade():\n    pass\n",
             encoding="utf-8",
         )
     monkeypatch.setattr(dbmod, "migrations_dir", lambda: copy)
-    assert dbmod._head_from_files() == alembic_head() == "0003"
+    assert dbmod._head_from_files() == alembic_head() == "9003"
     # Two heads: the files do not say which one; Alembic is asked (and refuses a branched history).
     (copy / "versions" / "0004_branch.py").write_text(
-        'revision = "0004"\ndown_revision = "0002"\ndef upgrade():\n    pass\ndef downgrade():\n    pass\n',
+        'revision = "9004"\ndown_revision = "9002"\ndef upgrade():\n    pass\ndef downgrade():\n    pass\n',
         encoding="utf-8",
     )
     assert dbmod._head_from_files() is None

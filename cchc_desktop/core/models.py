@@ -39,6 +39,7 @@ from .enums import (
     AssignedBy,
     Channel,
     Comparator,
+    DossierEventKind,
     DossierOutcome,
     DurationUnit,
     OnlineDenominator,
@@ -265,6 +266,12 @@ class Dossier(TimestampMixin, Base):
     procedure: Mapped[Procedure] = relationship()
     unit: Mapped[Unit | None] = relationship()
     field: Mapped[Field | None] = relationship()
+    events: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(DossierEvent.occurred_on, DossierEvent.id)",
+    )
 
     __table_args__ = (
         CheckConstraint("due_on >= received_on", name="due_after_received"),
@@ -668,6 +675,33 @@ class WorkdayException(TimestampMixin, Base):
 # (models of issue 11 (dossier events) go here; keep this comment so side-by-side changes merge cleanly)
 
 
+class DossierEvent(TimestampMixin, Base):
+    """A dated event of a dossier (SPEC §11; Nghị định 118/2025/NĐ-CP, forms of Thông tư 03/2025/TT-VPCP):
+    supplement requested / received (the clock restarts), extension granted with its apology letter
+    (Mẫu 04: number, date, new due date), stopped (Mẫu 05), returned, withdrawn, refused.
+
+    The events are the record; the dossier's ``due_on``, ``extended_due_on``, ``apology_letter``,
+    ``supplement_requests``, ``resolved_on`` and ``outcome`` are its current state, kept equal to the
+    events by the services, so the counting rules read one row per dossier."""
+
+    __tablename__ = "dossier_event"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    kind: Mapped[DossierEventKind] = mapped_column(text_enum(DossierEventKind))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    document_number: Mapped[str | None] = mapped_column(String(80))  # Mẫu 04 / Mẫu 05 number
+    document_date: Mapped[dt.date | None] = mapped_column(Date)
+    new_due_on: Mapped[dt.date | None] = mapped_column(Date)  # after an extension or a restart
+    note: Mapped[str | None] = mapped_column(Text)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+
+    __table_args__ = (
+        Index("ix_dossier_event_dossier_occurred", "dossier_id", "occurred_on"),
+        Index("ix_dossier_event_kind_occurred", "kind", "occurred_on"),
+    )
+
+
 
 # --------------------------------------------------------------------------- record safety: audit trail, recycle bin, import batches
 # (models of issue 12 go here; keep this comment so side-by-side changes merge cleanly)
@@ -696,6 +730,7 @@ ALL_MODELS: tuple[type[Base], ...] = (
     Procedure,
     AnnouncementItem,
     Dossier,
+    DossierEvent,
     DossierReceivedDay,
     DossierClosedDay,
     Questionnaire,

@@ -18,7 +18,6 @@ from ...core.formatting import format_count, format_percent
 from ...core.indicators import document_summary
 from ...core.labels import field_label
 from ...core.periods import PeriodSpec
-from .. import prompts
 from ..widgets.common import button, muted
 from .base import Page
 

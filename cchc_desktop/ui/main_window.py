@@ -275,7 +275,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         db = self.ctx.db
         name = db.path.name if db.path is not None else db.display_name
-        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {name}")
+        # Ends with the app's name, so the platform does not append it a second time.
+        self.setWindowTitle(f"{name} — {APP_DISPLAY_NAME}")
         with db.session() as session:
             prof = services.profile(session)
         if prof is not None:
@@ -299,8 +300,11 @@ class MainWindow(QMainWindow):
         geometry = store.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 760)
+        else:  # the first start: the whole screen the taskbar leaves (1366×768 laptops above all)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.setGeometry(screen)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         state = store.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,6 +39,7 @@ from ...core.labels import entity_label, field_label
 from ..context import AppContext
 from ..unsaved import confirm_leave, widget_state
 from ..widgets.common import DateField
+from ..widgets.picker import find_folded, searchable_if_long
 
 Choices = Callable[[Session], Sequence[tuple[str, Any]]]
 
@@ -130,12 +130,7 @@ def make_input(spec: FieldSpec, session: Session) -> QWidget:
         elif spec.choices is not None:
             for text, value in spec.choices(session):
                 w.addItem(text, value)
-        if w.count() > 15:
-            w.setEditable(True)
-            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            completer = w.completer()
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        searchable_if_long(w)  # long catalogues: type part of a name, diacritics optional
         w.setMinimumContentsLength(spec.extra.get("min_chars", 24))
         w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     else:
@@ -164,7 +159,7 @@ def read_input(spec: FieldSpec, w: QWidget) -> Any:
         return w.isChecked()
     if isinstance(w, QComboBox):
         if w.isEditable():
-            index = w.findText(w.currentText(), Qt.MatchFlag.MatchFixedString)
+            index = find_folded(w, w.currentText())
             if index < 0 and w.currentText().strip():
                 return _Unmatched(w.currentText())
             return w.itemData(index) if index >= 0 else None

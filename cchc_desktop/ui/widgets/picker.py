@@ -15,20 +15,38 @@ SEARCHABLE_FROM = 15  # entries: a shorter list is simply opened and read
 
 
 class _FoldFilter(QSortFilterProxyModel):
-    """Rows whose text contains every typed word, compared without diacritics or case."""
+    """Rows containing what was typed, compared without diacritics or case: the words as one phrase
+    when some entry has it, otherwise every word anywhere ("giay phep cap" still finds "Cấp giấy phép")."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.words: list[str] = []
+        self.phrase = ""
 
     def set_pattern(self, text: str) -> None:
-        self.words = fold(text).split()
-        self.invalidateFilter()
+        words = fold(text).split()
+        phrase = " ".join(words)
+        source = self.sourceModel()
+        texts = [self._text(r) for r in range(source.rowCount())] if source is not None else []
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9 (invalidateFilter is deprecated there)
+            self.beginFilterChange()
+        self.words = words
+        self.phrase = phrase if any(phrase in t for t in texts) else ""
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.invalidateFilter()
+
+    def _text(self, row: int, parent: ModelIndex | None = None) -> str:
+        index = self.sourceModel().index(row, 0, parent or QModelIndex())
+        return " ".join(fold(str(index.data() or "")).split())
 
     def filterAcceptsRow(self, row: int, parent: ModelIndex) -> bool:  # noqa: N802
         if not self.words:
             return True
-        text = fold(str(self.sourceModel().index(row, 0, parent).data() or ""))
+        text = self._text(row, parent)
+        if self.phrase:
+            return self.phrase in text
         return all(w in text for w in self.words)
 
 
@@ -50,13 +68,23 @@ def make_searchable(combo: QComboBox) -> QComboBox:
             completer.complete()
 
     def picked(index: QModelIndex) -> None:
-        source = proxy.mapToSource(index)
-        if source.isValid():
-            combo.setCurrentIndex(source.row())
+        if index.model() is completer.completionModel():  # Qt hands the popup's own index
+            index = completer.completionModel().mapToSource(index)
+        if index.model() is proxy:
+            index = proxy.mapToSource(index)
+        if index.isValid():
+            combo.setCurrentIndex(index.row())
             line.setCursorPosition(0)
+
+    def chosen(row: int) -> None:
+        if row >= 0 and combo.itemData(row) is None:  # the "none" entry: an empty box with its hint
+            line.setPlaceholderText(combo.itemText(row))
+            line.clear()
 
     line.textEdited.connect(typed)
     completer.activated[QModelIndex].connect(picked)
+    combo.currentIndexChanged.connect(chosen)
+    chosen(combo.currentIndex())
     combo._fold_proxy = proxy  # type: ignore[attr-defined]  # kept alive with the combo
     widen_popup(combo)
     return combo

@@ -260,15 +260,14 @@ def _save(session: Session, dossier: m.Dossier, rows: list[m.DossierEvent], even
                 if id(row) not in kept:
                     session.delete(row)
             for ev in events:
-                row = ev.row
-                if row is None:
-                    row = m.DossierEvent(dossier_id=dossier.id)
-                    session.add(row)
-                    ev.row = row
-                if any(getattr(row, k, None) != v for k, v in ev.values().items()) or row.id is None:
+                target = ev.row
+                if target is None:
+                    target = ev.row = m.DossierEvent(dossier_id=dossier.id)
+                    session.add(target)
+                if target.id is None or any(getattr(target, k) != v for k, v in ev.values().items()):
                     for k, v in ev.values().items():
-                        setattr(row, k, v)
-                    row.updated_by = who
+                        setattr(target, k, v)
+                    target.updated_by = who
             for key, value in state.items():
                 if getattr(dossier, key) != value:
                     setattr(dossier, key, value)

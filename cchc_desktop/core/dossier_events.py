@@ -116,9 +116,14 @@ def base_of(cols: Mapping[str, Any], stored: Sequence[Event], procedure: m.Proce
     )
 
 
+def day_order(kind: Any) -> int:
+    """Rank of an event among those of the same day."""
+    return _DAY_ORDER.get(kind, 3)
+
+
 def ordered(events: Iterable[Event]) -> list[Event]:
     indexed = list(enumerate(events))
-    indexed.sort(key=lambda ie: (ie[1].occurred_on, _DAY_ORDER.get(ie[1].kind, 3), ie[0]))
+    indexed.sort(key=lambda ie: (ie[1].occurred_on, day_order(ie[1].kind), ie[0]))
     return [e for _, e in indexed]
 
 

@@ -9,6 +9,7 @@ COMMAND_MODULES = (
     "demo",
     "check",
     "backup",
+    "restore",
     "indicators",
     "report",
     "importer",

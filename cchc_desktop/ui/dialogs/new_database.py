@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...core import newdb
 from ...core.errors import CchcError, ValidationError
+from ...core.labels import in_sentence
 from ...core.newdb import DEFAULT_RECIPIENTS_CCHC, DEFAULT_RECIPIENTS_QUALITY
 
 
@@ -85,7 +86,7 @@ class _FormPage(QWizardPage):
         for key in keys:
             if not self.value(key):
                 label = self.form.labelForField(self.edits[key].parentWidget())
-                name = label.text().rstrip(":").lower() if isinstance(label, QLabel) else key
+                name = in_sentence(label.text().rstrip(":")) if isinstance(label, QLabel) else key
                 self.show_error(key, f"Vui lòng nhập {name}.")
                 return False
         return True

@@ -208,3 +208,16 @@ def field_label(model: type[m.Base], attr: str) -> str:
 
 def entity_label(model: type[m.Base]) -> str:
     return ENTITY_LABELS.get(model, model.__tablename__)
+
+
+def _is_acronym(word: str) -> bool:
+    """"UBND", "TTHC", "ISO", "CSDL", "DVC", "HTQLCL", "QĐ-UBND", "ID": two or more capitals, no small letter."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence ("Vui lòng nhập …"): each word starts in lower case,
+    except acronyms, which keep their capitals ("Số quyết định UBND" → "số quyết định UBND",
+    "Mã TTHC" → "mã TTHC", never "mã tthc")."""
+    return " ".join(word if _is_acronym(word) else word[:1].lower() + word[1:] for word in label.split(" "))

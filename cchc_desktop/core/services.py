@@ -27,7 +27,7 @@ from sqlalchemy.sql.sqltypes import Enum as SAEnum
 from . import models as m
 from .enums import DossierOutcome
 from .errors import NotFoundError, ValidationError
-from .labels import entity_label, field_label
+from .labels import entity_label, field_label, in_sentence
 
 T = TypeVar("T", bound=m.Base)
 Record = dict[str, Any]
@@ -154,9 +154,9 @@ def _rule_required(session: Session, model: type[m.Base], rec: Record, own_id: i
         if key in SYSTEM_COLUMNS or col.nullable:
             continue
         if rec.get(key) is None and col.default is None and col.server_default is None:
-            raise ValidationError(key, f"Vui lòng nhập {field_label(model, key).lower()}.")
+            raise ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}.")
         if isinstance(rec.get(key), str) and rec[key] == "" and col.default is None:
-            raise ValidationError(key, f"Vui lòng nhập {field_label(model, key).lower()}.")
+            raise ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}.")
 
 
 def _rule_unique(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -204,8 +204,8 @@ def _part_of(model: type[m.Base], rec: Record, part: str, whole: str, extra: str
     if p > w:
         what = field_label(model, part)
         if extra:
-            what = f"{what} cộng {field_label(model, extra).lower()}"
-        raise ValidationError(part, f"{what} ({p}) lớn hơn {field_label(model, whole).lower()} ({w}).")
+            what = f"{what} cộng {in_sentence(field_label(model, extra))}"
+        raise ValidationError(part, f"{what} ({p}) lớn hơn {in_sentence(field_label(model, whole))} ({w}).")
 
 
 # --------------------------------------------------------------------------- per-entity rules

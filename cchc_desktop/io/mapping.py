@@ -77,7 +77,7 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
         _c("due", "Ngày hẹn trả", "Hạn xử lý", "Hạn giải quyết", "Ngày hẹn trả kết quả", "Hẹn trả"),
         _c("extended_due", "Ngày hẹn trả sau gia hạn", "Ngày hẹn lại", "Gia hạn đến", "Hạn sau gia hạn"),
         _c("apology_letter", "Phiếu xin lỗi", "Số phiếu xin lỗi", "Văn bản xin lỗi", "Số thư xin lỗi",
-           "Thư xin lỗi"),
+           "Thư xin lỗi", "Phiếu xin lỗi, hẹn lại"),
         # dated events of the 2025 regime (io.event_columns)
         _c("extended_on", "Ngày gia hạn", "Ngày xin gia hạn"),
         _c("apology_date", "Ngày thư xin lỗi", "Ngày phiếu xin lỗi"),

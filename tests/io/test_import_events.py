@@ -86,3 +86,34 @@ def test_event_columns_become_events_and_reimport_adds_none(db: Database, tmp_pa
     assert _state(db, "HS-BS") == (D(2024, 3, 29), D(2024, 3, 15), None, None, None, 1)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(m.DossierEvent)) == 7
+
+
+def test_dossiers_export_carries_the_events_and_imports_back(db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.io.export import export_kind
+
+    seed_catalogue(db)
+    with db.transaction() as s:
+        proc = s.scalar(select(m.Procedure).where(m.Procedure.code == "1.001"))
+        services.update(s, m.Procedure, proc.id, {"resolution_days": 10})
+    import_file(db, "dossiers", write_xlsx(tmp_path / "mot-cua.xlsx", [HEADER, *ROWS]))
+    out = export_kind(db, "dossiers", tmp_path / "ho-so.xlsx")
+    ws = openpyxl.load_workbook(out).active
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    by_code = {r[head.index("Mã hồ sơ")]: r for r in rows[1:]}
+    assert by_code["HS-GH"][head.index("Ngày gia hạn")] == dt.datetime(2024, 3, 13)
+    assert by_code["HS-BS"][head.index("Ngày nhận bổ sung")] == dt.datetime(2024, 3, 15)
+    assert by_code["HS-DUNG"][head.index("Ngày dừng")] == dt.datetime(2024, 3, 8)
+    assert by_code["HS-BS"][head.index("Ngày hẹn trả ban đầu")] == dt.datetime(2024, 3, 15)
+
+    other = open_database(tmp_path / "other.db")
+    try:
+        seed_catalogue(other)
+        result = import_file(other, "dossiers", out)
+        assert (result.imported, result.rejects) == (6, [])
+        assert _events(other) == _events(db)
+    finally:
+        other.close()

@@ -729,12 +729,13 @@ def add_demo_dossier_events(session: Session) -> None:
     for dossier_id, resolved, outcome in session.execute(
             select(d.id, d.resolved_on, d.outcome).where(d.outcome.not_in([DossierOutcome.RESOLVED]))
             .order_by(d.id)).all():
+        assert outcome is not None
         add(dossier_id, kind=de.OUTCOME_KIND[outcome], occurred_on=resolved,
             note="Hồ sơ không đủ điều kiện; đã hướng dẫn tổ chức, cá nhân.")
 
     # 2024: supplements requested and received on dossiers resolved early with time to spare.
     early = session.execute(
-        select(d.id, d.received_on, d.resolved_on).where(
+        select(d.id, d.received_on, d.due_on, d.resolved_on).where(
             d.received_on.between(PERIOD_START, D(2024, 10, 31)), d.outcome == DossierOutcome.RESOLVED,
             d.resolved_on < d.due_on, d.extended_due_on.is_(None)).order_by(d.id)).all()
     roomy = [row for row in early if cal.working_days_between(row.received_on, row.resolved_on) >= 4]
@@ -744,13 +745,12 @@ def add_demo_dossier_events(session: Session) -> None:
         add(row.id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=asked, document_number=f"{n:02d}/PYCBS-SYT",
             document_date=asked, note="Bổ sung bản sao chứng chỉ hành nghề có chứng thực.")
         add(row.id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=cal.add_working_days(asked, 1))
-    # … and an extension with its apology letter, granted the day before the due date, on dossiers that
-    # were still resolved before it.
+    # … and an extension with its apology letter, granted the working day before the due date (or on the
+    # day of the resolution, when that came earlier): the dossier was still resolved early.
     for n, row in enumerate(picked[10:], 11):
-        due = session.scalar(select(d.due_on).where(d.id == row.id))
-        on = min(before(due, row.received_on), row.resolved_on)
+        on = min(before(row.due_on, row.received_on), row.resolved_on)
         add(row.id, kind=K.EXTENDED, occurred_on=on, document_number=f"{n:02d}/PXL-SYT", document_date=on,
-            new_due_on=cal.add_working_days(due, 5), note="Chờ kết quả thẩm định thực tế tại cơ sở.")
+            new_due_on=cal.add_working_days(row.due_on, 5), note="Chờ kết quả thẩm định thực tế tại cơ sở.")
 
     # In progress at the 2024 cut-off, within the deadline: one waiting for supplements over the cut-off,
     # one extended; both resolved in 2025 before their (new) due dates.

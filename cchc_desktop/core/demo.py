@@ -652,6 +652,7 @@ class _DemoBuilder:
 def build_demo(db: Database) -> str:
     """Fill an empty database with the demo records; returns a one-line Vietnamese summary."""
     with db.transaction() as session:
+        session.info["audit_skip"] = True  # generated records: no audit trail (core.audit.SKIP)
         b = _DemoBuilder(session)
         b.organisation()
         b.procedures()

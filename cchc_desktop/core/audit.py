@@ -50,7 +50,7 @@ from sqlalchemy.sql.sqltypes import Enum as SAEnum
 
 from . import models as m
 from .errors import CchcError
-from .labels import entity_label, field_label
+from .labels import entity_label, field_label, in_sentence
 
 SKIP = "audit_skip"  # session.info key: no audit for this session
 USER = "audit_user"  # session.info key: who deletes / restores (creates and updates use updated_by)
@@ -154,6 +154,10 @@ def model_of(table_name: str) -> type[m.Base] | None:
         for mapper in m.Base.registry.mappers:
             _MODELS[mapper.local_table.name] = mapper.class_  # type: ignore[attr-defined]
     return _MODELS.get(table_name)
+
+
+def table_of(table_name: str) -> Table:
+    return m.Base.metadata.tables[table_name]
 
 
 def table_label(table_name: str) -> str:
@@ -569,7 +573,7 @@ def restore(session: Session, entry_id: int, *, user: str | None = None) -> str:
                 continue  # scoped by a parent restored now
             cond = [t.c[k] == decode(t, k, vals[k]) for k in keys]
             if conn.execute(select(func.count()).select_from(t).where(*cond)).scalar():
-                what = ", ".join(field_label(model_of(t.name) or m.Base, k).lower() for k in keys)
+                what = ", ".join(in_sentence(field_label(model_of(t.name) or m.Base, k)) for k in keys)
                 shown = ", ".join(display_value(session, t.name, k, vals[k]) for k in keys)
                 raise CchcError(
                     f"Không khôi phục được {name}: {what} “{shown}” nay đã được dùng cho một bản ghi khác; "
@@ -706,11 +710,17 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
             cond = [column.in_(created[tname])]
             if child.name in created:
                 cond.append(child.c.id.not_in(created[child.name]))
-            found = conn.execute(select(child.c.id).where(*cond).limit(1)).first()
+            found = conn.execute(select(child).where(*cond).limit(1)).mappings().first()
             if found is not None:
+                code = natural_code(child.name, dict(found))
+                parent = conn.execute(select(table_of(tname)).where(
+                    table_of(tname).c.id == found[column.key])).mappings().first()
+                parent_code = natural_code(tname, dict(parent)) if parent is not None else None
                 raise CchcError(
-                    f"Không hoàn tác được {_batch_name(batch)}: có {table_label(child.name)} mới hơn dùng đến "
-                    f"{table_label(tname)} do lần nhập này tạo; hãy xóa hoặc chuyển dữ liệu đó trước."
+                    f"Không hoàn tác được {_batch_name(batch)}: {table_label(child.name)}"
+                    + (f" “{code}”" if code else "") + " mới hơn dùng đến " + table_label(tname)
+                    + (f" “{parent_code}”" if parent_code else "")
+                    + " do lần nhập này tạo; hãy xóa hoặc chuyển dữ liệu đó trước."
                 )
     at = now()
     # 1. rows the import created go, children first (set-based)

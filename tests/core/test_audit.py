@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from cchc_desktop.core import audit, services
+from cchc_desktop.core import audit, dossier_events, services
 from cchc_desktop.core import models as m
 from cchc_desktop.core.db import Database
 from cchc_desktop.core.errors import CchcError, ConflictError, ValidationError
@@ -26,8 +26,8 @@ def _seed(db: Database) -> tuple[int, int]:
                                                 "resolution_days": 5}, user="lan")
         dossier = services.create(s, m.Dossier, {"code": "HS-1", "procedure_id": proc.id,
                                                  "received_on": dt.date(2024, 3, 1)}, user="lan")
-        s.add(m.DossierEvent(dossier_id=dossier.id, kind="supplement_requested", occurred_on=dt.date(2024, 3, 4),
-                             note="thiếu bản sao"))
+        dossier_events.add_event(s, dossier.id, {"kind": "supplement_requested", "occurred_on": dt.date(2024, 3, 4),
+                                                 "note": "thiếu bản sao"}, user="lan")
         return proc.id, dossier.id
 
 
@@ -46,7 +46,7 @@ def test_second_save_of_the_same_version_is_refused_and_names_the_change(db: Dat
     with db.session() as first, db.session() as second:  # two people open the same dossier
         v1 = services.get(first, m.Dossier, dossier_id).version
         v2 = services.get(second, m.Dossier, dossier_id).version
-    assert v1 == v2 == 1
+    assert v1 == v2
     with db.transaction() as s:
         services.update(s, m.Dossier, dossier_id, {"note": "Đã gọi điện"}, user="an", expected_version=v1)
     with pytest.raises(ConflictError) as refused:
@@ -57,8 +57,8 @@ def test_second_save_of_the_same_version_is_refused_and_names_the_change(db: Dat
     assert "an lúc" in message and "Ghi chú: (trống) → Đã gọi điện" in message and "Tải lại" in message
     with db.session() as s:
         dossier = s.get(m.Dossier, dossier_id)
-        assert (dossier.note, dossier.version, dossier.updated_by) == ("Đã gọi điện", 2, "an")
-        assert [e.user for e in _entries(s, action="update")] == ["an"]
+        assert (dossier.note, dossier.version, dossier.updated_by) == ("Đã gọi điện", v1 + 1, "an")
+        assert [e.user for e in _entries(s, action="update", table_name="dossier")] == ["lan", "an"]
 
 
 def test_a_stale_object_in_a_session_cannot_overwrite(db: Database) -> None:
@@ -105,10 +105,12 @@ def test_create_update_delete_are_in_the_trail_with_who_and_values(db: Database)
         assert (created.user, created.record_id, created.record_code, created.record_version) == (
             "lan", dossier_id, "HS-1", 1)
         assert json.loads(created.new_values)["received_on"] == "2024-03-01"
-        updated = _entries(s, table_name="dossier", action="update")[0]
+        event = _entries(s, table_name="dossier_event", action="create")[0]
+        assert json.loads(event.new_values)["note"] == "thiếu bản sao"
+        updated = _entries(s, table_name="dossier", action="update", user="an")[0]
         assert json.loads(updated.old_values) == {"resolved_on": None, "outcome": None}
         assert json.loads(updated.new_values) == {"resolved_on": "2024-03-07", "outcome": "resolved"}
-        assert updated.record_version == 2 and updated.user == "an"
+        assert updated.record_version == 3
         assert "Ngày trả kết quả: (trống) → 07/03/2024" in audit.describe(s, updated)
 
 
@@ -135,7 +137,8 @@ def test_log_filters_by_person_table_record_and_date(db: Database) -> None:
     with db.session() as s:
         by_an = s.scalars(audit.log_select(user="an")).all()
         assert [(e.table_name, e.action) for e in by_an] == [("dossier", "update")]
-        assert len(s.scalars(audit.log_select(table_name="dossier", record="HS-1")).all()) == 2
+        assert [e.action for e in s.scalars(audit.log_select(table_name="dossier", record="HS-1"))] == [
+            "update", "update", "create"]  # newest first: an's note, the event's count, the creation
         assert len(s.scalars(audit.log_select(start=today, end=today, table_name="procedure")).all()) == 1
         assert s.scalars(audit.log_select(end=today - dt.timedelta(days=1))).all() == []
         assert set(audit.users(s)) >= {"an", "lan"}
@@ -278,27 +281,32 @@ def test_undo_refused_when_a_row_changed_after_the_import(db: Database, tmp_path
 
 
 def test_undo_refused_when_a_newer_record_uses_a_created_one(db: Database, tmp_path: Path) -> None:
-    seed_catalogue(db)
-    result = _import(db, tmp_path / "a.xlsx")
+    result = import_file(db, "procedures", _procedures_xlsx(tmp_path / "tthc.xlsx"), user="hoa")
     with db.transaction() as s:
-        d2 = s.scalar(select(m.Dossier).where(m.Dossier.code == "HS-002"))
-        s.add(m.DossierEvent(dossier_id=d2.id, kind="supplement_requested", occurred_on=dt.date(2024, 1, 17)))
-    with pytest.raises(CchcError, match="có sự kiện hồ sơ mới hơn dùng đến hồ sơ|mới hơn dùng đến hồ sơ"):
+        proc_id = s.scalar(select(m.Procedure.id).where(m.Procedure.code == "1.001"))
+        services.create(s, m.Dossier, {"code": "HS-9", "procedure_id": proc_id, "received_on": dt.date(2024, 3, 1),
+                                       "due_on": dt.date(2024, 3, 8)})
+    with pytest.raises(CchcError, match="^Không hoàn tác được lần nhập số 1 .*: hồ sơ “HS-9” mới hơn dùng đến (lĩnh vực “Dược phẩm”|thủ tục hành chính “1.001”) do lần nhập"):
         with db.transaction() as s:
             audit.undo_batch(s, result.batch_id)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.Procedure)) == 2
 
 
-def test_row_by_row_import_is_a_batch_too(db: Database, tmp_path: Path) -> None:
+def _procedures_xlsx(path: Path) -> Path:
     import openpyxl
 
-    path = tmp_path / "tthc.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Mã TTHC", "Tên thủ tục", "Lĩnh vực"])
     ws.append(["1.001", "Cấp phép A", "Dược phẩm"])
     ws.append(["1.002", "Cấp phép B", "Dược phẩm"])
     wb.save(path)
-    result = import_file(db, "procedures", path, user="hoa")
+    return path
+
+
+def test_row_by_row_import_is_a_batch_too(db: Database, tmp_path: Path) -> None:
+    result = import_file(db, "procedures", _procedures_xlsx(tmp_path / "tthc.xlsx"), user="hoa")
     assert result.imported == 2
     with db.session() as s:
         tables = sorted({e.table_name for e in _entries(s, batch_id=result.batch_id)})

@@ -316,3 +316,62 @@ def test_row_by_row_import_is_a_batch_too(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(m.Procedure)) == 0
         assert s.scalar(select(func.count()).select_from(m.Field)) == 0
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    from tests import pg
+
+    if pg.server_bin() is None:
+        pytest.skip("PostgreSQL server binaries not installed")
+    pytest.importorskip("psycopg")
+    with pg.temporary_cluster() as url:
+        yield url
+
+
+def test_lost_update_refused_and_import_undone_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    from cchc_desktop.core.db import open_database
+
+    db = open_database(pg_url)
+    try:
+        seed_catalogue(db)
+        result = _import(db, tmp_path / "a.xlsx")
+        with db.session() as s:
+            entries = _entries(s, batch_id=result.batch_id)
+            assert sorted(e.record_code for e in entries) == ["HS-001", "HS-002", "HS-003", "HS-004"]
+            assert json.loads(entries[0].new_values)["received_on"].startswith("2024-01-1")
+            dossier_id = s.scalar(select(m.Dossier.id).where(m.Dossier.code == "HS-001"))
+        with db.session() as first, db.session() as second:  # two PCs open the same dossier
+            v1 = services.get(first, m.Dossier, dossier_id).version
+            v2 = services.get(second, m.Dossier, dossier_id).version
+        with db.transaction() as s:
+            services.update(s, m.Dossier, dossier_id, {"note": "PC 1"}, user="an", expected_version=v1)
+        with pytest.raises(ConflictError, match="an lúc .*Ghi chú: \\(trống\\) → PC 1"):
+            with db.transaction() as s:
+                services.update(s, m.Dossier, dossier_id, {"note": "PC 2"}, user="binh", expected_version=v2)
+        with db.session() as stale:  # a row read, then changed and committed by the other PC
+            held = services.get(stale, m.Dossier, dossier_id)
+            stale.commit()
+            with db.transaction() as other:
+                services.update(other, m.Dossier, dossier_id, {"applicant": "Lê Văn C"}, user="an")
+            with pytest.raises(ConflictError):
+                with stale.begin():
+                    services.update(stale, m.Dossier, dossier_id, {"applicant": "X"}, user="binh")
+            assert held.id == dossier_id
+        with pytest.raises(CchcError, match="đã được sửa sau lần nhập"):
+            with db.transaction() as s:
+                audit.undo_batch(s, result.batch_id)
+        rows = [list(r) for r in DOSSIERS]
+        rows[1][3] = "Trần Thị Bích"
+        second_import = _import(db, tmp_path / "b.xlsx", rows)
+        with db.transaction() as s:
+            audit.undo_batch(s, second_import.batch_id)
+        with db.session() as s:
+            d2 = s.scalar(select(m.Dossier).where(m.Dossier.code == "HS-002"))
+            assert (d2.applicant, d2.note) == ("Trần Thị Bình", None)
+            assert s.get(m.Dossier, dossier_id).note == "PC 1"
+    finally:
+        db.close()

@@ -375,3 +375,36 @@ def test_lost_update_refused_and_import_undone_on_postgresql(pg_url: str, tmp_pa
             assert s.get(m.Dossier, dossier_id).note == "PC 1"
     finally:
         db.close()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_log_imports_undo_import_trash_and_undelete(db: Database, tmp_path: Path, capsys) -> None:
+    from cchc_desktop.cli import main
+
+    seed_catalogue(db)
+    path = write_xlsx(tmp_path / "a.xlsx", flat_rows())
+    db_arg = ["--db", str(db.path)]
+    assert main(["import", *db_arg, "dossiers", str(path)]) in (0, 2)
+    out = capsys.readouterr().out
+    assert "Lần nhập số 1; hoàn tác cả lần nhập: cchc-desktop undo-import 1" in out
+    assert main(["imports", *db_arg]) == 0
+    assert "a.xlsx" in capsys.readouterr().out
+    assert main(["log", *db_arg, "--table", "dossier", "--batch", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and all("Thêm hồ sơ “HS-00" in line and "[lần nhập 1]" in line for line in lines)
+    with db.transaction() as s:
+        d1 = s.scalar(select(m.Dossier.id).where(m.Dossier.code == "HS-001"))
+        services.delete(s, m.Dossier, [d1], user="an")
+    assert main(["undo-import", *db_arg, "1"]) == 1
+    assert "hồ sơ “HS-001” đã bị xóa sau lần nhập" in capsys.readouterr().err
+    assert main(["trash", *db_arg]) == 0
+    entry = capsys.readouterr().out.split(":")[0]
+    assert main(["undelete", *db_arg, entry]) == 0
+    assert "Đã khôi phục hồ sơ “HS-001”" in capsys.readouterr().out
+    assert main(["undo-import", *db_arg, "1"]) == 1  # the restore is newer than the import
+    capsys.readouterr()
+    assert main(["log", *db_arg, "--record", "HS-001", "--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Khôi phục hồ sơ “HS-001”" in out and "an  Xóa hồ sơ “HS-001”" in out

@@ -668,6 +668,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
     """Fill an empty database with the demo records (with ``wipe``: first delete every row, in the same
     transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary."""
     with db.transaction() as session:
+        session.info["audit_skip"] = True  # generated records: no audit trail (core.audit.SKIP)
         if wipe:
             wipe_all(session)
         b = _DemoBuilder(session)

@@ -32,8 +32,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ..core import audit, services
 from ..core import models as m
-from ..core import services
 from ..core.backup import backup_before
 from ..core.db import Database
 from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
@@ -88,6 +88,7 @@ class ImportResult:
     committed: bool = True
     cancelled: bool = False
     header: Header | None = None
+    batch_id: int | None = None  # the import batch (audit trail), None when nothing was committed
 
     @property
     def rejected(self) -> list[Reject]:
@@ -306,14 +307,19 @@ def import_file(
     backup_before(db, "import")  # refused (BackupError) when the copy cannot be written: nothing imported
     try:
         with db.transaction(lock="import") as session:  # two imports at once run one after the other
+            result.batch_id = audit.start_batch(session, path, kind, user)
             importer(session, src, result, _Options(create_missing_procedures, progress, user, kind))
             if all_or_nothing and result.rejects:
                 raise _AllOrNothing
+            audit.finish_batch(session, result.batch_id, new=result.imported, updated=result.updated,
+                               rejected=len(result.rejects))
     except _AllOrNothing:
         result.committed = False
+        result.batch_id = None
         result.imported = result.updated = result.created_procedures = 0
     except ImportCancelled:
         result.committed = False
+        result.batch_id = None
         result.cancelled = True
         result.imported = result.updated = result.created_procedures = 0
     return result
@@ -566,10 +572,12 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             written.other[old["id"]] = number
     if inserts:
         load.writer.insert(inserts)
+        audit.record_bulk_created(session, table, [r["code"] for r in inserts], opt.user)
         written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
         result.imported += len(inserts)
     if updates:
         load.writer.update(updates)
+        audit.record_bulk_updated(session, table, [(i, existing[i], rec) for i, rec in updates], opt.user)
         result.updated += len(updates)
     if load.events.pending:
         load.events.write(_ids_of(session, [code for code, _ in load.events.pending]))

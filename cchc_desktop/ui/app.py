@@ -34,6 +34,9 @@ def create_application() -> QApplication:
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    from .collector import install as install_collector
+
+    install_collector(app)  # the garbage collector runs on the GUI thread only
     if not getattr(app, "_cchc_ready", False):
         from . import theme
         from .i18n import install_translator

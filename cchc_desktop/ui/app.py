@@ -61,6 +61,12 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         return
     exc = exc.with_traceback(tb) if tb is not None and exc.__traceback__ is None else exc
     parent = QApplication.activeWindow()
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        from ..core.db import translate_operational_error
+
+        exc = translate_operational_error(exc)
     if isinstance(exc, CchcError):  # the user's environment (locked, full disk …): said kindly
         prompts.error(parent, "Không thực hiện được", exc.message)
         return

@@ -196,8 +196,14 @@ def start_job(
 
 def report_error(parent: QWidget | None, exc: BaseException) -> None:
     """A domain error shows its Vietnamese sentence; anything else is logged and shown kindly."""
+    from sqlalchemy.exc import OperationalError
+
     from . import prompts
 
+    if isinstance(exc, OperationalError):  # the database's environment (server gone, disk full …)
+        from ..core.db import translate_operational_error
+
+        exc = translate_operational_error(exc)
     if isinstance(exc, CchcError):
         prompts.error(parent, "Không thực hiện được", exc.message)
         return

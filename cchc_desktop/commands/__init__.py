@@ -6,6 +6,7 @@ A command's handler takes the parsed arguments and returns the exit code; it rai
 
 # Order is the order of ``--help``.
 COMMAND_MODULES = (
+    "init",
     "demo",
     "check",
     "backup",

@@ -79,3 +79,30 @@ def test_no_symbol_unit_or_rate_is_split_by_a_line_break_in_the_qt_layout(demo_c
                     checked += 1
             block = block.next()
     assert checked > 100  # R1 alone cites 33 document symbols
+
+
+def test_draft_mark_exactly_when_a_section_is_empty_or_a_check_fails(
+    demo_copy: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cchc_desktop.core.checks import Finding, Severity
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports import export
+    from cchc_desktop.reports.docx_writer import build_docx
+
+    with demo_copy.session() as s:
+        r1 = export.build_report(s, ReportType.QUALITY, PeriodSpec.parse("2024"))
+        empty = export.build_report(s, ReportType.CCHC, PeriodSpec.parse("2021-H2"))
+        assert not r1.draft and export.count_draft_notes(r1) == 0
+        assert empty.draft and export.count_draft_notes(empty) > 0
+        assert empty.text().startswith("DỰ THẢO\n") and not r1.text().startswith("DỰ THẢO")
+        assert build_docx(empty).paragraphs[0].text == "DỰ THẢO"
+        assert build_docx(r1).paragraphs[0].text == ""
+        failed = [Finding(Severity.ERROR, "Số liệu hồ sơ không khớp.")]
+        monkeypatch.setattr(export, "consistency_findings", lambda *_a, **_k: failed)
+        checked = export.build_report(s, ReportType.QUALITY, PeriodSpec.parse("2024"))
+        assert checked.draft and export.draft_reasons(s, PeriodSpec.parse("2024"), checked) == [
+            "Số liệu hồ sơ không khớp"
+        ]
+        warned = [Finding(Severity.WARNING, "Một thủ tục chưa có lĩnh vực.")]
+        monkeypatch.setattr(export, "consistency_findings", lambda *_a, **_k: warned)
+        assert not export.build_report(s, ReportType.QUALITY, PeriodSpec.parse("2024")).draft  # a warning is not a failure

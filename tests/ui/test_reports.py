@@ -3,6 +3,8 @@ Word and PDF exports written off the GUI thread, print and print preview through
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +74,20 @@ def test_narrative_section_typed_in_place_reaches_the_word_file(
     qtbot.waitUntil(lambda: job.done, timeout=30_000)
     assert job.error is None, job.error
     wait_jobs(QApplication.instance())
-    text = docx_text(out)
+    draft = tmp_path / "r2-du-thao.docx"  # other sections are still empty: a draft, by name too
+    assert not out.exists()
+    text = docx_text(draft)
     assert "Một số đơn vị còn chậm cập nhật hồ sơ lên hệ thống: 3.620 hồ sơ" in text
-    assert "125/BC-SYT" in text
+    assert "125/BC-SYT" in text and text.startswith("DỰ THẢO")
     assert page.folder_button.isEnabled()
-    with ctx.db.session() as session:
-        issued = session.scalar(select(m.IssuedReport).order_by(m.IssuedReport.id.desc()))
-        assert (issued.report_type, issued.number, issued.period_key) == (ReportType.CCHC, "125/BC-SYT", "2024")
+    assert "DỰ THẢO" in page.export_status.text()
+    with ctx.db.session() as session:  # a draft is never recorded as issued
+        assert session.scalar(select(func.count()).select_from(m.IssuedReport)) == 0
+    # "Ban hành" refuses while the report is a draft
+    page.issued_on.set_value(dt.date(2024, 12, 20))
+    answers.expect("error", None)
+    assert page.issue() is None
+    assert "còn là dự thảo" in answers.seen[-1].text
 
 
 def test_unknown_placeholder_is_shown_in_the_preview(qtbot: Any, ctx: AppContext) -> None:

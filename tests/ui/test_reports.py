@@ -4,7 +4,6 @@ Word and PDF exports written off the GUI thread, print and print preview through
 from __future__ import annotations
 
 import datetime as dt
-
 from pathlib import Path
 from typing import Any
 

@@ -12,6 +12,7 @@ ENTITY_LABELS: dict[type[m.Base], str] = {
     m.Procedure: "thủ tục hành chính",
     m.AnnouncementItem: "TTHC trong quyết định công bố",
     m.Dossier: "hồ sơ",
+    m.DossierEvent: "sự kiện hồ sơ",
     m.Questionnaire: "bộ câu hỏi khảo sát",
     m.Criterion: "tiêu chí khảo sát",
     m.CriterionOption: "phương án trả lời",
@@ -102,6 +103,16 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "resolved_on": "Ngày trả kết quả",
         "outcome": "Kết quả",
         "supplement_requests": "Số lần yêu cầu bổ sung",
+        "first_due_on": "Ngày hẹn trả ban đầu",
+        "note": "Ghi chú",
+    },
+    m.DossierEvent: {
+        "dossier_id": "Hồ sơ",
+        "kind": "Sự kiện",
+        "occurred_on": "Ngày",
+        "document_number": "Số văn bản",
+        "document_date": "Ngày văn bản",
+        "new_due_on": "Hạn giải quyết mới",
         "note": "Ghi chú",
     },
     m.Questionnaire: {"name": "Tên bộ câu hỏi"},
@@ -197,3 +208,16 @@ def field_label(model: type[m.Base], attr: str) -> str:
 
 def entity_label(model: type[m.Base]) -> str:
     return ENTITY_LABELS.get(model, model.__tablename__)
+
+
+def _is_acronym(word: str) -> bool:
+    """"UBND", "TTHC", "ISO", "CSDL", "DVC", "HTQLCL", "QĐ-UBND", "ID": two or more capitals, no small letter."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence ("Vui lòng nhập …"): each word starts in lower case,
+    except acronyms, which keep their capitals ("Số quyết định UBND" → "số quyết định UBND",
+    "Mã TTHC" → "mã TTHC", never "mã tthc")."""
+    return " ".join(word if _is_acronym(word) else word[:1].lower() + word[1:] for word in label.split(" "))

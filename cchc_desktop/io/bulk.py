@@ -34,7 +34,7 @@ from ..core import services
 from ..core.enums import Channel, DossierOutcome
 from ..core.errors import ValidationError
 from ..core.indicators import rebuild_dossier_counts
-from ..core.labels import field_label
+from ..core.labels import field_label, in_sentence
 
 TABLE = m.Dossier.__table__
 CACHE_KIB = 64 * 1024
@@ -73,7 +73,7 @@ class DossierRules:
             if isinstance(col.type, String | Text) and getattr(col.type, "length", None):
                 self.lengths[key] = (col.type.length, label[key])
             if key not in services.SYSTEM_COLUMNS and not col.nullable:
-                message = f"Vui lòng nhập {label[key].lower()}."
+                message = f"Vui lòng nhập {in_sentence(label[key])}."
                 no_default = col.default is None
                 self.required.append((key, message, no_default and col.server_default is None, no_default))
             if key not in services.SYSTEM_COLUMNS and isinstance(col.type, Integer) and not col.foreign_keys:

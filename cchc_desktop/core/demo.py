@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from . import models as m
 from .db import Database
 from .defaults import seed_fields, seed_objectives, seed_questionnaire
+from .demo_texts import add_report_texts
 from .enums import (
     AnnouncementAction,
     AssignedBy,
@@ -684,6 +685,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
         b.tasks()
         b.documents()
         b.objectives()
+        add_report_texts(session)
         counts = {
             "thủ tục": session.scalar(select(func.count()).select_from(m.Procedure)),
             "hồ sơ": len(b.rows),

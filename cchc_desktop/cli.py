@@ -102,7 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None) or _run_gui
     try:
-        return int(handler(args) or EXIT_OK)
+        from .core.backup import daily_backups
+
+        with daily_backups():  # the day's first opening of a database backs it up
+            return int(handler(args) or EXIT_OK)
     except CchcError as exc:
         print(exc.message, file=sys.stderr)
         return getattr(exc, "exit_code", EXIT_ERROR)

@@ -10,6 +10,7 @@ COMMAND_MODULES = (
     "demo",
     "check",
     "backup",
+    "restore",
     "indicators",
     "report",
     "importer",

@@ -20,7 +20,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from . import models as m
@@ -257,6 +257,21 @@ def database_is_empty(session: Session) -> bool:
     """True when no organisation, procedure or dossier has been entered."""
     for model in (m.OrganisationProfile, m.Procedure, m.Dossier):
         if session.scalar(select(func.count()).select_from(model)):
+            return False
+    return True
+
+
+DEMO_RECORD_MODELS = (m.OrganisationProfile, m.Unit, m.Procedure, m.AnnouncementDecision, m.Dossier, m.Task,
+                      m.DocumentCount, m.SurveyCampaign)
+
+
+def holds_only_demo_data(session: Session) -> bool:
+    """True when every record of the main tables was written by the demo builder (``updated_by`` demo)."""
+    for model in DEMO_RECORD_MODELS:
+        other = select(func.count()).select_from(model).where(
+            or_(model.updated_by.is_(None), model.updated_by != DEMO_USER)
+        )
+        if session.scalar(other):
             return False
     return True
 
@@ -649,9 +664,12 @@ class _DemoBuilder:
                         plan_number="290/KH-SYT", plan_date=D(2023, 1, 30))
 
 
-def build_demo(db: Database) -> str:
-    """Fill an empty database with the demo records; returns a one-line Vietnamese summary."""
+def build_demo(db: Database, *, wipe: bool = False) -> str:
+    """Fill an empty database with the demo records (with ``wipe``: first delete every row, in the same
+    transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary."""
     with db.transaction() as session:
+        if wipe:
+            wipe_all(session)
         b = _DemoBuilder(session)
         b.organisation()
         b.procedures()

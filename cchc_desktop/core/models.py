@@ -259,6 +259,9 @@ class Dossier(TimestampMixin, Base):
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     received_time: Mapped[dt.time | None] = mapped_column(Time)
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # The due date given at receipt, kept here once a supplement received restarts the clock (then
+    # ``due_on`` is the due date after the last restart); NULL while the clock never restarted.
+    first_due_on: Mapped[dt.date | None] = mapped_column(Date)
     extended_due_on: Mapped[dt.date | None] = mapped_column(Date)
     apology_letter: Mapped[str | None] = mapped_column(String(200))
     resolved_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -693,7 +696,7 @@ class DossierEvent(TimestampMixin, Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
     kind: Mapped[DossierEventKind] = mapped_column(text_enum(DossierEventKind))
     occurred_on: Mapped[dt.date] = mapped_column(Date)
-    document_number: Mapped[str | None] = mapped_column(String(80))  # Mẫu 04 / Mẫu 05 number
+    document_number: Mapped[str | None] = mapped_column(String(200))  # Mẫu 04 / Mẫu 05 number
     document_date: Mapped[dt.date | None] = mapped_column(Date)
     new_due_on: Mapped[dt.date | None] = mapped_column(Date)  # after an extension or a restart
     note: Mapped[str | None] = mapped_column(Text)

@@ -389,8 +389,12 @@ def create(session: Session, model: type[T], values: Mapping[str, Any], *, user:
     if model in FILLERS:
         FILLERS[model](session, rec)
     validate(session, model, rec)
+    implied = _implied_events(session, model, rec, None)
     obj = model(**rec)
     obj.updated_by = user or current_user()  # type: ignore[attr-defined]
+    for event in implied:
+        event.updated_by = obj.updated_by  # type: ignore[attr-defined]
+        obj.events.append(event)  # type: ignore[attr-defined]
     session.add(obj)
     try:
         _flush(session, model)
@@ -398,6 +402,16 @@ def create(session: Session, model: type[T], values: Mapping[str, Any], *, user:
         session.expunge(obj)
         raise
     return obj
+
+
+def _implied_events(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> list[m.DossierEvent]:
+    """A dossier's columns kept equal to its events (``core.dossier_events``): the events its columns imply
+    (an extension, an ending outcome) to attach, and ``rec``'s state columns as the events say."""
+    if model is not m.Dossier:
+        return []
+    from .dossier_events import reconcile_record
+
+    return reconcile_record(session, rec, own_id)
 
 
 def get(session: Session, model: type[T], record_id: int) -> T:
@@ -418,16 +432,22 @@ def update(
     if model in FILLERS:
         FILLERS[model](session, rec)
     validate(session, model, rec, own_id=record_id)
+    implied = _implied_events(session, model, rec, record_id)
     before = {k: getattr(obj, k) for k in rec}
     for key, value in rec.items():
         if before[key] != value:
             setattr(obj, key, value)
     obj.updated_by = user or current_user()  # type: ignore[attr-defined]
+    for event in implied:
+        event.updated_by = obj.updated_by  # type: ignore[attr-defined]
+        obj.events.append(event)  # type: ignore[attr-defined]
     try:
         _flush(session, model)
     except ValidationError:
         for key, value in before.items():
             setattr(obj, key, value)
+        for event in implied:
+            obj.events.remove(event)  # type: ignore[attr-defined]
         raise
     if model is m.Procedure and ("field_id" in changes or "unit_id" in changes):
         _sync_dossiers_with_procedure(session, obj)  # type: ignore[arg-type]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..core import models as m
 from ..core import services
 from ..core.db import Database
 from ..core.errors import CchcError
+from ..core.files import atomic_path
 from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
 from ..core.labels import field_label
 from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
@@ -124,13 +124,8 @@ def write_table(
 
 
 def _save(wb: Workbook, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_path(path) as tmp:  # a kill or a full disk never leaves a half .xlsx under the final name
         wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CchcError(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from exc
 
 
 # --------------------------------------------------------------------------- data tables

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from ..core import models as m
 from ..core import services
+from ..core.backup import backup_before
 from ..core.db import Database
 from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
@@ -304,8 +305,9 @@ def import_file(
     result = ImportResult(kind, header=src.header)
     user = user or services.current_user()
     importer = _IMPORTERS[kind]
+    backup_before(db, "import")  # refused (BackupError) when the copy cannot be written: nothing imported
     try:
-        with db.transaction() as session:
+        with db.transaction(lock="import") as session:  # two imports at once run one after the other
             opt = _Options(create_missing_procedures or create_missing, progress, user, kind, create_missing=create_missing)
             importer(session, src, result, opt)
             if all_or_nothing and result.rejects:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..core.defaults import DEFAULT_CRITERIA
 from ..core.errors import CchcError
+from ..core.files import atomic_write_text
 from .parsing import fold, is_empty
 
 HEADER_SCAN_ROWS = 40
@@ -286,7 +287,7 @@ def mapping_to_json(kind: str, header: Header) -> dict[str, Any]:
 
 
 def save_mapping(path: Path | str, kind: str, header: Header) -> None:
-    Path(path).write_text(json.dumps(mapping_to_json(kind, header), ensure_ascii=False, indent=2), encoding="utf-8")
+    atomic_write_text(path, json.dumps(mapping_to_json(kind, header), ensure_ascii=False, indent=2))
 
 
 def load_mapping(path: Path | str, kind: str) -> dict[str, str]:

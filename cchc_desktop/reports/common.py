@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from ..core import models as m
 from ..core import services
 from ..core.enums import Comparator, ReportType
-from ..core.formatting import format_count, format_count_padded, format_percent, format_percent_short
+from ..core.formatting import (
+    count_words,
+    format_count,
+    format_count_padded,
+    format_percent_prose,
+    format_percent_short,
+)
 from ..core.indicators import INDICATORS, Figure, ObjectiveResult
 from .document import KY_HIEU_BAO_CAO, Header, PageFormat, Signature
 
@@ -121,7 +127,13 @@ def big_count(n: int) -> str:
 
 
 def pct(figure: Figure) -> str:
-    return format_percent(figure.value)
+    """A rate in prose: ``99,94%``, a whole one without decimals (``100%``, ``0%``)."""
+    return format_percent_prose(figure.value)
+
+
+def counted(n: int, unit: str, zero: str | None = None) -> str:
+    """``3.620 hồ sơ``, ``02 hồ sơ``, zero in words (``không có hồ sơ``)."""
+    return count_words(n, unit, zero)
 
 
 def lower_first(text: str) -> str:
@@ -155,19 +167,38 @@ def measure_name(indicator: str) -> str:
     return lower_first(ind.name) if ind is not None else f"chỉ số “{indicator}”"
 
 
+def _goal(title: str) -> str | None:
+    """The objective's own words as a verb phrase ("đảm bảo 100% hồ sơ …"), when it has one."""
+    text = title.strip().rstrip(".")
+    if text.lower().startswith(("đảm bảo", "bảo đảm")):
+        return lower_first(text)
+    return None
+
+
 def conclusion(obj: ObjectiveResult, agency: str) -> str:
-    """The sentence that closes an objective's section: met, not met, or nothing to judge."""
+    """The sentence that closes an objective's section: met, not met, or nothing to judge. The wording
+    changes from one objective to the next, as a person writes it (the facts stay the same)."""
     measure = measure_name(obj.indicator)
     target = target_phrase(obj.comparator, obj.target)
     value = pct(obj.figure)
     if obj.met is None:
         return "Trong kỳ không phát sinh số liệu để đánh giá mục tiêu này; mục tiêu được tiếp tục theo dõi trong kỳ sau."
     if obj.met:
-        return f"Như vậy, {agency} đã đạt mục tiêu đề ra: {measure} đạt {value} (chỉ tiêu {target})."
+        above = obj.figure.value is not None and obj.figure.value > obj.target
+        reach = "vượt" if above else "đạt"
+        goal = _goal(obj.title)
+        variants = [
+            f"Nhìn chung, {agency} đã {goal}." if goal else f"Nhìn chung, {agency} đã đạt mục tiêu đề ra ({value}).",
+            f"Như vậy, mục tiêu này đã đạt: {measure} là {value}, {reach} chỉ tiêu {target} đề ra.",
+            f"Với kết quả trên, {agency} đã hoàn thành mục tiêu thứ {obj.number} ({measure} {value}, "
+            f"chỉ tiêu {target}).",
+            f"Kết quả đạt {value}, {reach} chỉ tiêu {target}; mục tiêu được hoàn thành.",
+        ]
+        return variants[(obj.number - 1) % len(variants)]
     gap = ""
     if obj.figure.value is not None and obj.figure.value < obj.target:
-        gap = f", còn thiếu {format_percent(obj.target - obj.figure.value).removesuffix('%')} điểm phần trăm"
+        gap = f", còn thiếu {format_percent_prose(obj.target - obj.figure.value).removesuffix('%')} điểm phần trăm"
     return (
-        f"Như vậy, {agency} chưa đạt mục tiêu đề ra: {measure} chỉ đạt {value}, "
-        f"chưa đạt chỉ tiêu {target}{gap}; cần làm rõ nguyên nhân và có giải pháp khắc phục trong kỳ tới."
+        f"Mục tiêu này chưa đạt: {measure} chỉ đạt {value}, "
+        f"chưa đạt chỉ tiêu {target}{gap}; {agency} cần làm rõ nguyên nhân và có giải pháp khắc phục trong kỳ tới."
     )

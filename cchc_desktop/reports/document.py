@@ -210,6 +210,7 @@ class BulletList:
 
     items: tuple[tuple[Inline, ...], ...]
     marker: str = "-"
+    level: int = 1  # 2: the "+" sub-items under a "-" item
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as DocxRun
 
+from ..core.formatting import NB_HYPHEN, keep_together
 from .document import (
     NOI_NHAN_LABEL,
     Align,
@@ -332,11 +334,23 @@ class _DocxWriter:
         rpr.append(_el("w:sz", val=_half_points(size)))
         rpr.append(_el("w:szCs", val=_half_points(size)))
 
+    @staticmethod
+    def _run(p: DocxParagraph, text: str) -> DocxRun:
+        """A run of printed text (``keep_together``): Word's own non-breaking hyphen element for the
+        hyphens of document symbols."""
+        pieces = keep_together(text).split(NB_HYPHEN)
+        run = p.add_run(pieces[0])
+        for piece in pieces[1:]:
+            run._r.append(_el("w:noBreakHyphen"))
+            if piece:
+                run._r.add_t(piece)
+        return run
+
     def _text(
         self, p: DocxParagraph, text: str, *, size: float | None = None, bold: bool = False,
         italic: bool = False,
     ) -> None:
-        run = p.add_run(text)
+        run = self._run(p, text)
         run.bold = bold or None
         run.italic = italic or None
         if size is not None:
@@ -347,7 +361,7 @@ class _DocxWriter:
             if isinstance(part, FootnoteRef):
                 self._footnote(p, part.text)
                 continue
-            run = p.add_run(part.text)
+            run = self._run(p, part.text)
             run.bold = part.bold or None
             run.italic = (part.italic or part.draft_note) or None
             if size is not None:

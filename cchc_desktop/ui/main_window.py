@@ -146,6 +146,11 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def show_page(self, key: str) -> Page:
+        """Bring page ``key`` to the front; when the page being left has unsaved edits and the user chooses
+        "Hủy", it stays in front (and is returned)."""
+        current = self.current_page()
+        if current is not None and current is not self.pages.get(key) and not current.confirm_leave():
+            key = next(k for k, p in self.pages.items() if p is current)
         page = self.page(key)
         self.stack.setCurrentWidget(page)
         row = next(i for i, e in enumerate(PAGES) if e.key == key)
@@ -318,7 +323,22 @@ class MainWindow(QMainWindow):
         if self.current_page() is None:  # nobody asked for another page meanwhile
             self.show_page(self._initial_page)
 
+    def confirm_close(self) -> bool:
+        """Every page with unsaved edits asks "Lưu thay đổi?" (the page in front first)."""
+        current = self.current_page()
+        pages = sorted(self.pages.values(), key=lambda p: p is not current)
+        for page in pages:
+            if page.has_unsaved_changes():
+                if page is not current:
+                    self.show_page(next(k for k, p in self.pages.items() if p is page))
+                if not page.confirm_leave():
+                    return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.confirm_close():
+            event.ignore()
+            return
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())

@@ -61,7 +61,10 @@ def test_r2_fills_computed_sections_and_flags_empty_ones(r2: Document) -> None:
     assert r2.trich_yeu == "Công tác cải cách hành chính 6 tháng cuối năm 2024 của Sở Y tế"
     levels = [(h.number, h.level) for h in r2.noi_dung if isinstance(h, Heading)]
     assert levels == [("I.", 1)] + [(f"{n}.", 2) for n in range(1, 8)] + [("II.", 1), ("III.", 1)]
-    assert "Sở Y tế được giao 95 nhiệm vụ; đã hoàn thành đúng hạn 95 nhiệm vụ (tỷ lệ 100,00%)" in text
+    # the tasks sentence does not read as "done on time / assigned"
+    assert "Sở Y tế được giao 95 nhiệm vụ; đã hoàn thành 95 nhiệm vụ, tất cả đều đúng hoặc trước hạn" in text
+    assert "không có nhiệm vụ quá hạn chưa hoàn thành" in text
+    assert " 0 hồ sơ" not in text and ",00%" not in text
     assert "Tổng số hồ sơ tiếp nhận: 2.054 hồ sơ (kỳ trước chuyển sang 118 hồ sơ; tiếp nhận mới trong kỳ 1.936" in text
     assert "nộp trực tuyến 1.415 hồ sơ (tỷ lệ 77,66%)" in text
     assert "Lĩnh vực có nhiều hồ sơ tiếp nhận nhất: Dược phẩm (571 hồ sơ)" in text

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from cchc_desktop.core import models as m
 from cchc_desktop.core import services
 from cchc_desktop.core.enums import ReportType
+from cchc_desktop.core.formatting import plain
 from cchc_desktop.ui.context import AppContext
 from cchc_desktop.ui.pages.reports import ReportsPage
 from tests.ui.conftest import Answers
@@ -32,7 +33,7 @@ def docx_text(path: Path) -> str:
     for table in document.tables:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
+    return plain("\n".join(parts))
 
 
 def test_preview_shows_the_pages_and_the_findings(qtbot: Any, ctx: AppContext) -> None:

@@ -38,6 +38,7 @@ from ...core import services
 from ...core.errors import CchcError, ValidationError
 from ...core.labels import entity_label, field_label
 from ..context import AppContext
+from ..unsaved import confirm_leave, widget_state
 from ..widgets.common import DateField
 
 Choices = Callable[[Session], Sequence[tuple[str, Any]]]
@@ -300,7 +301,7 @@ class RecordForm(QDialog):
         self.save_button.setDefault(True)
         self.cancel_button = self.buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.cancel_button.clicked.connect(self.discard)  # an explicit "Hủy": leave without asking
         outer.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
@@ -309,6 +310,7 @@ class RecordForm(QDialog):
         self.setMinimumWidth(max(self.minimumWidth(), body.minimumSizeHint().width() + 50 + scrollbar))
         if self.specs:
             self.widgets[self.specs[0].key].setFocus()
+        self.mark_clean()
 
     def sizeHint(self) -> Any:  # noqa: N802
         hint = super().sizeHint()
@@ -354,6 +356,52 @@ class RecordForm(QDialog):
 
     def input(self, key: str) -> Any:
         return self.widgets[key].input
+
+    # ----------------------------------------------------------------- unsaved edits
+
+    def mark_clean(self) -> None:
+        """What the form holds now counts as "nothing changed" (taken when filled and when first shown)."""
+        self._clean_state = self.edit_state()
+
+    def edit_state(self) -> tuple[Any, ...]:
+        """Every input of the form; subclasses with item lists (tables …) add theirs."""
+        return widget_state(self._body)
+
+    def has_unsaved_changes(self) -> bool:
+        return self.result() != QDialog.DialogCode.Accepted and self.edit_state() != self._clean_state
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.mark_clean()  # values a page filled in after building the form are not the user's edits
+        super().showEvent(event)
+
+    def may_close(self) -> bool:
+        """With edits, ask "Lưu thay đổi?": ``True`` when the form may close (saved — then it is already
+        accepted — or discarded), ``False`` to stay (Hủy, or a refused save with its message shown)."""
+        if not self.has_unsaved_changes():
+            return True
+        what = entity_label(self.model)
+        return confirm_leave(self, f"{what[:1].upper()}{what[1:]} có thay đổi chưa lưu. Lưu trước khi đóng?",
+                             self.save)  # fmt: skip
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            if self.may_close() and self.result() != QDialog.DialogCode.Accepted:
+                self.reject()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        """The window's close box asks like Esc."""
+        if self.result() != QDialog.DialogCode.Accepted and self.isVisible() and not self.may_close():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def discard(self) -> None:
+        """Close without saving and without asking (the "Hủy" button)."""
+        self.reject()
 
     # ----------------------------------------------------------------- saving
 

@@ -174,6 +174,9 @@ class ReportsPage(Page):
         self.export_job: Job | None = None
         self.last_file: Path | None = None
         self._loading_texts = False
+        self._shown_section: str | None = None  # the section whose text the editor holds
+        self.texts: dict[str, str] = {}
+        self._texts_for: tuple[ReportType, str] | None = None  # the report and period of ``texts``
         self._preview_timer = QTimer(self, singleShot=True, interval=450)
         self._preview_timer.timeout.connect(self.refresh_preview)
         self._save_timer = QTimer(self, singleShot=True, interval=700)
@@ -406,15 +409,19 @@ class ReportsPage(Page):
     def _fill_sections(self) -> None:
         from ...reports.texts import load_texts, sections_for
 
+        if self.has_unsaved_changes():
+            self.save_section()  # typed for the report and period shown until now: stored there
         kind = self.current_type()
         self._loading_texts = True
         try:
             current = self.section.currentData()
             self.section.clear()
+            self._texts_for = None
             if kind == ReportType.BIEU_06A:
                 return
             with self.ctx.db.session() as session:
                 self.texts = load_texts(session, kind, self.ctx.period.key)
+            self._texts_for = (kind, self.ctx.period.key)
             for section in sections_for(kind):
                 filled = "✔ " if self.texts.get(section.key, "").strip() else ("• " if section.required else "")
                 self.section.addItem(filled + section.title, section.key)
@@ -427,7 +434,10 @@ class ReportsPage(Page):
         self.period_dates.setText(f"Số liệu hồ sơ từ {format_date(p.start)} đến {format_date(p.end)}")
 
     def _show_section(self) -> None:
+        if not self._loading_texts and self._shown_section and self._section_unsaved(self._shown_section):
+            self.save_section(self._shown_section)  # the section being left keeps what was typed
         key = self.section.currentData()
+        self._shown_section = key
         self._loading_texts = True
         try:
             self.editor.setPlainText(self.texts.get(key, "") if key else "")
@@ -441,35 +451,59 @@ class ReportsPage(Page):
         self.text_status.setText("Đang sửa…")
         self._save_timer.start()
 
-    def save_section(self) -> bool:
+    def _section_unsaved(self, key: str | None) -> bool:
+        return bool(key) and self.texts.get(key, "") != self.editor.toPlainText()
+
+    def has_unsaved_changes(self) -> bool:
+        return self._texts_for is not None and self._section_unsaved(self._shown_section)
+
+    def unsaved_text(self) -> str:
+        return f"Nội dung mục “{self.section.currentText().lstrip('✔• ')}” đã sửa nhưng chưa lưu. Lưu trước khi rời đi?"
+
+    def save_changes(self) -> bool:
+        return self.save_section()
+
+    def discard_changes(self) -> None:
+        self._save_timer.stop()
+        self._loading_texts = True
+        try:
+            self.editor.setPlainText(self.texts.get(self._shown_section or "", ""))
+        finally:
+            self._loading_texts = False
+        self.text_status.setText("")
+
+    def save_section(self, key: str | None = None) -> bool:
         """Store the section being edited (through the services) and refresh the preview."""
         from ...reports.texts import save_texts
 
         self._save_timer.stop()
-        key = self.section.currentData()
-        if not key or self.current_type() == ReportType.BIEU_06A:
+        key = key or self._shown_section
+        if not key or self._texts_for is None:
             return True
+        kind, period_key = self._texts_for
         body = self.editor.toPlainText()
         if self.texts.get(key, "") == body:
             self.text_status.setText("Đã lưu.")
             return True
         try:
             with self.ctx.db.transaction() as session:
-                save_texts(session, self.current_type(), self.ctx.period.key, {key: body})
+                save_texts(session, kind, period_key, {key: body})
         except CchcError as exc:
             self.text_status.setText(exc.message)
             return False
         self.texts[key] = body
         self.text_status.setText("Đã lưu.")
-        self._mark_section(key)
+        self._mark_section(key, kind)
         self._schedule_preview()
         return True
 
-    def _mark_section(self, key: str) -> None:
+    def _mark_section(self, key: str, kind: ReportType) -> None:
         from ...reports.texts import sections_for
 
         index = self.section.findData(key)
-        section = next(s for s in sections_for(self.current_type()) if s.key == key)
+        section = next((s for s in sections_for(kind) if s.key == key), None)
+        if index < 0 or section is None:
+            return
         filled = "✔ " if self.texts.get(key, "").strip() else ("• " if section.required else "")
         self.section.setItemText(index, filled + section.title)
 

@@ -167,7 +167,7 @@ DOSSIER_JSON_KEYS = (
     "in_progress",
     "in_progress_within",
     "in_progress_overdue",
-    "returned",
+    "ended_without_result",
 )
 TASK_JSON_KEYS = (
     "total",

@@ -935,3 +935,42 @@ def field_extremes(rows: list[FieldRow]) -> FieldExtremes | None:
         fewest=tuple(name for n, name in shown if n == fewest),
         fewest_count=fewest,
     )
+
+
+# --------------------------------------------------------------------------- figures' rows (drill-downs)
+
+
+def _online_level_condition(levels: tuple[str, ...]) -> ColumnElement[bool]:
+    p = m.Procedure
+    return m.Dossier.procedure_id.in_(select(p.id).where(p.online_level.in_(levels)))
+
+
+def figure_condition(key: str, part: str, period: Period, settings: Settings) -> ColumnElement[bool] | None:
+    """The dossiers behind a dossier figure of the catalogue: ``part`` "numerator" or "denominator";
+    None for a figure that does not count dossiers. The same predicates as the counts."""
+    conds = dossier_conditions(period.start, period.end, settings)
+    numerator = part == "numerator"
+    if key in ("dossiers_on_time", "dossiers_early"):
+        if not numerator:
+            return conds["resolved"]
+        return or_(conds["early"], conds["on_time"]) if key == "dossiers_on_time" else conds["early"]
+    levels = {
+        "online_uptake": ONLINE_LEVELS,
+        "online_uptake_full": (OnlineLevel.FULL.value,),
+        "online_uptake_partial": (OnlineLevel.PARTIAL.value,),
+    }.get(key)
+    if levels is None:
+        return None
+    if key == "online_uptake" and settings.online_denominator == OnlineDenominator.ALL:
+        return conds["received_online"] if numerator else conds["received"]
+    base = and_(conds["received"], _online_level_condition(levels))
+    return and_(base, m.Dossier.channel == Channel.ONLINE) if numerator else base
+
+
+DOSSIER_FIGURES = (
+    "dossiers_on_time",
+    "dossiers_early",
+    "online_uptake",
+    "online_uptake_full",
+    "online_uptake_partial",
+)

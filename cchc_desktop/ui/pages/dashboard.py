@@ -23,14 +23,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...core import models as m
 from ...core.checks import Finding, Severity, consistency_findings
 from ...core.db import Database
 from ...core.formatting import format_count, format_date, format_percent, format_percent_short
-from ...core.indicators import INDICATORS, IndicatorSet, ObjectiveResult, compute_all
+from ...core.indicators import (
+    DOSSIER_FIGURES,
+    INDICATORS,
+    IndicatorSet,
+    ObjectiveResult,
+    compute_all,
+    dossier_status_condition,
+    dossiers_due_between,
+    settings_for,
+    task_status_condition,
+    tasks_due_between,
+)
 from ...core.periods import PeriodSpec
 from ...core.workdays import WorkCalendar
 from .. import theme
@@ -75,18 +86,21 @@ class DashboardData:
 
 
 def attention_counts(session: Session, today: dt.date, days: int = ATTENTION_DAYS) -> Attention:
+    """"Cần chú ý": dossiers and tasks overdue today or due within ``days`` working days, by core's
+    predicates (the same as the pages' status filters)."""
     limit = WorkCalendar.from_session(session).add_working_days(today, days)
-    d, t = m.Dossier, m.Task
-    open_d = d.resolved_on.is_(None)
-    task_due = func.coalesce(t.extended_due_on, t.due_on)
-    open_t = t.completed_on.is_(None)
+    settings = settings_for(session)
+
+    def count(condition: Any) -> int:
+        return session.scalar(select(func.count()).where(condition)) or 0
+
     return Attention(
-        dossiers_overdue=session.scalar(select(func.count()).where(open_d, d.due_on < today)) or 0,
-        dossiers_due_soon=session.scalar(select(func.count()).where(open_d, d.due_on.between(today, limit))) or 0,
-        tasks_overdue=session.scalar(select(func.count()).where(open_t, task_due < today)) or 0,
-        tasks_due_soon=session.scalar(select(func.count()).where(and_(open_t, task_due.between(today, limit)))) or 0,
+        dossiers_overdue=count(dossier_status_condition("overdue", today, settings)),
+        dossiers_due_soon=count(dossiers_due_between(today, limit, settings)),
+        tasks_overdue=count(task_status_condition("overdue", today)),
+        tasks_due_soon=count(tasks_due_between(today, limit)),
         soon_limit=limit,
-        procedures_review=session.scalar(select(func.count()).where(m.Procedure.needs_review.is_(True))) or 0,
+        procedures_review=count(m.Procedure.needs_review.is_(True)),
     )
 
 
@@ -349,12 +363,8 @@ class DashboardPage(Page):
             return
         spec = self.ctx.period
         key = result.indicator
-        if key == "dossiers_on_time":
-            show("dossiers").show_filtered(scope="resolved", spec=spec)
-        elif key == "online_uptake":
-            from ...core.enums import Channel
-
-            show("dossiers").show_filtered(scope="received", channel=Channel.ONLINE, spec=spec)
+        if key in DOSSIER_FIGURES:  # exactly the figure's numerator rows
+            show("dossiers").show_filtered(figure=key, spec=spec)
         elif key == "tasks_on_time":
             show("tasks").show_filtered(scope="completed", spec=spec)
         elif key == "iso_within_deadline":
@@ -455,13 +465,11 @@ class DashboardPage(Page):
     def _open_online_month(self, index: int) -> None:
         if self.data is None or not 0 <= index < len(self.data.indicators.by_month):
             return
-        from ...core.enums import Channel
-
         row = self.data.indicators.by_month[index]
         window = self.window()
-        if hasattr(window, "show_page"):
+        if hasattr(window, "show_page"):  # the month's online figure on the tile's denominator
             window.show_page("dossiers").show_filtered(
-                scope="received", channel=Channel.ONLINE, spec=PeriodSpec.range(row.start, row.end)
+                figure="online_uptake", spec=PeriodSpec.range(row.start, row.end)
             )
 
     def _show_tasks(self, ind: IndicatorSet) -> None:
@@ -588,8 +596,7 @@ class DashboardPage(Page):
             d = ind.dossiers
             identity = (
                 f"Kỳ trước chuyển sang {format_count(d.carried_over)} + tiếp nhận {format_count(d.received)} = "
-                f"giải quyết {format_count(d.resolved)} + trả lại {format_count(d.returned)} + "
-                f"đang giải quyết {format_count(d.in_progress)}"
+                f"giải quyết {format_count(d.resolved)} + đang giải quyết {format_count(d.in_progress)}"
             )
             if d.identity_holds:
                 self._line(layout, "check-circle", theme.OK_COLOUR, f"Số liệu hồ sơ khớp: {identity}.")

@@ -12,7 +12,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..core.enums import ReportType
-from ..core.indicators import FieldRow, Figure, IndicatorSet, compute_all, field_extremes, fields_shown
+from ..core.indicators import (
+    FieldRow,
+    Figure,
+    IndicatorSet,
+    compute_all,
+    field_extremes,
+    fields_shown,
+    rule_footnote,
+)
 from ..core.periods import PeriodSpec
 from .common import Organisation, ReportOptions, big_count, count_text, join_vi, lower_first, pct
 from .document import (
@@ -160,6 +168,7 @@ def _dossiers(ind: IndicatorSet) -> list[Block]:
         runs(
             "Tình hình tiếp nhận, giải quyết hồ sơ thủ tục hành chính",
             FootnoteRef(f"Số liệu tính {ind.periods.dossiers.dates_text}."),
+            *_rule_note(ind),
             ":",
         ),
         keep_with_next=True,
@@ -197,6 +206,12 @@ def _dossiers(ind: IndicatorSet) -> list[Block]:
         blocks.append(Paragraph(runs("Chi tiết theo lĩnh vực:"), keep_with_next=True))
         blocks.append(_field_table(shown, total))
     return blocks
+
+
+def _rule_note(ind: IndicatorSet) -> tuple[FootnoteRef, ...]:
+    """A footnote naming the outcome rule when the dossier figures did not use the default one."""
+    note = rule_footnote(ind.outcome_rule)
+    return (FootnoteRef(note),) if note else ()
 
 
 def _iso(ind: IndicatorSet, agency: str) -> list[Block]:

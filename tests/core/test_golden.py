@@ -144,7 +144,8 @@ def test_indicators_json_command(demo_db_file, capsys) -> None:
     assert main(["indicators", "--period", "2024", "--json", "--db", str(demo_db_file)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == [
-        "period", "dossiers", "online", "tasks", "survey", "iso", "steps_match", "documents", "objectives"
+        "period", "dossiers", "online", "tasks", "survey", "iso", "steps_match", "documents", "objectives",
+        "objectives_declared", "outcome_rule", "figures",
     ]  # fmt: skip
     assert data["period"] == {"start": "2023-12-15", "end": "2024-12-14", "label": "năm 2024"}
     assert data["dossiers"] == {k: getattr(EXPECTED_DOSSIERS, k) for k in data["dossiers"]}
@@ -189,8 +190,17 @@ def test_indicators_json_command(demo_db_file, capsys) -> None:
     }  # fmt: skip
     assert [o["met"] for o in data["objectives"]] == [True] * 7
     assert set(data["objectives"][0]) == {
-        "number", "title", "indicator", "comparator", "target", "numerator", "denominator", "value", "met"
+        "number", "title", "indicator", "comparator", "target", "numerator", "denominator", "value", "met",
+        "rule", "basis",
     }  # fmt: skip
+    # every figure names how it was counted: the default outcome rule for dossier figures, its period basis
+    assert data["outcome_rule"]["key"] == "bieu06a" and data["outcome_rule"]["default"] is True
+    assert data["figures"]["dossiers_on_time"] == {
+        "numerator": 3587, "denominator": 3587, "value": 100.0, "rule": "bieu06a", "basis": "cut_off",
+    }  # fmt: skip
+    assert data["figures"]["documents_electronic"]["rule"] is None
+    assert data["figures"]["documents_electronic"]["basis"] == "calendar"
+    assert data["objectives"][0]["rule"] == "bieu06a" and data["objectives"][0]["basis"] == "cut_off"
     assert data["objectives"][6]["comparator"] == ">=" and data["objectives"][5]["comparator"] == ">"
 
 

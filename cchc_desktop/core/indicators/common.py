@@ -190,3 +190,11 @@ def settings_for(session: Session) -> Settings:
 
 def _int(value: Any) -> int:
     return int(value or 0)
+
+
+def rule_footnote(rule: OutcomeRule) -> str | None:
+    """The footnote a report adds to its dossier figures when they were not counted by the default rule
+    (SPEC §4); None under the default."""
+    if rule.is_default:
+        return None
+    return f"Số liệu hồ sơ tính theo quy tắc “{rule.name}” (không phải quy tắc mặc định của Biểu 06a)."

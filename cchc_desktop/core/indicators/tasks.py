@@ -61,7 +61,9 @@ def _open_at(day: Day) -> ColumnElement[bool]:
 
 def _class_by_date(kind: str) -> ColumnElement[bool]:
     t, due = m.Task, task_due()
-    return {"early": t.completed_on < due, "on_time": t.completed_on == due, "late": t.completed_on > due}[kind]
+    return {"early": t.completed_on < due, "on_time": t.completed_on == due, "late": t.completed_on > due}[
+        kind
+    ]
 
 
 TASK_CLASS_NAMES = (
@@ -155,7 +157,17 @@ def task_summary(session: Session, period: Period) -> TaskSummary:
     """Tasks assigned by the province: completed in the period (early / on time / late against the
     extended due date when the extension was approved), and those still open at its end."""
     conds = task_conditions(period.start, period.end)
-    names = ("completed", "early", "on_time", "late", "extended", "in_progress_not_due", "in_progress_overdue")
+    names = (
+        "completed",
+        "early",
+        "on_time",
+        "late",
+        "extended",
+        "in_progress_not_due",
+        "in_progress_overdue",
+    )
     row = session.execute(select(*(func.sum(case((conds[n], 1), else_=0)).label(n) for n in names))).one()
     got = {n: _int(v) for n, v in row._mapping.items()}
-    return TaskSummary(total=got["completed"] + got["in_progress_not_due"] + got["in_progress_overdue"], **got)
+    return TaskSummary(
+        total=got["completed"] + got["in_progress_not_due"] + got["in_progress_overdue"], **got
+    )

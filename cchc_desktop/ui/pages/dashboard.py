@@ -29,15 +29,18 @@ from sqlalchemy.orm import Session
 from ...core import models as m
 from ...core.checks import Finding, Severity, consistency_findings
 from ...core.db import Database
+from ...core.enums import PeriodConvention
 from ...core.formatting import format_count, format_date, format_percent, format_percent_short
 from ...core.indicators import (
     DOSSIER_FIGURES,
     INDICATORS,
+    Figure,
     IndicatorSet,
     ObjectiveResult,
     compute_all,
     dossier_status_condition,
     dossiers_due_between,
+    outcome_rule,
     settings_for,
     task_status_condition,
     tasks_due_between,
@@ -161,13 +164,23 @@ class ObjectiveTile(QFrame):
         status.addStretch(1)
         layout.addLayout(status)
         self.status_text = text
-        self.setToolTip(result.title)
+        self.setToolTip(f"{result.title}\n{how_counted_text(result.figure)}")
         self.setAccessibleName(f"Mục tiêu {result.number}: {text}")
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.result)
         super().mouseReleaseEvent(event)
+
+
+def how_counted_text(figure: Figure) -> str:
+    """The tooltip line saying how a figure was counted: its period basis and its outcome rule."""
+    parts = []
+    if figure.basis:
+        parts.append(f"Kỳ số liệu: {PeriodConvention(figure.basis).label.lower()}")
+    if figure.rule:
+        parts.append(f"Quy tắc tính hồ sơ: {outcome_rule(figure.rule).name}")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def _indicator_name(key: str) -> str:
@@ -323,11 +336,12 @@ class DashboardPage(Page):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.tiles: list[ObjectiveTile] = []
-        if not ind.objectives:
+        self._first_tile_row = 0 if ind.objectives_declared else 1
+        if not ind.objectives_declared:  # the reports say the same and use the same default objectives
             self.tiles_box.addWidget(
-                muted(f"Chưa khai báo mục tiêu chất lượng năm {ind.spec.year}. Vào trang Mục tiêu chất lượng để tạo."), 0, 0
+                muted(f"Chưa khai báo mục tiêu chất lượng năm {ind.spec.year}; dưới đây là 7 mục tiêu mặc định. "
+                      "Vào trang Mục tiêu chất lượng để khai báo."), 0, 0, 1, -1  # fmt: skip
             )
-            return
         for result in ind.objectives:
             tile = ObjectiveTile(result)
             tile.clicked.connect(self.open_objective)
@@ -348,7 +362,7 @@ class DashboardPage(Page):
             self.tiles_box.removeWidget(tile)
         per_row = self._tiles_per_row()
         for i, tile in enumerate(tiles):
-            self.tiles_box.addWidget(tile, i // per_row, i % per_row)
+            self.tiles_box.addWidget(tile, getattr(self, "_first_tile_row", 0) + i // per_row, i % per_row)
         self._placed_per_row = per_row
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802

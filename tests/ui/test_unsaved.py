@@ -226,6 +226,15 @@ def test_leaving_edited_settings_asks(qtbot: Any, ctx: AppContext, answers: Answ
     window.close()
 
 
+def _stored_text(ctx: AppContext, key: str) -> str | None:
+    from cchc_desktop.core.enums import ReportType
+
+    with ctx.db.session() as session:
+        return session.scalar(select(m.ReportText.body).where(
+            m.ReportText.section_key == key, m.ReportText.report_type == ReportType.CCHC,
+            m.ReportText.period_key == ctx.period.key))  # fmt: skip
+
+
 @pytest.mark.parametrize("answer", [prompts.SAVE, prompts.DISCARD, prompts.CANCEL])
 def test_leaving_a_report_text_being_typed_asks(qtbot: Any, ctx: AppContext, answers: Answers, answer: str) -> None:
     window = _window(qtbot, ctx)
@@ -233,12 +242,11 @@ def test_leaving_a_report_text_being_typed_asks(qtbot: Any, ctx: AppContext, ans
     page.choose_report("cchc")
     wait_jobs(QApplication.instance())
     page.section.setCurrentIndex(page.section.findData("kho_khan"))
+    before = _stored_text(ctx, "kho_khan")
     set_text(page.editor, "Còn chậm cập nhật hồ sơ")  # the automatic save has not run yet
     answers.expect("save_changes", answer)
     window.show_page("dashboard")
-    with ctx.db.session() as session:
-        body = session.scalar(select(m.ReportText.body).where(m.ReportText.section_key == "kho_khan"))
-    assert body == ("Còn chậm cập nhật hồ sơ" if answer == prompts.SAVE else None)
+    assert _stored_text(ctx, "kho_khan") == ("Còn chậm cập nhật hồ sơ" if answer == prompts.SAVE else before)
     assert (window.current_page() is page) == (answer == prompts.CANCEL)
     if answer == prompts.CANCEL:
         assert page.editor.toPlainText() == "Còn chậm cập nhật hồ sơ"
@@ -255,9 +263,7 @@ def test_report_text_follows_its_section_when_another_is_chosen(qtbot: Any, ctx:
     page.section.setCurrentIndex(page.section.findData("kho_khan"))
     set_text(page.editor, "Khó khăn của kỳ")
     page.section.setCurrentIndex(page.section.findData("mo_dau") if page.section.findData("mo_dau") >= 0 else 0)
-    with ctx.db.session() as session:
-        rows = dict(session.execute(select(m.ReportText.section_key, m.ReportText.body)).all())
-    assert rows.get("kho_khan") == "Khó khăn của kỳ"
+    assert _stored_text(ctx, "kho_khan") == "Khó khăn của kỳ"
     assert page.editor.toPlainText() != "Khó khăn của kỳ"
     wait_jobs(QApplication.instance())
     window.close()

@@ -267,3 +267,31 @@ def test_report_text_follows_its_section_when_another_is_chosen(qtbot: Any, ctx:
     assert page.editor.toPlainText() != "Khó khăn của kỳ"
     wait_jobs(QApplication.instance())
     window.close()
+
+
+def test_a_procedure_added_to_a_decision_counts_as_an_edit(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    from cchc_desktop.ui.pages.decisions import DecisionsPage
+
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    decision_id = page.table_model.id_at(0)
+    seen: dict[str, Any] = {}
+
+    def add_item(prompt: Any) -> int:
+        form = prompt.dialog
+        form.show()
+        seen["before"] = form.has_unsaved_changes()
+        count = form.items.rowCount()
+        form.proc_pick.setCurrentIndex(next(i for i in range(form.proc_pick.count())
+                                            if form.proc_pick.itemData(i) not in form.item_ids()))  # fmt: skip
+        form._add_item()
+        form.proc_pick.setCurrentIndex(-1)
+        seen["added"] = form.items.rowCount() == count + 1
+        seen["after"] = form.has_unsaved_changes()
+        answers.expect("save_changes", prompts.DISCARD)
+        QTest.keyClick(form, Qt.Key.Key_Escape)
+        return form.result()
+
+    answers.expect("dialog", add_item)
+    page.edit_record(decision_id)
+    assert seen == {"before": False, "added": True, "after": True}

@@ -191,11 +191,6 @@ class DecisionForm(RecordForm):
         cells[2].setData(action, Qt.ItemDataRole.UserRole)
         self.items.appendRow(cells)
 
-    def edit_state(self) -> tuple[Any, ...]:
-        items = tuple((self.items.item(r, 0).data(Qt.ItemDataRole.UserRole), self.items.item(r, 2).text())
-                      for r in range(self.items.rowCount()))  # fmt: skip
-        return (*super().edit_state(), items)
-
     def item_ids(self) -> list[int]:
         return [self.items.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.items.rowCount())]
 

@@ -160,3 +160,71 @@ def test_survey_grid_headers_are_not_cut(qtbot: Any, ctx: AppContext) -> None:
         lines = str(grid.headerData(c, Qt.Orientation.Horizontal)).splitlines()
         assert len(lines) <= 2
         assert view.columnWidth(c) >= max(metrics.horizontalAdvance(line) for line in lines) + 10, lines
+
+
+def test_tab_leaves_a_record_table(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.tasks import TasksPage
+
+    page = TasksPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    assert not page.view.tabKeyNavigation()
+    QTest.keyClick(page.view, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not page.view
+
+
+def test_edit_menu_shows_the_page_keys_and_acts_on_the_page(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("tasks")
+    wait_jobs(QApplication.instance())
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Sửa")
+    entries = {a.text().split("\t")[0]: (a.shortcut().toString() or a.text().partition("\t")[2])
+               for a in menu.actions() if not a.isSeparator()}  # fmt: skip
+    assert entries == {"Thêm mới…": "Ctrl+N", "Sửa dòng đang chọn…": "Enter", "Xóa các dòng đang chọn": "Delete",
+                       "Tìm kiếm": "Ctrl+F", "Làm mới": "F5"}  # fmt: skip
+    delete = next(a for a in menu.actions() if a.text().startswith("Xóa"))
+    assert delete.shortcut().isEmpty()  # Delete stays with the table, the fields and the grids
+    page.select_ids([page.table_model.id_at(0)])
+    answers.expect("question", False)  # "Xóa …?" → Không xóa
+    delete.trigger()
+    assert answers.seen[-1].title == "Xác nhận xóa"
+    window.find_action.trigger()
+    assert window.focusWidget() is page.search
+    wait_jobs(QApplication.instance())
+    window.close()
+
+
+def test_mark_tasks_done_with_today_or_another_date(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    import datetime as dt
+
+    from cchc_desktop.core import services
+    from cchc_desktop.ui.pages.tasks import TasksPage
+
+    with ctx.db.transaction() as session:
+        ids = [services.create(session, m.Task, {"document_number": f"{n}/UBND-HT", "content": "Báo cáo thử",
+                                                  "assigned_on": dt.date(2024, 5, 2), "due_on": dt.date(2024, 6, 30)})
+               for n in (1, 2)]  # fmt: skip
+        session.flush()
+        ids = [t.id for t in ids]
+    page = TasksPage(ctx)
+    qtbot.addWidget(page)
+    page.select_ids(ids)
+    assert page.done_button.isEnabled()
+    seen: dict[str, Any] = {}
+
+    def answer(prompt: Any) -> int:
+        dialog = prompt.dialog
+        seen["default"] = dialog.date.value()
+        dialog.date.edit.setText("28/06/2024")
+        dialog.confirm()
+        return dialog.result()
+
+    answers.expect("dialog", answer)
+    assert page.mark_done()
+    assert seen["default"] == dt.date.today()
+    with ctx.db.session() as session:
+        assert {session.get(m.Task, i).completed_on for i in ids} == {dt.date(2024, 6, 28)}

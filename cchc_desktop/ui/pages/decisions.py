@@ -160,6 +160,7 @@ class DecisionForm(RecordForm):
         self.items = QStandardItemModel(0, 3, self)
         self.items.setHorizontalHeaderLabels(["Mã TTHC", "Tên thủ tục", "Hình thức"])
         self.items_view = QTableView()
+        self.items_view.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.items_view.setModel(self.items)
         self.items_view.verticalHeader().hide()
         self.items_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -328,6 +328,7 @@ class ReportsPage(Page):
         self.preview_stack = QStackedWidget()
         self.pages = PagesView()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setAlternatingRowColors(True)

@@ -228,3 +228,34 @@ def test_mark_tasks_done_with_today_or_another_date(qtbot: Any, ctx: AppContext,
     assert seen["default"] == dt.date.today()
     with ctx.db.session() as session:
         assert {session.get(m.Task, i).completed_on for i in ids} == {dt.date(2024, 6, 28)}
+
+
+def test_a_record_just_saved_is_selected_and_scrolled_to(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    import datetime as dt
+
+    from cchc_desktop.core.enums import Channel
+
+    page = DossiersPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 600)
+    page.show()
+    assert page.table_model.rowCount() < page.table_model.total  # a large table: only its first page is read
+
+    def fill(prompt: Any) -> int:
+        form = prompt.dialog
+        form.input("code").setText("CU-2023-0001")
+        combo = form.input("procedure_id")
+        combo.setCurrentIndex(2)
+        form.input("received_on").set_value(dt.date(2023, 12, 18))  # an old one: far down the default order
+        form.input("channel").setCurrentIndex(form.input("channel").findData(Channel.DIRECT))
+        assert form.save(), form.banner.text()
+        return QDialog.DialogCode.Accepted
+
+    answers.expect("dialog", fill)
+    page.new_record()
+    with ctx.db.session() as session:
+        new_id = session.scalar(select(m.Dossier.id).where(m.Dossier.code == "CU-2023-0001"))
+    assert page.selected_ids() == [new_id]
+    index = page.view.currentIndex()
+    assert index.data(Qt.ItemDataRole.DisplayRole) is not None
+    assert page.view.viewport().rect().intersects(page.view.visualRect(index))  # on screen

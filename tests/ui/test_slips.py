@@ -259,3 +259,26 @@ def test_a_record_just_saved_is_selected_and_scrolled_to(qtbot: Any, ctx: AppCon
     index = page.view.currentIndex()
     assert index.data(Qt.ItemDataRole.DisplayRole) is not None
     assert page.view.viewport().rect().intersects(page.view.visualRect(index))  # on screen
+
+
+def test_a_form_shows_every_refused_field_at_once(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    from cchc_desktop.ui.pages.procedures import ProceduresPage
+
+    page = ProceduresPage(ctx)
+    qtbot.addWidget(page)
+    seen: dict[str, str] = {}
+
+    def fill(prompt: Any) -> int:
+        form = prompt.dialog
+        form.input("resolution_days").setText("1.000")
+        form.input("abolished_on").edit.setText("31/02/2024")
+        assert not form.save()  # one try: every message under its field
+        seen.update({k: fw.error.text() for k, fw in form.widgets.items() if not fw.error.isHidden()})
+        form.discard()
+        return QDialog.DialogCode.Rejected
+
+    answers.expect("dialog", fill)
+    page.new_record()
+    assert set(seen) == {"code", "name", "resolution_days", "abolished_on"}
+    assert seen["resolution_days"].startswith("Thời hạn giải quyết 1.000 ngày quá dài")
+    assert "31/02/2024" in seen["abolished_on"]

@@ -425,14 +425,24 @@ class RecordForm(QDialog):
     # ----------------------------------------------------------------- saving
 
     def values(self) -> dict[str, Any]:
+        """What the fields hold; every field that cannot be read is refused at once."""
         out: dict[str, Any] = {}
+        refused: list[ValidationError] = []
         for key, fw in self.widgets.items():
             if fw.spec.read_only:
                 continue
-            value = read_input(fw.spec, fw.input)
+            try:
+                value = read_input(fw.spec, fw.input)
+            except ValidationError as exc:
+                refused.append(exc)
+                continue
             if isinstance(value, _Unmatched):
-                raise ValidationError(key, f"Không tìm thấy “{value}” trong danh sách; vui lòng chọn một mục có sẵn.")
+                refused.append(ValidationError(
+                    key, f"Không tìm thấy “{value}” trong danh sách; vui lòng chọn một mục có sẵn."))  # fmt: skip
+                continue
             out[key] = value
+        if refused:
+            raise ValidationError.combine(refused)
         return out
 
     def clear_errors(self) -> None:
@@ -442,12 +452,20 @@ class RecordForm(QDialog):
             fw.clear_error()
 
     def show_error(self, error: ValidationError | CchcError) -> None:
-        key = getattr(error, "field", None)
-        if key and key in self.widgets:
-            self.widgets[key].show_error(error.message)
-            self.widgets[key].setFocus()
-        else:
-            self.banner.setText(error.message)
+        """Each refused field gets its message under it (all at once); the first is focused."""
+        pairs = error.errors if isinstance(error, ValidationError) else [(None, error.message)]
+        banner: list[str] = []
+        focused = False
+        for key, message in pairs:
+            if key and key in self.widgets:
+                self.widgets[key].show_error(message)
+                if not focused:
+                    self.widgets[key].setFocus()
+                    focused = True
+            else:
+                banner.append(message)
+        if banner:
+            self.banner.setText("\n".join(banner))
             self.banner.show()
 
     def save(self) -> bool:

@@ -282,3 +282,40 @@ def test_a_form_shows_every_refused_field_at_once(qtbot: Any, ctx: AppContext, a
     assert set(seen) == {"code", "name", "resolution_days", "abolished_on"}
     assert seen["resolution_days"].startswith("Thời hạn giải quyết 1.000 ngày quá dài")
     assert "31/02/2024" in seen["abolished_on"]
+
+
+def test_bieu06a_table_keeps_its_rows_when_the_check_has_findings(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.core.checks import Finding, Severity
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.ui.pages.reports import ReportsPage
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1160, 700)  # the page area of a 1366×768 window
+    page.show()
+    page.choose_report("bieu06a")
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.report_type == ReportType.BIEU_06A,
+                    timeout=20_000)  # fmt: skip
+    findings = [Finding(Severity.WARNING, f"Điểm cần xem lại số {n}: một câu khá dài để xuống dòng " * 2)
+                for n in range(8)]  # fmt: skip
+    page._show_findings(findings)
+    QApplication.processEvents()
+    rows_visible = page.table.viewport().height() // page.table.verticalHeader().defaultSectionSize()
+    assert rows_visible >= 6  # not shrunk to its header row
+    assert page.controls.height() <= int(page.height() * 0.4)
+
+
+def test_narrative_editor_and_insert_button_are_above_the_fold(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.reports import ReportsPage
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1160, 700)
+    page.show()
+    page.choose_report("cchc")
+    wait_jobs(QApplication.instance())
+    QApplication.processEvents()
+    viewport = page.controls.viewport()
+    for widget in (page.editor, page.insert_button):
+        bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
+        assert 0 < bottom <= viewport.height(), widget

@@ -319,3 +319,42 @@ def test_narrative_editor_and_insert_button_are_above_the_fold(qtbot: Any, ctx: 
     for widget in (page.editor, page.insert_button):
         bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
         assert 0 < bottom <= viewport.height(), widget
+
+
+def test_first_run_wizard_keeps_its_fields_full_height_after_an_error(qtbot: Any, tmp_path: Any) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from cchc_desktop.ui.dialogs.new_database import NewDatabaseWizard
+
+    wizard = NewDatabaseWizard(tmp_path / "moi.db")
+    qtbot.addWidget(wizard)
+    wizard.resize(680, 520)
+    wizard.show()
+    page = wizard.currentPage()
+    heights = {k: w.height() for k, w in page.edits.items() if isinstance(w, QLineEdit)}
+    assert not page.validatePage()  # nothing typed: refused with a message under the field
+    QApplication.processEvents()
+    assert any(not e.isHidden() for e in page.errors.values())
+    for key, w in page.edits.items():
+        if isinstance(w, QLineEdit):
+            assert w.height() >= min(heights[key], w.sizeHint().height()), key
+    wizard.reject()
+
+
+def test_wizard_labels_are_level_with_their_fields(qtbot: Any, tmp_path: Any) -> None:
+    from cchc_desktop.ui.dialogs.new_database import NewDatabaseWizard
+
+    wizard = NewDatabaseWizard(tmp_path / "moi.db")
+    qtbot.addWidget(wizard)
+    wizard.resize(680, 560)
+    wizard.show()
+    signer = next(wizard.page(i) for i in wizard.pageIds() if wizard.page(i).title() == "Người ký và nơi nhận")
+    wizard.setStartId(wizard.pageIds()[0])
+    signer.show()
+    QApplication.processEvents()
+    for key, widget in signer.edits.items():
+        label = signer.form.labelForField(widget.parentWidget())
+        top_label = label.mapTo(signer, label.rect().topLeft()).y() + label.contentsMargins().top()
+        top_field = widget.mapTo(signer, widget.rect().topLeft()).y()
+        assert abs(top_label - top_field) <= 8, key
+    wizard.reject()

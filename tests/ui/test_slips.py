@@ -358,3 +358,15 @@ def test_wizard_labels_are_level_with_their_fields(qtbot: Any, tmp_path: Any) ->
         top_field = widget.mapTo(signer, widget.rect().topLeft()).y()
         assert abs(top_label - top_field) <= 8, key
     wizard.reject()
+
+
+def test_the_objectives_page_writes_dates_dd_mm_yyyy(qtbot: Any, ctx: AppContext) -> None:
+    import re
+
+    from cchc_desktop.ui.pages.objectives import ObjectivesPage
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+    text = page.year_text.text()
+    dates = re.findall(r"ngày (\d{1,2}/\d{1,2}/\d{4})", text)
+    assert dates and all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", d) for d in dates), text

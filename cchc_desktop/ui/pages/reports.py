@@ -439,12 +439,15 @@ class ReportsPage(Page):
             self._fit_table_mode()
         else:
             self.splitter.setOrientation(Qt.Orientation.Horizontal)
-            self.controls.setMinimumWidth(400)
+            # As wide as the controls need (never cut on the right), at least 400 px.
+            scrollbar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+            width = max(400, body.minimumSizeHint().width() + scrollbar + 4)
+            self.controls.setMinimumWidth(width)
             self.controls.setMinimumHeight(0)
             self.controls.setMaximumHeight(16_777_215)
             self.table.setMinimumHeight(0)
             body.setMaximumWidth(16_777_215)
-            self.splitter.setSizes([430, 10_000])
+            self.splitter.setSizes([width + 10, 10_000])
         self._fill_sections()
         self.refresh_preview()
 
@@ -630,6 +633,7 @@ class ReportsPage(Page):
                 item.setEditable(False)
                 model.setItem(r, c, item)
         self.table.setModel(model)
+        self._fit_table_mode()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -641,12 +645,16 @@ class ReportsPage(Page):
             return
         body = self.controls.widget()
         body.adjustSize()
-        cap = max(150, int(self.height() * 0.36))
+        row = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        model = self.table.model()
+        shown_rows = min(model.rowCount() if model is not None else 10, 14)
+        table_needs = header + max(shown_rows, 6) * row + 8
+        cap = max(150, self.splitter.height() - self.splitter.handleWidth() - table_needs, int(self.height() * 0.3))
         height = min(body.sizeHint().height(), cap)
         self.controls.setMinimumHeight(min(height, 150))
         self.controls.setMaximumHeight(height)
-        rows = self.table.verticalHeader().defaultSectionSize() * 6
-        self.table.setMinimumHeight(rows + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.table.setMinimumHeight(header + 6 * row + 4)
         self.splitter.setSizes([height, 10_000])
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802

@@ -48,6 +48,7 @@ class _FormPage(QWizardPage):
         self.form = QFormLayout(body)
         scroll.setWidget(body)
         outer.addWidget(scroll)
+        self._scroll, self._body = scroll, body
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(6)
@@ -76,6 +77,8 @@ class _FormPage(QWizardPage):
         caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         caption.setContentsMargins(0, 5, 0, 0)  # level with the text of the input, whatever is below it
         self.form.addRow(caption, holder)
+        # Tall enough for every field and hint as first shown; only error lines make it scroll.
+        self._scroll.setMinimumHeight(min(self._body.sizeHint().height() + 6, 520))
         self.edits[key] = widget
         self.errors[key] = error
         return widget

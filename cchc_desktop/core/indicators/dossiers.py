@@ -239,11 +239,12 @@ def waiting_for_supplements(day: Day) -> ColumnElement[bool]:
     answered = (
         select(got.id)
         .where(
-            got.dossier_id == d.id,
+            got.dossier_id == asked.dossier_id,
             got.kind == DossierEventKind.SUPPLEMENT_RECEIVED,
             got.occurred_on >= asked.occurred_on,
             got.occurred_on <= day,
         )
+        .correlate(asked)
         .exists()
     )
     pending = (

@@ -1,0 +1,95 @@
+"""The same figure everywhere (issue 11): under every outcome rule preset, objective 1 on the dashboard
+tile, in the R1 and R2 sentences, in Biểu 06a's cells and in ``indicators --json`` is one number; the
+tile's tooltip and the JSON say how it was counted, and a report footnotes a non-default rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import select, update
+
+from cchc_desktop.cli import main
+from cchc_desktop.core import models as m
+from cchc_desktop.core.db import Database
+from cchc_desktop.core.enums import DossierOutcome
+from cchc_desktop.core.formatting import format_percent
+from cchc_desktop.core.indicators import OUTCOME_RULES, Figure, compute_all
+from cchc_desktop.core.periods import PeriodSpec
+from cchc_desktop.io.export import export_kind
+from cchc_desktop.reports.cchc import build_cchc_report
+from cchc_desktop.reports.quality import build_quality_report
+from cchc_desktop.ui.pages.dashboard import ObjectiveTile
+
+YEAR = PeriodSpec.parse("2024")
+
+
+def _returned_late(db: Database, preset: str) -> None:
+    """Three 2024 dossiers returned a day after their due date, and the preset chosen in the profile."""
+    with db.transaction() as s:
+        ids = s.scalars(
+            select(m.Dossier.id)
+            .where(
+                m.Dossier.received_on.between("2024-03-01", "2024-03-31"), m.Dossier.resolved_on.is_not(None)
+            )
+            .order_by(m.Dossier.id)
+            .limit(3)
+        ).all()
+        for i in ids:
+            d = s.get(m.Dossier, i)
+            assert d is not None
+            s.execute(
+                update(m.Dossier)
+                .where(m.Dossier.id == i)
+                .values(outcome=DossierOutcome.RETURNED, resolved_on=d.due_on + dt.timedelta(days=1))
+            )
+        profile = s.scalar(select(m.OrganisationProfile))
+        assert profile is not None
+        profile.outcome_rule = preset
+
+
+@pytest.mark.parametrize("preset", sorted(OUTCOME_RULES))
+def test_objective_1_is_one_number_everywhere(
+    qtbot: Any, capsys: Any, demo_db: Database, tmp_path: Path, preset: str
+) -> None:
+    _returned_late(demo_db, preset)
+    with demo_db.session() as s:
+        ind = compute_all(s, YEAR)
+        r1 = build_quality_report(s, YEAR).text()
+        r2 = build_cchc_report(s, YEAR).text()
+    d = ind.dossiers
+    objective = ind.objectives[0]
+    assert objective.indicator == "dossiers_on_time" and objective.figure == d.on_time_figure
+    late = 0 if preset == "bieu06a" else 3  # returned: on time by Biểu 06a, by its date otherwise
+    assert (d.resolved, d.late) == (3587, late)
+    shown = format_percent(objective.figure.value)
+    assert shown == ("100,00%" if late == 0 else "99,92%")
+
+    tile = ObjectiveTile(objective)
+    qtbot.addWidget(tile)
+    assert next(w for w in tile.findChildren(QLabel) if w.objectName() == "TileValue").text() == shown
+    assert OUTCOME_RULES[preset].name in tile.toolTip() and "chốt số liệu" in tile.toolTip().lower()
+
+    assert f"đạt {shown.replace(',00%', '%')}" in r1 or f"đạt {shown}" in r1  # R1's conclusion sentence
+    assert f"trước hạn và đúng hạn {d.early + d.on_time:,} hồ sơ".replace(",", ".") in r2.replace("\xa0", " ")
+    footnote = "không phải quy tắc mặc định của Biểu 06a"
+    assert (footnote in r1, footnote in r2) == (preset != "bieu06a",) * 2
+
+    bieu = export_kind(demo_db, "bieu06a", tmp_path / "bieu.xlsx", spec=YEAR)
+    ws = openpyxl.load_workbook(bieu).active
+    total = next(r for r in ws.iter_rows(min_row=12, values_only=True) if r[1] == "Tổng cộng")
+    resolved, early, on_time, late_cell = total[6:10]
+    assert format_percent(Figure(early + on_time, resolved).value) == shown and late_cell == late
+
+    assert main(["indicators", "--period", "2024", "--json", "--db", str(demo_db.path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    figure = data["figures"]["dossiers_on_time"]
+    assert (figure["numerator"], figure["denominator"]) == (objective.figure.numerator, resolved)
+    assert format_percent(Decimal(str(figure["value"])).quantize(Decimal("0.01"))) == shown
+    assert (figure["rule"], figure["basis"]) == (preset, "cut_off")

@@ -742,7 +742,7 @@ def dossiers_by_month(
         .group_by(buckets.c.i, c.outcome, versus)
     ):
         _add_closed(closed[i], rule, outcome, vs, _int(n))
-    overdue = dict(
+    overdue: dict[int, int] = dict(
         session.execute(
             select(buckets.c.i, func.count())
             .join(d, and_(*_overdue_where(buckets.c.e, settings)))

@@ -6,11 +6,14 @@ A command's handler takes the parsed arguments and returns the exit code; it rai
 
 # Order is the order of ``--help``.
 COMMAND_MODULES = (
+    "init",
     "demo",
     "check",
     "backup",
+    "restore",
     "indicators",
     "report",
     "importer",
     "export",
+    "audit",
 )

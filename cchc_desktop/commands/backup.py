@@ -1,47 +1,44 @@
-"""``cchc-desktop backup``: a consistent copy of the SQLite database (online backup API)."""
+"""``cchc-desktop backup [--out F] [--list]``: a consistent copy of the SQLite database (online backup API),
+by default into ``backups/`` of the data folder (rotated, see ``core.backup``)."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 from pathlib import Path
 
-from ..core.db import data_dir, open_database, sqlite_backup
+from ..core.backup import BackupError, list_backups, write_backup_to
+from ..core.backup import backup_file as _backup_file
+from ..core.db import open_database
 from ..core.errors import CchcError
+from ..core.formatting import format_count
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu ra một tệp")
     p.add_argument("--out", metavar="TỆP", help="tệp sao lưu (mặc định: thư mục backups trong thư mục dữ liệu)")
+    p.add_argument("--list", action="store_true", help="liệt kê các bản sao lưu trong thư mục dữ liệu")
     p.set_defaults(func=run)
 
 
-def default_backup_path() -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return data_dir() / "backups" / f"cchc-{stamp}.db"
-
-
 def backup_database(source: Path, out: Path) -> Path:
-    """Write ``out`` atomically (temp file then rename); refuses to overwrite anything."""
-    if out.exists():
-        raise CchcError(f"Tệp {out} đã tồn tại; hãy chọn tên khác để không ghi đè.")
-    if not out.parent.is_dir():
-        raise CchcError(f"Thư mục {out.parent} không tồn tại.")
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        sqlite_backup(source, tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CchcError(f"Không ghi được tệp sao lưu {out}: {exc.strerror or exc}.") from exc
-    except Exception:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out
+    """Write ``out`` atomically (temp file, fsync, then a rename that never overwrites)."""
+    return write_backup_to(Path(source), Path(out))
+
+
+def print_backups() -> int:
+    backups = list_backups()
+    if not backups:
+        print("Chưa có bản sao lưu nào trong thư mục dữ liệu.")
+        return 0
+    for b in backups:
+        size = format_count(max(1, round(b.size / 1024)))
+        print(f"{b.created:%d/%m/%Y %H:%M:%S}  {size:>10} KB  {b.reason_label:<32} {b.path}")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.list:
+        return print_backups()
     db = open_database(getattr(args, "db", None), create=False, upgrade=False)
     try:
         if db.path is None:
@@ -49,13 +46,15 @@ def run(args: argparse.Namespace) -> int:
                 "Cơ sở dữ liệu dùng chung trên máy chủ PostgreSQL được sao lưu tại máy chủ (pg_dump); "
                 "lệnh này chỉ sao lưu tệp SQLite."
             )
-        out = Path(args.out).expanduser() if args.out else default_backup_path()
-        if not args.out:
-            out.parent.mkdir(parents=True, exist_ok=True)
-        if out.resolve() == db.path.resolve():
-            raise CchcError("Tệp sao lưu không được trùng với cơ sở dữ liệu đang dùng.")
-        backup_database(db.path, out)
+        path = db.path
     finally:
         db.close()
+    if args.out:
+        out = backup_database(path, Path(args.out).expanduser())
+    else:
+        made = _backup_file(path, "manual")
+        if made is None:
+            raise BackupError(f"Cơ sở dữ liệu {path} còn trống; không có gì để sao lưu.")
+        out = made
     print(f"Đã sao lưu vào {out}")
     return 0

@@ -1,12 +1,22 @@
-"""``cchc-desktop demo``: build the deterministic demo database (SPEC §10)."""
+"""``cchc-desktop demo [--force [--confirm-delete]]``: build the deterministic demo database (SPEC §10).
+
+``--force`` never destroys first. On SQLite the current file is backed up into the data folder, the demo
+is built into a new file beside it, and that file is copied in with SQLite's backup API as one write
+transaction (a kill or a full disk at any moment leaves the old data or the complete demo, never less).
+On PostgreSQL the wipe and the build are one transaction, and a database holding anything but demo
+data is replaced only with ``--confirm-delete``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
-from ..core.db import demo_database_path, open_database, resolve_location
+from ..core.backup import backup_before, copy_database
+from ..core.db import Database, demo_database_path, open_database, resolve_location
 from ..core.errors import CchcError
+from ..core.files import crash_point, temp_name
 
 
 class RefusedError(CchcError):
@@ -15,19 +25,65 @@ class RefusedError(CchcError):
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common], help="tạo cơ sở dữ liệu mẫu (Sở Y tế Khánh Hòa 2024)")
-    p.add_argument("--force", action="store_true", help="xóa dữ liệu đang có và tạo lại")
+    p.add_argument(
+        "--force", action="store_true", help="thay dữ liệu đang có bằng dữ liệu mẫu (dữ liệu cũ được sao lưu trước)"
+    )
+    p.add_argument(
+        "--confirm-delete",
+        action="store_true",
+        help="xác nhận xóa dữ liệu thật trên máy chủ PostgreSQL khi dùng --force",
+    )
     p.set_defaults(func=run)
 
 
 def _remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
-        candidate = path.with_name(path.name + suffix)
-        if candidate.exists():
-            candidate.unlink()
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _rebuild_sqlite(db: Database, path: Path) -> str:
+    """Back the old file up, build the demo beside it, then copy it in as one transaction."""
+    from ..core.demo import build_demo
+
+    backup_before(db, "demo")
+    db.close()
+    crash_point("demo-after-backup")
+    fresh = temp_name(path)  # beside the database: same disk, and no other program opens it
+    try:
+        new = open_database(fresh)
+        try:
+            summary = build_demo(new)
+        finally:
+            new.close()
+        crash_point("demo-built")
+        copy_database(fresh, path, step="demo-copy-step")
+        crash_point("demo-copied")
+    except OSError as exc:
+        from ..core.files import write_error_message
+
+        raise CchcError(write_error_message(fresh, exc) + " Dữ liệu trước đó vẫn được giữ nguyên.") from exc
+    finally:
+        _remove_sqlite(fresh)
+    return summary
+
+
+def _rebuild_server(db: Database, confirmed: bool) -> str:
+    from ..core.demo import build_demo, holds_only_demo_data
+
+    with db.session() as session:
+        only_demo = holds_only_demo_data(session)
+    if not only_demo and not confirmed:
+        raise RefusedError(
+            f"Cơ sở dữ liệu dùng chung {db.display_name} có dữ liệu không phải dữ liệu mẫu; không xóa. "
+            "Nếu thật sự muốn thay toàn bộ bằng dữ liệu mẫu, hãy sao lưu máy chủ (pg_dump) rồi chạy lại với "
+            "--force --confirm-delete."
+        )
+    return build_demo(db, wipe=True)  # the wipe and the build in one transaction
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.demo import build_demo, database_is_empty, wipe_all
+    from ..core.demo import build_demo, database_is_empty
 
     location = getattr(args, "db", None) or demo_database_path()
     _url, path = resolve_location(location)
@@ -37,20 +93,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             empty = database_is_empty(session)
-        if not empty:
-            if not args.force:
-                raise RefusedError(
-                    f"Cơ sở dữ liệu {db.display_name} đã có dữ liệu; không ghi đè. "
-                    "Dùng --force nếu muốn xóa và tạo lại dữ liệu mẫu."
-                )
-            if path is not None:
-                db.close()
-                _remove_sqlite(path)
-                db = open_database(location)
-            else:
-                with db.transaction() as session:
-                    wipe_all(session)
-        summary = build_demo(db)
+        if empty:
+            summary = build_demo(db)
+        elif not args.force:
+            raise RefusedError(
+                f"Cơ sở dữ liệu {db.display_name} đã có dữ liệu; không ghi đè. "
+                "Dùng --force nếu muốn thay bằng dữ liệu mẫu (dữ liệu cũ được sao lưu trước)."
+            )
+        elif path is not None:
+            summary = _rebuild_sqlite(db, path)
+        else:
+            summary = _rebuild_server(db, args.confirm_delete)
     finally:
         db.close()
     print(f"Đã tạo dữ liệu mẫu trong {db.display_name}: {summary}")

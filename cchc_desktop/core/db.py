@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import datetime as dt
 import logging
 import os
 import re
@@ -67,9 +66,13 @@ class Database:
     url: str
     path: Path | None = None  # the SQLite file, None for a server database
     sessions: sessionmaker[Session] = field(init=False)
+    write_sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Write transactions begin with BEGIN IMMEDIATE on SQLite (see ``_make_engine``): the write lock is
+        # taken first, so the busy timeout applies instead of a stale snapshot failing at the first write.
+        self.write_sessions = sessionmaker(self.engine.execution_options(cchc_write=True), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,23 +82,44 @@ class Database:
     def display_name(self) -> str:
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        return mask_url(self.url)
 
     def session(self) -> Session:
         return self.sessions()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back everything on any error."""
-        with self.sessions() as session:
+    def transaction(self, *, lock: str | None = None) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back everything on any error. With ``lock`` (e.g.
+        "import"), transactions of the same lock run one after the other on PostgreSQL too (a
+        transaction-level advisory lock; SQLite's BEGIN IMMEDIATE already serialises every writer)."""
+        with self.write_sessions() as session:
             try:
                 with session.begin():
+                    if lock is not None and self.engine.dialect.name == "postgresql":
+                        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(lock)})
                     yield session
             except OperationalError as exc:
-                raise translate_operational_error(exc) from exc
+                raise translate_operational_error(exc, self.display_name) from exc
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock`` (the same in every process)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(f"cchc_desktop:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<at>@)")
+_DSN_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'[^']*'|\S+)", re.IGNORECASE)
+
+
+def mask_url(text: str) -> str:
+    """``text`` with every password of a database URL (or a ``password=`` DSN part) shown as ***."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['at']}", text)
+    return _DSN_PASSWORD.sub(lambda m: f"{m['head']}***", text)
 
 
 # --------------------------------------------------------------------------- locating
@@ -115,7 +139,7 @@ def resolve_location(path_or_url: str | os.PathLike[str] | None) -> tuple[str, P
         try:
             url = make_url(text)
         except ArgumentError as exc:
-            raise DatabaseError(f"Địa chỉ cơ sở dữ liệu không hợp lệ: {text}") from exc
+            raise DatabaseError(f"Địa chỉ cơ sở dữ liệu không hợp lệ: {mask_url(text)}") from exc
         if url.get_backend_name() == "sqlite":
             db_path = url.database
             if not db_path or db_path == ":memory:":
@@ -171,6 +195,9 @@ def _probe_sqlite(path: Path) -> None:
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
+        msg = str(exc).lower()
+        if "unable to open" in msg or "readonly" in msg or "read-only" in msg:
+            raise DatabaseError(read_only_message(path)) from exc
         raise DatabaseError(f"Không mở được tệp {path}: {exc}.") from exc
     try:
         result = con.execute("PRAGMA quick_check").fetchone()[0]
@@ -187,10 +214,25 @@ def _probe_sqlite(path: Path) -> None:
             raise DatabaseError(
                 "Cơ sở dữ liệu đang được một chương trình khác sử dụng. Vui lòng thử lại sau ít phút."
             ) from exc
+        if "unable to open" in msg or "readonly" in msg or "read-only" in msg:
+            raise DatabaseError(read_only_message(path)) from exc
         raise DatabaseError(f"Tệp {path} không phải là cơ sở dữ liệu của ứng dụng hoặc đã bị hỏng.") from exc
     finally:
         con.close()
     _refuse_foreign_revision(str(path), revision, tables)
+
+
+def read_only_message(path: Path) -> str:
+    return (
+        f"Không mở được cơ sở dữ liệu {path} để ghi: tệp hoặc thư mục “{path.parent}” chỉ cho phép đọc "
+        "(ứng dụng cần ghi nhật ký giao dịch bên cạnh tệp). Tệp không bị hỏng; hãy cấp quyền ghi "
+        "hoặc chép tệp sang một thư mục khác."
+    )
+
+
+def folder_is_read_only(path: Path) -> bool:
+    folder = path.parent
+    return folder.is_dir() and not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
 def _refuse_foreign_revision(name: str, revision: str | None, tables: set[str]) -> None:
@@ -209,6 +251,11 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
             raise DatabaseError(f"{path} là một thư mục, không phải tệp cơ sở dữ liệu.")
         size = path.stat().st_size
         if size == 0:
+            if not create:
+                raise DatabaseError(
+                    f"Tệp {path} trống (0 byte), không chứa dữ liệu nào: đây không phải là cơ sở dữ liệu của "
+                    "ứng dụng. Hãy mở đúng tệp, hoặc khôi phục từ một bản sao lưu."
+                )
             return
         try:
             with path.open("rb") as fh:
@@ -232,7 +279,7 @@ def _make_engine(url: str, path: Path | None, busy_timeout_ms: int = BUSY_TIMEOU
         try:
             return create_engine(url, pool_pre_ping=True)
         except (ArgumentError, ImportError, SQLAlchemyError) as exc:
-            raise DatabaseError(f"Không kết nối được cơ sở dữ liệu {url}: {exc}") from exc
+            raise DatabaseError(f"Không kết nối được cơ sở dữ liệu {mask_url(url)}: {mask_url(str(exc))}") from exc
 
     journal = "DELETE" if path is not None and is_network_path(path) else "WAL"
     if path is None:
@@ -251,20 +298,48 @@ def _make_engine(url: str, path: Path | None, busy_timeout_ms: int = BUSY_TIMEOU
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cur.execute(f"PRAGMA journal_mode={journal}")
-        if journal == "WAL":
-            cur.execute("PRAGMA synchronous=NORMAL")
+        # FULL: in WAL mode the log is synced at every commit (NORMAL would lose the last commits on a
+        # power cut); in rollback-journal mode FULL is SQLite's default, set here for clarity.
+        cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
+        # Readers BEGIN (deferred: they never block); ``Database.transaction`` takes the write lock first.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("cchc_write") else "BEGIN")
 
     return engine
 
 
-def translate_operational_error(exc: OperationalError) -> DatabaseError:
-    """Sort SQLite's environment errors into a kind Vietnamese sentence."""
+_SERVER_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "connection failed",
+    "could not translate host name",
+    "name or service not known",
+    "timeout expired",
+    "timed out",
+    "no route to host",
+    "network is unreachable",
+    "server closed the connection",
+    "connection to server",
+)
+
+
+def translate_operational_error(exc: OperationalError, name: str | None = None) -> DatabaseError:
+    """Sort the environment's errors (SQLite's and the server's) into a kind Vietnamese sentence; no
+    password ever appears in it."""
     text = str(exc.orig if exc.orig is not None else exc).lower()
+    where = f" {mask_url(name)}" if name else ""
+    if "password authentication failed" in text or "authentication failed" in text:
+        return DatabaseError(f"Máy chủ cơ sở dữ liệu{where} từ chối đăng nhập: sai tên đăng nhập hoặc mật khẩu.")
+    if "does not exist" in text and "database" in text:
+        return DatabaseError(f"Máy chủ không có cơ sở dữ liệu{where}; hãy kiểm tra tên cơ sở dữ liệu trong địa chỉ.")
+    if any(marker in text for marker in _SERVER_UNREACHABLE):
+        return DatabaseError(
+            f"Không kết nối được máy chủ cơ sở dữ liệu{where}: máy chủ không trả lời hoặc từ chối kết nối. "
+            "Hãy kiểm tra địa chỉ, cổng, mạng và máy chủ PostgreSQL rồi thử lại."
+        )
     if "locked" in text or "busy" in text:
         return DatabaseError(
             "Cơ sở dữ liệu đang được một chương trình khác sử dụng. Vui lòng thử lại sau ít phút."
@@ -272,12 +347,15 @@ def translate_operational_error(exc: OperationalError) -> DatabaseError:
     if "disk is full" in text or "database or disk is full" in text:
         return DatabaseError("Ổ đĩa đã đầy, không ghi được dữ liệu. Dữ liệu trước đó vẫn được giữ nguyên.")
     if "readonly" in text or "read-only" in text:
-        return DatabaseError("Cơ sở dữ liệu chỉ cho phép đọc, không ghi được thay đổi.")
+        return DatabaseError(
+            "Cơ sở dữ liệu chỉ cho phép đọc (tệp hoặc thư mục không cho phép ghi), không ghi được thay đổi; "
+            "dữ liệu không bị hỏng."
+        )
     if "not a database" in text or "malformed" in text:
         return DatabaseError("Tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu của ứng dụng.")
     if "unable to open" in text:
         return DatabaseError("Không mở được tệp cơ sở dữ liệu (kiểm tra đường dẫn và quyền truy cập).")
-    return DatabaseError(f"Lỗi cơ sở dữ liệu: {exc.orig if exc.orig is not None else exc}")
+    return DatabaseError(mask_url(f"Lỗi cơ sở dữ liệu: {exc.orig if exc.orig is not None else exc}"))
 
 
 # --------------------------------------------------------------------------- migrations
@@ -373,10 +451,9 @@ def _upgrade(db: Database, *, backup: bool) -> None:
         return
     _refuse_foreign_revision(db.display_name, current, set(inspect(engine).get_table_names()))
     if current is not None and backup and db.path is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = db.path.with_name(f"{db.path.stem}.truoc-nang-cap-{stamp}{db.path.suffix or '.db'}")
-        sqlite_backup(db.path, target)
-        log.info("Backup before upgrade written to %s", target)
+        from .backup import backup_before
+
+        backup_before(db, "migration")
     from alembic import command
 
     cfg = alembic_config()
@@ -401,6 +478,10 @@ def open_database(
     if path is not None:
         _check_sqlite_file(path, create)
         _probe_sqlite(path)
+        from .backup import daily_backup, daily_backups_enabled
+
+        if daily_backups_enabled():
+            daily_backup(path)
     engine = _make_engine(url, path, busy_timeout_ms)
     db = Database(engine=engine, url=url, path=path)
     try:
@@ -409,11 +490,16 @@ def open_database(
                 result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
             if result != "ok":
                 raise DatabaseError(f"Cơ sở dữ liệu {db.display_name} bị hỏng ({result}).")
+        else:
+            with engine.connect():  # an unreachable server is said now, in one sentence
+                pass
         if upgrade:
             _upgrade(db, backup=backup)
     except OperationalError as exc:
         engine.dispose()
-        raise translate_operational_error(exc) from exc
+        if path is not None and folder_is_read_only(path):
+            raise DatabaseError(read_only_message(path)) from exc
+        raise translate_operational_error(exc, db.display_name) from exc
     except sqlite3.DatabaseError as exc:  # pragma: no cover - raised outside SQLAlchemy wrappers
         engine.dispose()
         raise DatabaseError(f"Tệp {db.display_name} không phải là cơ sở dữ liệu của ứng dụng.") from exc
@@ -422,7 +508,7 @@ def open_database(
         orig = getattr(exc, "orig", None)
         if isinstance(orig, sqlite3.DatabaseError):
             raise DatabaseError(f"Tệp {db.display_name} không phải là cơ sở dữ liệu của ứng dụng.") from exc
-        raise DatabaseError(f"Không mở được cơ sở dữ liệu {db.display_name}: {orig or exc}") from exc
+        raise DatabaseError(mask_url(f"Không mở được cơ sở dữ liệu {db.display_name}: {orig or exc}")) from exc
     except DatabaseError:
         engine.dispose()
         raise

@@ -12,6 +12,7 @@ ENTITY_LABELS: dict[type[m.Base], str] = {
     m.Procedure: "thủ tục hành chính",
     m.AnnouncementItem: "TTHC trong quyết định công bố",
     m.Dossier: "hồ sơ",
+    m.DossierEvent: "sự kiện hồ sơ",
     m.Questionnaire: "bộ câu hỏi khảo sát",
     m.Criterion: "tiêu chí khảo sát",
     m.CriterionOption: "phương án trả lời",
@@ -27,6 +28,9 @@ ENTITY_LABELS: dict[type[m.Base], str] = {
     m.ReportText: "nội dung báo cáo",
     m.IssuedReport: "báo cáo đã ban hành",
     m.WorkdayException: "ngày nghỉ/làm bù",
+    m.Signer: "người ký",
+    m.QualityDocument: "văn bản hệ thống quản lý chất lượng",
+    m.UnitAlias: "tên gọi khác của đơn vị",
 }
 
 _COMMON = {
@@ -60,8 +64,21 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "outcome_rule": "Quy tắc tính hồ sơ kết thúc không có kết quả",
         "report_font_size": "Cỡ chữ báo cáo",
     },
-    m.Unit: {"name": "Tên đơn vị", "short_name": "Tên viết tắt", "is_department": "Là cơ quan Sở"},
-    m.Field: {"name": "Tên lĩnh vực", "sort_order": "Thứ tự"},
+    m.Unit: {
+        "name": "Tên đơn vị",
+        "short_name": "Tên viết tắt",
+        "is_department": "Là cơ quan Sở",
+        "code": "Mã đơn vị (một cửa)",
+        "needs_review": "Cần bổ sung thông tin",
+    },
+    m.Field: {"name": "Tên lĩnh vực", "sort_order": "Thứ tự", "needs_review": "Cần bổ sung thông tin"},
+    m.UnitAlias: {
+        "name": "Tên trong tệp nhập",
+        "name_key": "Khóa so khớp",
+        "code": "Mã đơn vị (một cửa)",
+        "unit_id": "Đơn vị",
+        "is_room": "Là phòng thuộc Sở",
+    },
     m.AnnouncementDecision: {
         "ubnd_number": "Số quyết định UBND",
         "ubnd_date": "Ngày quyết định UBND",
@@ -103,6 +120,16 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "resolved_on": "Ngày trả kết quả",
         "outcome": "Kết quả",
         "supplement_requests": "Số lần yêu cầu bổ sung",
+        "first_due_on": "Ngày hẹn trả ban đầu",
+        "note": "Ghi chú",
+    },
+    m.DossierEvent: {
+        "dossier_id": "Hồ sơ",
+        "kind": "Sự kiện",
+        "occurred_on": "Ngày",
+        "document_number": "Số văn bản",
+        "document_date": "Ngày văn bản",
+        "new_due_on": "Hạn giải quyết mới",
         "note": "Ghi chú",
     },
     m.Questionnaire: {"name": "Tên bộ câu hỏi"},
@@ -163,6 +190,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "decision_date": "Ngày quyết định",
         "plan_number": "Số kế hoạch thực hiện",
         "plan_date": "Ngày kế hoạch",
+        "publication_url": "Địa chỉ công bố các quy trình ISO",
     },
     m.QualityObjective: {
         "objective_year_id": "Năm",
@@ -187,7 +215,16 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "period_end": "Đến ngày",
         "signer_name": "Người ký",
         "file_path": "Tệp",
+        "signer_authority": "Thẩm quyền ký",
+        "signer_title": "Chức vụ",
+        "docx_content": "Tệp Word đã ban hành",
+        "pdf_content": "Tệp PDF đã ban hành",
+        "sha256": "Mã kiểm tra (SHA-256)",
     },
+    m.Signer: {"name": "Họ tên", "authority": "Thẩm quyền ký", "title": "Chức vụ", "is_default": "Mặc định",
+               "active": "Đang dùng"},  # fmt: skip
+    m.QualityDocument: {"year": "Năm", "number": "Số, ký hiệu", "issued_on": "Ngày ban hành",
+                        "description": "Trích yếu", "kind": "Loại văn bản"},  # fmt: skip
     m.WorkdayException: {"day": "Ngày", "kind": "Loại", "note": "Ghi chú"},
 }
 
@@ -198,3 +235,16 @@ def field_label(model: type[m.Base], attr: str) -> str:
 
 def entity_label(model: type[m.Base]) -> str:
     return ENTITY_LABELS.get(model, model.__tablename__)
+
+
+def _is_acronym(word: str) -> bool:
+    """"UBND", "TTHC", "ISO", "CSDL", "DVC", "HTQLCL", "QĐ-UBND", "ID": two or more capitals, no small letter."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence ("Vui lòng nhập …"): each word starts in lower case,
+    except acronyms, which keep their capitals ("Số quyết định UBND" → "số quyết định UBND",
+    "Mã TTHC" → "mã TTHC", never "mã tthc")."""
+    return " ".join(word if _is_acronym(word) else word[:1].lower() + word[1:] for word in label.split(" "))

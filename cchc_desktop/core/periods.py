@@ -32,6 +32,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 CUT_OFF_START_DAY = 15
 CUT_OFF_END_DAY = 14
 MIN_YEAR, MAX_YEAR = 1990, 2200
+MAX_RANGE_YEARS = 30  # a longer custom range is a typo (0001-01-01..9999-12-31), not a report period
 
 _YEAR = r"(?P<year>\d{4})"
 _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
@@ -97,6 +98,12 @@ class PeriodSpec:
         if match:
             start, end = _parse_day(match["a"]), _parse_day(match["b"])
             if start is not None and end is not None:
+                if not (MIN_YEAR <= start.year and end.year <= MAX_YEAR) or end.year - start.year >= MAX_RANGE_YEARS:
+                    raise ValidationError(
+                        None,
+                        f"Khoảng thời gian {_format_day(start)}–{_format_day(end)} không hợp lệ: hãy chọn các ngày "
+                        f"trong các năm {MIN_YEAR}–{MAX_YEAR}, cách nhau không quá {MAX_RANGE_YEARS} năm.",
+                    )
                 return cls.range(start, end)
         raise ValidationError(
             None, f"Kỳ báo cáo “{raw}” không hợp lệ; hãy viết theo một trong các dạng: {_FORMATS_HELP}."

@@ -34,7 +34,7 @@ from ..core import services
 from ..core.enums import Channel, DossierOutcome
 from ..core.errors import ValidationError
 from ..core.indicators import rebuild_dossier_counts
-from ..core.labels import field_label
+from ..core.labels import field_label, in_sentence
 
 TABLE = m.Dossier.__table__
 CACHE_KIB = 64 * 1024
@@ -73,7 +73,7 @@ class DossierRules:
             if isinstance(col.type, String | Text) and getattr(col.type, "length", None):
                 self.lengths[key] = (col.type.length, label[key])
             if key not in services.SYSTEM_COLUMNS and not col.nullable:
-                message = f"Vui lòng nhập {label[key].lower()}."
+                message = f"Vui lòng nhập {in_sentence(label[key])}."
                 no_default = col.default is None
                 self.required.append((key, message, no_default and col.server_default is None, no_default))
             if key not in services.SYSTEM_COLUMNS and isinstance(col.type, Integer) and not col.foreign_keys:
@@ -245,7 +245,8 @@ class DossierWriter:
     # ------------------------------------------------------------------ large loads
 
     def suspend(self) -> None:
-        """Drop the day-count triggers (and, on SQLite, the secondary indexes) until ``restore``."""
+        """Drop the day-count triggers and the secondary indexes (SQLite; on PostgreSQL only disable the
+        trigger) until ``restore``."""
         if self.sqlite:
             found = self.conn.exec_driver_sql(
                 "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'dossier' AND sql IS NOT NULL "
@@ -255,8 +256,10 @@ class DossierWriter:
                 self.conn.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
                 (self.triggers if kind == "trigger" else self.indexes).append(sql)
         elif self.dialect.name == "postgresql":
-            self.conn.exec_driver_sql("DROP TRIGGER IF EXISTS trg_dossier_counts ON dossier")
-            self.triggers = list(m.DOSSIER_COUNT_TRIGGERS.get("postgresql", ()))
+            # Not DROP TRIGGER: its ACCESS EXCLUSIVE lock would block every reader until the import commits.
+            # DISABLE TRIGGER takes SHARE ROW EXCLUSIVE: readers go on, other writers of dossiers wait.
+            self.conn.exec_driver_sql("ALTER TABLE dossier DISABLE TRIGGER trg_dossier_counts")
+            self.triggers = ["ALTER TABLE dossier ENABLE TRIGGER trg_dossier_counts"]
 
     def restore(self) -> None:
         """Recreate what ``suspend`` dropped and bring the day counts in step with the dossiers."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..core.defaults import DEFAULT_CRITERIA
 from ..core.errors import CchcError
+from ..core.files import atomic_write_text
 from .parsing import fold, is_empty
 
 HEADER_SCAN_ROWS = 40
@@ -69,13 +70,24 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
         _c("procedure_name", "Tên TTHC", "Tên thủ tục", "Tên thủ tục hành chính", "Thủ tục hành chính", "Thủ tục"),
         _c("applicant", "Người nộp", "Chủ hồ sơ", "Tổ chức, cá nhân", "Tên tổ chức, cá nhân", "Người đứng tên",
            "Người nộp hồ sơ", "Tên người nộp"),
-        _c("unit", "Đơn vị", "Đơn vị xử lý", "Đơn vị giải quyết", "Cơ quan giải quyết"),
+        _c("unit", "Đơn vị", "Đơn vị xử lý", "Đơn vị giải quyết", "Cơ quan giải quyết", "Tên đơn vị",
+           "Đơn vị thụ lý", "Phòng ban xử lý", "Cơ quan thực hiện"),
+        _c("unit_code", "Mã đơn vị", "Mã cơ quan", "Mã đơn vị xử lý", "Mã ĐVXL", "Mã cơ quan giải quyết"),
+        _c("field", "Lĩnh vực", "Tên lĩnh vực"),
         _c("channel", "Hình thức nộp", "Kênh nộp", "Hình thức tiếp nhận", "Kênh tiếp nhận", "Nguồn hồ sơ"),
         _c("received", "Ngày tiếp nhận", "Ngày nhận", "Thời gian tiếp nhận", "Ngày nộp", "Ngày nhận hồ sơ",
            required=True),
         _c("due", "Ngày hẹn trả", "Hạn xử lý", "Hạn giải quyết", "Ngày hẹn trả kết quả", "Hẹn trả"),
         _c("extended_due", "Ngày hẹn trả sau gia hạn", "Ngày hẹn lại", "Gia hạn đến", "Hạn sau gia hạn"),
-        _c("apology_letter", "Phiếu xin lỗi", "Số phiếu xin lỗi", "Văn bản xin lỗi"),
+        _c("apology_letter", "Phiếu xin lỗi", "Số phiếu xin lỗi", "Văn bản xin lỗi", "Số thư xin lỗi",
+           "Thư xin lỗi", "Phiếu xin lỗi, hẹn lại"),
+        # dated events of the 2025 regime (io.event_columns)
+        _c("extended_on", "Ngày gia hạn", "Ngày xin gia hạn"),
+        _c("apology_date", "Ngày thư xin lỗi", "Ngày phiếu xin lỗi"),
+        _c("supplement_requested_on", "Ngày yêu cầu bổ sung", "Ngày yêu cầu bổ sung hồ sơ", "Ngày YCBS"),
+        _c("supplement_received_on", "Ngày nhận bổ sung", "Ngày nhận hồ sơ bổ sung", "Ngày bổ sung"),
+        _c("stopped_on", "Ngày dừng", "Ngày dừng giải quyết", "Ngày dừng xử lý"),
+        _c("stop_notice", "Số thông báo dừng", "Thông báo dừng giải quyết"),
         _c("resolved", "Ngày trả kết quả", "Ngày có kết quả", "Ngày hoàn thành", "Ngày trả", "Ngày giải quyết",
            "Ngày kết thúc"),
         _c("outcome", "Kết quả", "Trạng thái", "Tình trạng", "Kết quả giải quyết"),
@@ -283,7 +295,7 @@ def mapping_to_json(kind: str, header: Header) -> dict[str, Any]:
 
 
 def save_mapping(path: Path | str, kind: str, header: Header) -> None:
-    Path(path).write_text(json.dumps(mapping_to_json(kind, header), ensure_ascii=False, indent=2), encoding="utf-8")
+    atomic_write_text(path, json.dumps(mapping_to_json(kind, header), ensure_ascii=False, indent=2))
 
 
 def load_mapping(path: Path | str, kind: str) -> dict[str, str]:

@@ -21,8 +21,8 @@ from ..core.indicators import (
     fields_shown,
     rule_footnote,
 )
-from ..core.periods import PeriodSpec
-from .common import Organisation, ReportOptions, big_count, count_text, join_vi, lower_first, pct
+from ..core.periods import ROMAN, PeriodSpec
+from .common import Organisation, ReportOptions, big_count, counted, join_vi, lower_first, pct
 from .document import (
     TEN_LOAI_BAO_CAO,
     Align,
@@ -36,7 +36,14 @@ from .document import (
     Table,
     runs,
 )
-from .texts import CCHC_SECTIONS, fill_placeholders, load_texts, placeholder_values, section_blocks
+from .texts import (
+    CCHC_SECTIONS,
+    fill_placeholders,
+    load_texts,
+    placeholder_values,
+    section_blocks,
+    section_with_blocks,
+)
 
 SECTION = {s.key: s for s in CCHC_SECTIONS}
 FIELD_TABLE_COLUMNS = (
@@ -62,17 +69,17 @@ def build_cchc_report(session: Session, spec: PeriodSpec, options: ReportOptions
     def typed(key: str) -> list[Block]:
         return section_blocks(texts, values, SECTION[key])
 
+    def mixed(key: str, computed: dict[str, list[Block]], before: tuple[str, ...], after: tuple[str, ...]) -> list[Block]:
+        return section_with_blocks(texts, values, SECTION[key], computed, before, after)
+
     blocks: list[Block] = [
-        Heading("I.", "Kết quả thực hiện công tác cải cách hành chính", level=1),
+        Heading("I.", f"Kết quả thực hiện công tác cải cách hành chính {spec.label}", level=1),
         Heading("1.", "Công tác chỉ đạo, điều hành cải cách hành chính"),
-        *typed("chi_dao_dieu_hanh"),
-        *_tasks(ind, agency),
+        *mixed("chi_dao_dieu_hanh", {"nhiem_vu": _tasks(ind, agency)}, (), ("nhiem_vu",)),
         Heading("2.", "Cải cách thể chế"),
         *typed("the_che"),
         Heading("3.", "Cải cách thủ tục hành chính"),
-        *_dossiers(ind),
-        *_iso(ind, agency),
-        *typed("thu_tuc_hanh_chinh"),
+        *mixed("thu_tuc_hanh_chinh", {"ho_so": _dossiers(ind), "iso": _iso(ind, agency)}, ("ho_so", "iso"), ()),
         Heading("4.", "Cải cách tổ chức bộ máy hành chính nhà nước"),
         *typed("to_chuc_bo_may"),
         Heading("5.", "Cải cách chế độ công vụ"),
@@ -80,19 +87,25 @@ def build_cchc_report(session: Session, spec: PeriodSpec, options: ReportOptions
         Heading("6.", "Cải cách tài chính công"),
         *typed("tai_chinh_cong"),
         Heading("7.", "Xây dựng và phát triển Chính quyền điện tử, Chính quyền số"),
-        *_digital(ind, agency),
-        *typed("chinh_quyen_so"),
+        *mixed(
+            "chinh_quyen_so", {"van_ban": _documents(ind, agency), "dich_vu_cong": _online(ind)},
+            ("van_ban", "dich_vu_cong"), (),
+        ),
         Heading("II.", "Khó khăn, vướng mắc, hạn chế và nguyên nhân", level=1),
         *typed("kho_khan"),
-        Heading("III.", "Phương hướng, nhiệm vụ trọng tâm kỳ tới", level=1),
+        Heading("III.", f"Kế hoạch {next_period_label(spec)}", level=1),
         *typed("phuong_huong"),
     ]
+    proposals = typed("de_xuat")
+    if proposals:
+        blocks += [Heading("IV.", "Đề xuất, kiến nghị", level=1), *proposals]
     closing = texts.get("ket_luan", "").strip()
-    closing = (
-        fill_placeholders(closing, values, "Câu kết")
-        if closing
-        else f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {spec.label} của {agency}."
-    )
+    if closing:
+        closing = fill_placeholders(closing, values, "Câu kết")
+    else:
+        to = texts.get("bao_cao_de", "").strip() or addressees(org.recipients)
+        ending = f", xin báo cáo để {to} được biết" if to else ""
+        closing = f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {spec.label} của {agency}{ending}."
     subject = f"Công tác cải cách hành chính {spec.label} của {agency}"
     return Document(
         header=org.header(options, spec.year),
@@ -107,6 +120,39 @@ def build_cchc_report(session: Session, spec: PeriodSpec, options: ReportOptions
     )
 
 
+def next_period_label(spec: PeriodSpec) -> str:
+    """What section III plans for: "6 tháng cuối năm 2024" after the first half, "năm 2025" after the
+    second half or the year, the next quarter or month, "những tháng cuối năm" after nine months."""
+    y, n = spec.year, spec.number or 0
+    match spec.kind:
+        case "half":
+            return f"6 tháng cuối năm {y}" if n == 1 else f"năm {y + 1}"
+        case "year":
+            return f"năm {y + 1}"
+        case "quarter":
+            return f"quý {ROMAN[n + 1]} năm {y}" if n < 4 else f"quý I năm {y + 1}"
+        case "nine_months":
+            return f"những tháng cuối năm {y}"
+        case "month":
+            return f"tháng {n + 1} năm {y}" if n < 12 else f"tháng 01 năm {y + 1}"
+    return "kỳ tới"
+
+
+_INTERNAL = ("lưu", "lãnh đạo sở", "như trên", "các phòng", "ban chỉ đạo", "website", "cổng thông tin")
+
+
+def addressees(recipients: tuple[str, ...]) -> str:
+    """Whom the closing sentence reports to, from the Nơi nhận list: the outside recipients without
+    their "(b/c)" notes — "UBND tỉnh, Sở Nội vụ"."""
+    names = []
+    for line in recipients:
+        text = line.strip().lstrip("-–• ").rstrip(";.,").strip()
+        text = text.split("(", 1)[0].strip()
+        if text and not text.lower().startswith(_INTERNAL) and "thuộc sở" not in text.lower():
+            names.append(text)
+    return join_vi(names)
+
+
 # --------------------------------------------------------------------------- I.1 tasks
 
 
@@ -115,14 +161,29 @@ def _tasks(ind: IndicatorSet, agency: str) -> list[Block]:
     if t.total == 0:
         return [Paragraph(runs("Nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao: trong kỳ không phát sinh."))]
     done = t.early + t.on_time
+    completed = t.completed
+    if completed == 0:
+        result = "chưa có nhiệm vụ nào hoàn thành trong kỳ"
+    elif t.late == 0:
+        every = "tất cả đều" if completed > 1 else ""
+        result = f"đã hoàn thành {counted(completed, 'nhiệm vụ')}, {every} đúng hoặc trước hạn".replace(",  ", ", ")
+    else:
+        result = (
+            f"đã hoàn thành {counted(completed, 'nhiệm vụ')}, trong đó {counted(done, 'nhiệm vụ', 'không có nhiệm vụ')} "
+            f"đúng hoặc trước hạn (tỷ lệ {pct(t.figure)}) và {counted(t.late, 'nhiệm vụ')} quá hạn"
+        )
+    pending = []
+    if t.in_progress_not_due:
+        pending.append(f"{counted(t.in_progress_not_due, 'nhiệm vụ')} đang thực hiện, chưa đến hạn")
+    if t.in_progress_overdue:
+        pending.append(f"{counted(t.in_progress_overdue, 'nhiệm vụ')} đã quá hạn nhưng chưa hoàn thành")
+    else:
+        pending.append("không có nhiệm vụ quá hạn chưa hoàn thành")
     return [
         Paragraph(
             runs(
                 f"Thực hiện nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh giao: trong kỳ, {agency} được giao "
-                f"{big_count(t.total)} nhiệm vụ; đã hoàn thành đúng hạn {count_text(done)} nhiệm vụ "
-                f"(tỷ lệ {pct(t.figure)}), hoàn thành quá hạn {count_text(t.late)} nhiệm vụ; đang thực hiện, "
-                f"chưa đến hạn {count_text(t.in_progress_not_due)} nhiệm vụ; quá hạn chưa hoàn thành "
-                f"{count_text(t.in_progress_overdue)} nhiệm vụ."
+                f"{counted(t.total, 'nhiệm vụ')}; {result}; {'; '.join(pending)}."
             )
         )
     ]
@@ -175,27 +236,39 @@ def _dossiers(ind: IndicatorSet) -> list[Block]:
     )
     if d.total_handled == 0:
         return [intro, Paragraph(runs("Trong kỳ không phát sinh hồ sơ thủ tục hành chính."))]
+    carried = f"kỳ trước chuyển sang {counted(d.carried_over, 'hồ sơ')}" if d.carried_over else (
+        "không có hồ sơ kỳ trước chuyển sang"
+    )
+    new = f"tiếp nhận mới trong kỳ {counted(d.received, 'hồ sơ')}" if d.received else "không có hồ sơ tiếp nhận mới"
+    if d.late:
+        resolved = (
+            f"trong đó trước hạn và đúng hạn {counted(d.early + d.on_time, 'hồ sơ', 'không có hồ sơ')} "
+            f"(tỷ lệ {pct(d.on_time_figure)}), quá hạn {counted(d.late, 'hồ sơ')} (tỷ lệ {pct(d.late_figure)})"
+        )
+    else:
+        resolved = f"tất cả đều trước hạn hoặc đúng hạn (tỷ lệ {pct(d.on_time_figure)}), không có hồ sơ quá hạn"
+    if d.in_progress_overdue:
+        pending = (
+            f"trong đó trong hạn {counted(d.in_progress_within, 'hồ sơ', 'không có hồ sơ')}, "
+            f"quá hạn {counted(d.in_progress_overdue, 'hồ sơ')}"
+        )
+    else:
+        pending = "tất cả đều còn trong hạn"
     items = [
-        runs(
-            f"Tổng số hồ sơ tiếp nhận: {big_count(d.total_handled)} hồ sơ (kỳ trước chuyển sang "
-            f"{count_text(d.carried_over)} hồ sơ; tiếp nhận mới trong kỳ {count_text(d.received)} hồ sơ)."
-        ),
+        runs(f"Tổng số hồ sơ tiếp nhận: {big_count(d.total_handled)} hồ sơ ({carried}; {new})."),
         runs(
             f"Hồ sơ của các TTHC có cung cấp dịch vụ công trực tuyến: {big_count(o.overall.denominator)} hồ sơ, "
             f"trong đó nộp trực tuyến {big_count(o.overall.numerator)} hồ sơ (tỷ lệ {pct(o.overall)})."
         ),
+        runs(f"Đã giải quyết: {big_count(d.resolved)} hồ sơ, {resolved}."),
         runs(
-            f"Đã giải quyết: {big_count(d.resolved)} hồ sơ, trong đó trước hạn và đúng hạn "
-            f"{count_text(d.early + d.on_time)} hồ sơ (tỷ lệ {pct(d.on_time_figure)}), quá hạn "
-            f"{count_text(d.late)} hồ sơ (tỷ lệ {pct(d.late_figure)})."
-        ),
-        runs(
-            f"Đang giải quyết: {count_text(d.in_progress)} hồ sơ, trong đó trong hạn "
-            f"{count_text(d.in_progress_within)} hồ sơ, quá hạn {count_text(d.in_progress_overdue)} hồ sơ."
+            f"Đang giải quyết: {counted(d.in_progress, 'hồ sơ')}, {pending}."
+            if d.in_progress
+            else "Đến cuối kỳ, không còn hồ sơ đang giải quyết."
         ),
     ]
     if d.returned:
-        items.append(runs(f"Trả lại hoặc tổ chức, cá nhân rút hồ sơ: {count_text(d.returned)} hồ sơ."))
+        items.append(runs(f"Trả lại hoặc tổ chức, cá nhân rút hồ sơ: {counted(d.returned, 'hồ sơ')}."))
     extremes = _extremes(ind.by_field)
     if extremes:
         items.append(runs(extremes))
@@ -230,7 +303,7 @@ def _iso(ind: IndicatorSet, agency: str) -> list[Block]:
         Paragraph(
             runs(
                 f"Công bố TTHC và xây dựng quy trình nội bộ: trong kỳ, UBND tỉnh ban hành "
-                f"{count_text(len(iso.decisions))} quyết định công bố {big_count(f.denominator)} TTHC thuộc thẩm "
+                f"{counted(len(iso.decisions), 'quyết định')} công bố {big_count(f.denominator)} TTHC thuộc thẩm "
                 f"quyền giải quyết của {agency}; {agency} đã ban hành quy trình nội bộ (ISO) trong thời hạn "
                 f"{iso.deadline_days} ngày cho {big_count(f.numerator)}/{big_count(f.denominator)} TTHC "
                 f"(tỷ lệ {pct(f)})."
@@ -242,39 +315,63 @@ def _iso(ind: IndicatorSet, agency: str) -> list[Block]:
 # --------------------------------------------------------------------------- I.7 digital government
 
 
-def _digital(ind: IndicatorSet, agency: str) -> list[Block]:
+def _documents(ind: IndicatorSet, agency: str) -> list[Block]:
     doc = ind.documents
-    blocks: list[Block] = []
     if doc.outgoing + doc.decisions + doc.incoming == 0:
-        blocks.append(Paragraph(runs("Văn bản đi, đến trên môi trường điện tử: trong kỳ chưa có số liệu (không phát sinh).")))
-    else:
-        f = doc.figure
-        blocks.append(
-            Paragraph(
-                runs(
-                    f"Văn bản đi, đến trên môi trường điện tử: trong kỳ, {agency} phát hành "
-                    f"{big_count(doc.outgoing)} văn bản đi và {big_count(doc.decisions)} quyết định; số văn bản đi "
-                    f"(không mật) được gửi dưới dạng điện tử là {big_count(f.numerator)}/{big_count(f.denominator)} "
-                    f"(tỷ lệ {pct(f)}); tiếp nhận {big_count(doc.incoming)} văn bản đến, trong đó "
-                    f"{big_count(doc.incoming_electronic)} văn bản được xử lý trên môi trường điện tử "
-                    f"(tỷ lệ {pct(doc.incoming_figure)})."
-                )
+        return [Paragraph(runs("Văn bản đi, đến trên môi trường điện tử: trong kỳ chưa có số liệu (không phát sinh)."))]
+    f = doc.figure
+    sent = (
+        f"tất cả văn bản đi (không mật) đều được gửi dưới dạng điện tử (tỷ lệ {pct(f)})"
+        if f.denominator and f.numerator == f.denominator
+        else f"số văn bản đi (không mật) được gửi dưới dạng điện tử là {big_count(f.numerator)}/"
+        f"{big_count(f.denominator)} (tỷ lệ {pct(f)})"
+    )
+    incoming = (
+        f"tất cả đều được xử lý trên môi trường điện tử (tỷ lệ {pct(doc.incoming_figure)})"
+        if doc.incoming and doc.incoming_electronic == doc.incoming
+        else f"trong đó {big_count(doc.incoming_electronic)} văn bản được xử lý trên môi trường điện tử "
+        f"(tỷ lệ {pct(doc.incoming_figure)})"
+    )
+    docs, dossiers = ind.periods.documents, ind.periods.dossiers
+    note: tuple[FootnoteRef, ...] = ()
+    if (docs.start, docs.end) != (dossiers.start, dossiers.end):
+        note = (
+            FootnoteRef(
+                f"Số liệu văn bản tính theo kỳ dương lịch, {docs.dates_text}; số liệu hồ sơ tính theo kỳ chốt "
+                f"số liệu, {dossiers.dates_text}."
+            ),
+        )
+    return [
+        Paragraph(
+            runs(
+                "Văn bản đi, đến trên môi trường điện tử",
+                *note,
+                f": trong kỳ, {agency} phát hành {big_count(doc.outgoing)} văn bản đi và "
+                f"{big_count(doc.decisions)} quyết định; {sent}; tiếp nhận {big_count(doc.incoming)} văn bản đến, "
+                f"{incoming}.",
             )
         )
+    ]
+
+
+def _online(ind: IndicatorSet) -> list[Block]:
     o = ind.online
-    if o.overall.applicable:
-        blocks.append(
+    if not o.overall.applicable:
+        return [
             Paragraph(
                 runs(
-                    f"Dịch vụ công trực tuyến: {big_count(o.procedures_with_dossiers)} TTHC trực tuyến toàn trình, "
-                    f"một phần có phát sinh hồ sơ; tỷ lệ hồ sơ nộp trực tuyến đạt {pct(o.overall)} "
-                    f"({big_count(o.overall.numerator)}/{big_count(o.overall.denominator)} hồ sơ), trong đó TTHC "
-                    f"toàn trình {pct(o.full)}, TTHC một phần {pct(o.partial)}."
+                    f"Dịch vụ công trực tuyến: tỷ lệ hồ sơ nộp trực tuyến {pct(Figure(0, 0))} (trong kỳ không có "
+                    "hồ sơ của các TTHC trực tuyến)."
                 )
             )
+        ]
+    return [
+        Paragraph(
+            runs(
+                f"Dịch vụ công trực tuyến: {big_count(o.procedures_with_dossiers)} TTHC trực tuyến toàn trình, "
+                f"một phần có phát sinh hồ sơ; tỷ lệ hồ sơ nộp trực tuyến đạt {pct(o.overall)} "
+                f"({big_count(o.overall.numerator)}/{big_count(o.overall.denominator)} hồ sơ), trong đó TTHC "
+                f"toàn trình {pct(o.full)}, TTHC một phần {pct(o.partial)}."
+            )
         )
-    else:
-        blocks.append(
-            Paragraph(runs(f"Dịch vụ công trực tuyến: tỷ lệ hồ sơ nộp trực tuyến {pct(Figure(0, 0))}."))
-        )
-    return blocks
+    ]

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from ..core import models as m
 from ..core import services
 from ..core.enums import Comparator, ReportType
-from ..core.formatting import format_count, format_count_padded, format_percent, format_percent_short
+from ..core.formatting import (
+    count_words,
+    format_count,
+    format_count_padded,
+    format_percent_prose,
+    format_percent_short,
+)
 from ..core.indicators import INDICATORS, Figure, ObjectiveResult
 from .document import KY_HIEU_BAO_CAO, Header, PageFormat, Signature
 
@@ -46,6 +52,7 @@ class Organisation:
     signer_name: str
     recipients: tuple[str, ...]
     font_size: int
+    signers: tuple[tuple[str, str, str | None], ...] = ()  # the organisation's list: name, authority, title
 
     @classmethod
     def load(cls, session: Session, report_type: ReportType) -> Organisation:
@@ -65,17 +72,22 @@ class Organisation:
             )
         raw = p.recipients_quality if report_type == ReportType.QUALITY else p.recipients_cchc
         recipients = tuple(line for line in (raw or "").splitlines() if line.strip()) or ("Lưu: VT",)
+        signers = session.scalars(
+            select(m.Signer).where(m.Signer.active.is_(True)).order_by(m.Signer.is_default.desc(), m.Signer.id)
+        ).all()
+        default = next((x for x in signers if x.is_default), None)
         return cls(
             parent_agency=p.parent_agency,
             agency=p.agency,
             agency_short=p.agency_short or "Sở Y tế",
             symbol=p.symbol or "SYT",
             place=p.place or PLACEHOLDER_DOTS,
-            signer_authority=p.signer_authority or "GIÁM ĐỐC",
-            signer_title=p.signer_title,
-            signer_name=p.signer_name or "",
+            signer_authority=default.authority if default else (p.signer_authority or "GIÁM ĐỐC"),
+            signer_title=default.title if default else p.signer_title,
+            signer_name=default.name if default else (p.signer_name or ""),
             recipients=recipients,
             font_size=p.report_font_size or 14,
+            signers=tuple((x.name, x.authority, x.title) for x in signers),
         )
 
     def header(self, options: ReportOptions, year: int) -> Header:
@@ -90,11 +102,16 @@ class Organisation:
         )
 
     def signature(self, options: ReportOptions) -> Signature:
-        authority = options.signer_authority or self.signer_authority
-        title = options.signer_title if options.signer_authority else self.signer_title
-        return Signature(
-            quyen_han=authority, chuc_vu=title, nguoi_ky=options.signer_name or self.signer_name
-        )
+        """The signature block: what the user chose, else the chosen person's entry in the signers'
+        list (a deputy's name never prints under "GIÁM ĐỐC"), else the default signer."""
+        name = options.signer_name or self.signer_name
+        if options.signer_authority:
+            return Signature(quyen_han=options.signer_authority, chuc_vu=options.signer_title, nguoi_ky=name)
+        if options.signer_name:
+            known = next((s for s in self.signers if s[0].casefold() == options.signer_name.casefold()), None)
+            if known is not None:
+                return Signature(quyen_han=known[1], chuc_vu=known[2], nguoi_ky=known[0])
+        return Signature(quyen_han=self.signer_authority, chuc_vu=self.signer_title, nguoi_ky=name)
 
     def page_format(self, options: ReportOptions) -> PageFormat:
         if options.format is not None:
@@ -121,7 +138,13 @@ def big_count(n: int) -> str:
 
 
 def pct(figure: Figure) -> str:
-    return format_percent(figure.value)
+    """A rate in prose: ``99,94%``, a whole one without decimals (``100%``, ``0%``)."""
+    return format_percent_prose(figure.value)
+
+
+def counted(n: int, unit: str, zero: str | None = None) -> str:
+    """``3.620 hồ sơ``, ``02 hồ sơ``, zero in words (``không có hồ sơ``)."""
+    return count_words(n, unit, zero)
 
 
 def lower_first(text: str) -> str:
@@ -155,19 +178,38 @@ def measure_name(indicator: str) -> str:
     return lower_first(ind.name) if ind is not None else f"chỉ số “{indicator}”"
 
 
+def _goal(title: str) -> str | None:
+    """The objective's own words as a verb phrase ("đảm bảo 100% hồ sơ …"), when it has one."""
+    text = title.strip().rstrip(".")
+    if text.lower().startswith(("đảm bảo", "bảo đảm")):
+        return lower_first(text)
+    return None
+
+
 def conclusion(obj: ObjectiveResult, agency: str) -> str:
-    """The sentence that closes an objective's section: met, not met, or nothing to judge."""
+    """The sentence that closes an objective's section: met, not met, or nothing to judge. The wording
+    changes from one objective to the next, as a person writes it (the facts stay the same)."""
     measure = measure_name(obj.indicator)
     target = target_phrase(obj.comparator, obj.target)
     value = pct(obj.figure)
     if obj.met is None:
         return "Trong kỳ không phát sinh số liệu để đánh giá mục tiêu này; mục tiêu được tiếp tục theo dõi trong kỳ sau."
     if obj.met:
-        return f"Như vậy, {agency} đã đạt mục tiêu đề ra: {measure} đạt {value} (chỉ tiêu {target})."
+        above = obj.figure.value is not None and obj.figure.value > obj.target
+        reach = "vượt" if above else "đạt"
+        goal = _goal(obj.title)
+        variants = [
+            f"Nhìn chung, {agency} đã {goal}." if goal else f"Nhìn chung, {agency} đã đạt mục tiêu đề ra ({value}).",
+            f"Như vậy, mục tiêu này đã đạt: {measure} là {value}, {reach} chỉ tiêu {target} đề ra.",
+            f"Với kết quả trên, {agency} đã hoàn thành mục tiêu thứ {obj.number} ({measure} {value}, "
+            f"chỉ tiêu {target}).",
+            f"Kết quả đạt {value}, {reach} chỉ tiêu {target}; mục tiêu được hoàn thành.",
+        ]
+        return variants[(obj.number - 1) % len(variants)]
     gap = ""
     if obj.figure.value is not None and obj.figure.value < obj.target:
-        gap = f", còn thiếu {format_percent(obj.target - obj.figure.value).removesuffix('%')} điểm phần trăm"
+        gap = f", còn thiếu {format_percent_prose(obj.target - obj.figure.value).removesuffix('%')} điểm phần trăm"
     return (
-        f"Như vậy, {agency} chưa đạt mục tiêu đề ra: {measure} chỉ đạt {value}, "
-        f"chưa đạt chỉ tiêu {target}{gap}; cần làm rõ nguyên nhân và có giải pháp khắc phục trong kỳ tới."
+        f"Mục tiêu này chưa đạt: {measure} chỉ đạt {value}, "
+        f"chưa đạt chỉ tiêu {target}{gap}; {agency} cần làm rõ nguyên nhân và có giải pháp khắc phục trong kỳ tới."
     )

@@ -23,8 +23,11 @@ from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as DocxRun
 
+from ..core.formatting import NB_HYPHEN, keep_together
 from .document import (
+    DRAFT_MARK,
     NOI_NHAN_LABEL,
     Align,
     BulletList,
@@ -332,11 +335,23 @@ class _DocxWriter:
         rpr.append(_el("w:sz", val=_half_points(size)))
         rpr.append(_el("w:szCs", val=_half_points(size)))
 
+    @staticmethod
+    def _run(p: DocxParagraph, text: str) -> DocxRun:
+        """A run of printed text (``keep_together``): Word's own non-breaking hyphen element for the
+        hyphens of document symbols."""
+        pieces = keep_together(text).split(NB_HYPHEN)
+        run = p.add_run(pieces[0])
+        for piece in pieces[1:]:
+            run._r.append(_el("w:noBreakHyphen"))
+            if piece:
+                run._r.add_t(piece)
+        return run
+
     def _text(
         self, p: DocxParagraph, text: str, *, size: float | None = None, bold: bool = False,
         italic: bool = False,
     ) -> None:
-        run = p.add_run(text)
+        run = self._run(p, text)
         run.bold = bold or None
         run.italic = italic or None
         if size is not None:
@@ -347,7 +362,7 @@ class _DocxWriter:
             if isinstance(part, FootnoteRef):
                 self._footnote(p, part.text)
                 continue
-            run = p.add_run(part.text)
+            run = self._run(p, part.text)
             run.bold = part.bold or None
             run.italic = (part.italic or part.draft_note) or None
             if size is not None:
@@ -390,9 +405,13 @@ class _DocxWriter:
         fmt, h = self.fmt, self.doc.header
         # A hairline paragraph first: LibreOffice puts a full empty line above a table that opens
         # the document, which would push the header 8 mm down.
-        lead = self._paragraph(size=1.0)
-        lead.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        lead.paragraph_format.line_spacing = Pt(1)
+        if self.doc.draft:  # the draft mark takes the place of the hairline paragraph
+            lead = self._paragraph(align=Align.RIGHT, size=fmt.so_ky_hieu_pt, after=3.0)
+            self._text(lead, DRAFT_MARK, size=fmt.so_ky_hieu_pt, bold=True)
+        else:
+            lead = self._paragraph(size=1.0)
+            lead.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            lead.paragraph_format.line_spacing = Pt(1)
         left_w, right_w = fmt.header_left_mm, fmt.header_right_mm
         table = self._borderless_table(2, [left_w, right_w])
         top_left, top_right = table.rows[0].cells

@@ -7,14 +7,13 @@ leaves a partial file behind: the old file, if any, stays as it was.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..core.errors import CchcError
+from ..core.files import atomic_path
 
 
 class OutputError(CchcError):
@@ -38,41 +37,14 @@ def check_writable(path: Path) -> None:
             )
 
 
-def _message(path: Path, exc: OSError) -> str:
-    if exc.errno in (errno.EACCES, errno.EPERM) or isinstance(exc, PermissionError):
-        return (
-            f"Không ghi được tệp “{path.name}”: tệp đang được mở trong chương trình khác (ví dụ Word) "
-            "hoặc thư mục không cho phép ghi; hãy đóng tệp hoặc chọn thư mục khác rồi thử lại."
-        )
-    if exc.errno == errno.ENOSPC:
-        return f"Không ghi được tệp “{path.name}”: ổ đĩa đã đầy."
-    if exc.errno == errno.ENOENT:
-        return f"Không ghi được tệp “{path.name}”: thư mục “{path.parent}” không còn tồn tại."
-    return f"Không ghi được tệp “{path.name}”: {exc.strerror or exc}."
-
-
 @contextlib.contextmanager
 def staged(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path``, on any error it is
-    removed and ``path`` is left untouched."""
+    """Yield a temporary path beside ``path``; on success it is synced and replaces ``path``, on any
+    error it is removed and ``path`` is left untouched (``core.files.atomic_path``)."""
     path = Path(path)
     check_writable(path)
-    # Created with open() rather than mkstemp so the file gets the user's usual permissions.
-    tmp = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}.tmp")
-    try:
-        with open(tmp, "xb"):
-            pass
-    except OSError as exc:
-        raise OutputError(_message(path, exc)) from exc
-    try:
+    with atomic_path(path, error=OutputError) as tmp:
         yield tmp
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(_message(path, exc)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:

@@ -42,7 +42,9 @@ from PySide6.QtGui import (
     QTextTableFormat,
 )
 
+from ..core.formatting import NB_HYPHEN, WORD_JOINER, keep_together, plain
 from .document import (
+    DRAFT_MARK,
     NOI_NHAN_LABEL,
     Align,
     BulletList,
@@ -83,6 +85,12 @@ def ensure_application() -> QGuiApplication:
     from PySide6.QtWidgets import QApplication
 
     return QApplication(["cchc-desktop"])
+
+
+def printed(text: str) -> str:
+    """``keep_together`` for Qt: Times New Roman (and Liberation Serif) have no U+2011 glyph, so a
+    symbol's hyphen is an ordinary one held to the next letter by a word joiner."""
+    return keep_together(text).replace(NB_HYPHEN, "-" + WORD_JOINER)
 
 
 # --------------------------------------------------------------------------- building the QTextDocument
@@ -209,10 +217,10 @@ class _Builder:
             cf = self.char(size, bold=part.bold, italic=part.italic or part.draft_note)
             if part.draft_note:
                 cf.setBackground(DRAFT_NOTE_BACKGROUND)
-            self.cursor.insertText(part.text, cf)
+            self.cursor.insertText(printed(part.text), cf)
 
     def text(self, text: str, size: float, *, bold: bool = False, italic: bool = False) -> None:
-        self.cursor.insertText(text, self.char(size, bold=bold, italic=italic))
+        self.cursor.insertText(printed(text), self.char(size, bold=bold, italic=italic))
 
     def rule(self, width_mm: float) -> None:
         """A centred rule under the previous line (drawn by Qt's horizontal-ruler property)."""
@@ -257,6 +265,11 @@ class _Builder:
 
     def header(self) -> None:
         fmt, h = self.fmt, self.src.header
+        if self.src.draft:  # "DỰ THẢO" above the header, right (as the .docx)
+            self.new_block(self.block_format(Align.RIGHT, after_pt=3.0), self.char(fmt.so_ky_hieu_pt))
+            self.text(DRAFT_MARK, fmt.so_ky_hieu_pt, bold=True)
+            self.cursor.insertBlock(self.block_format(Align.LEFT), self.char(fmt.so_ky_hieu_pt))
+            self.reuse = True
         table = self.borderless_table(
             2, [fmt.header_left_mm, fmt.header_right_mm], after_pt=fmt.title_space_before_pt
         )
@@ -642,7 +655,7 @@ class Layout:
                     parts.append("".join(lines))
                 block = block.next()
             parts.extend(f"{n} {text}" for n, text in page.footnotes)
-            texts.append("\n".join(parts))
+            texts.append(plain("\n".join(parts)))
         return texts
 
 

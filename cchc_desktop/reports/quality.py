@@ -8,6 +8,7 @@ Every figure comes from ``core.indicators`` (one ``IndicatorSet``); this module 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..core import models as m
 from ..core.enums import OnlineDenominator, ReportType
-from ..core.formatting import format_date
+from ..core.formatting import format_date_prose as format_date
 from ..core.indicators import (
     INDICATORS,
     CriterionResult,
@@ -34,6 +35,7 @@ from .common import (
     big_count,
     conclusion,
     count_text,
+    counted,
     join_vi,
     lower_first,
     pct,
@@ -69,6 +71,8 @@ class _Context:
     units: list[str]
     texts: dict[str, str]
     values: dict[str, str]
+    quality_documents: list[m.QualityDocument]
+    publication_url: str | None
     dossier_note_done: bool = False
 
     @property
@@ -86,9 +90,17 @@ def build_quality_report(session: Session, spec: PeriodSpec, options: ReportOpti
     ind = compute_all(session, spec)
     org = Organisation.load(session, ReportType.QUALITY)
     texts = load_texts(session, ReportType.QUALITY, spec.key)
-    ctx = _Context(ind, org, unit_names(session), texts, placeholder_values(ind, texts))
-    objectives, declared = _objectives(ind)
     year_row = session.scalar(select(m.ObjectiveYear).where(m.ObjectiveYear.year == spec.year))
+    documents = list(
+        session.scalars(
+            select(m.QualityDocument)
+            .where(m.QualityDocument.year == spec.year)
+            .order_by(m.QualityDocument.issued_on, m.QualityDocument.id)
+        )
+    )
+    url = year_row.publication_url if year_row is not None else None
+    ctx = _Context(ind, org, unit_names(session), texts, placeholder_values(ind, texts), documents, url)
+    objectives, declared = _objectives(ind)
 
     blocks: list[Block] = [_legal_basis(ctx, year_row, len(objectives))]
     if not declared:
@@ -192,27 +204,39 @@ def _dossiers(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
     ]
     if d.received_postal:
         channels.append(f"qua bưu chính công ích {big_count(d.received_postal)} hồ sơ")
+    def resolved_part(n: int, how: str, figure: Figure) -> str:
+        if n == 0:
+            return f"không có hồ sơ giải quyết {how}"
+        return f"{counted(n, 'hồ sơ')} giải quyết {how} (tỷ lệ {pct(figure)})"
+
+    received = f"{counted(d.received, 'hồ sơ')} tiếp nhận trong kỳ ({'; '.join(channels)})" if d.received else (
+        "không có hồ sơ tiếp nhận mới trong kỳ"
+    )
     items = [
         runs(
-            f"Tổng số hồ sơ tiếp nhận: {big_count(d.total_handled)} hồ sơ, gồm: {count_text(d.carried_over)} hồ sơ "
-            f"từ kỳ trước chuyển sang; {count_text(d.received)} hồ sơ tiếp nhận trong kỳ ({'; '.join(channels)})."
+            f"Tổng số hồ sơ tiếp nhận: {big_count(d.total_handled)} hồ sơ, gồm: "
+            f"{counted(d.carried_over, 'hồ sơ')} từ kỳ trước chuyển sang; {received}."
         ),
         runs(
             f"Tổng số hồ sơ đã giải quyết trong kỳ: {big_count(d.resolved)} hồ sơ, trong đó: "
-            f"{count_text(d.early)} hồ sơ giải quyết sớm hạn (tỷ lệ {pct(d.early_figure)}); "
-            f"{count_text(d.on_time)} hồ sơ giải quyết đúng hạn (tỷ lệ {pct(d.on_time_only_figure)}); "
-            f"{count_text(d.late)} hồ sơ giải quyết trễ hạn (tỷ lệ {pct(d.late_figure)})."
+            f"{resolved_part(d.early, 'sớm hạn', d.early_figure)}; "
+            f"{resolved_part(d.on_time, 'đúng hạn', d.on_time_only_figure)}; "
+            f"{resolved_part(d.late, 'trễ hạn', d.late_figure)}."
         ),
     ]
     if d.returned:
         items.append(runs(f"Hồ sơ trả lại hoặc tổ chức, cá nhân rút hồ sơ: {count_text(d.returned)} hồ sơ."))
-    items.append(
-        runs(
-            f"Hồ sơ đang giải quyết đến cuối kỳ: {count_text(d.in_progress)} hồ sơ, trong đó "
-            f"{count_text(d.in_progress_within)} hồ sơ còn trong hạn, {count_text(d.in_progress_overdue)} hồ sơ "
-            "đã quá hạn."
+    if d.in_progress == 0:
+        pending = "Đến cuối kỳ, không còn hồ sơ đang giải quyết."
+    elif d.in_progress_overdue == 0:
+        pending = f"Hồ sơ đang giải quyết đến cuối kỳ: {counted(d.in_progress, 'hồ sơ')}, tất cả đều còn trong hạn."
+    else:
+        pending = (
+            f"Hồ sơ đang giải quyết đến cuối kỳ: {counted(d.in_progress, 'hồ sơ')}, trong đó "
+            f"{counted(d.in_progress_within, 'hồ sơ', 'không có hồ sơ')} còn trong hạn, "
+            f"{counted(d.in_progress_overdue, 'hồ sơ')} đã quá hạn."
         )
-    )
+    items.append(runs(pending))
     return [intro, BulletList(tuple(items))]
 
 
@@ -272,22 +296,36 @@ def _trend(now: Figure, before: Figure) -> str:
     return "tăng so với" if now.value > before.value else "giảm so với"
 
 
+_TRIPS = re.compile(r"^(?:từ\s+)?0?(\d)\s+lần(.*)$", re.IGNORECASE)
+_NUMBER_WORDS = {1: "một", 2: "hai", 3: "ba", 4: "bốn", 5: "năm"}
+
+
+def _option_phrase(label: str) -> str:
+    """What an answer says, as a sentence says it: "01 lần" → "đi lại một lần" (a count of trips is not
+    an evaluation)."""
+    match = _TRIPS.match(label.strip())
+    if match:
+        words = _NUMBER_WORDS.get(int(match.group(1)), match.group(1))
+        prefix = "từ " if label.strip().lower().startswith("từ") else ""
+        return f"phải đi lại {prefix}{words} lần{match.group(2)}"
+    return f"đánh giá là {lower_first(label)}"
+
+
 def _criterion_sentence(crit: CriterionResult, previous: CriterionResult | None, previous_year: int | None) -> str:
     answered = [o for o in crit.options if o.count > 0]
-    missing = [lower_first(o.label) for o in crit.options if o.count == 0]
+    missing = [_option_phrase(o.label) for o in crit.options if o.count == 0]
     parts = []
     for n, option in enumerate(answered):
-        label = lower_first(option.label)
+        label = _option_phrase(option.label)
         compare = ""
         if n == 0 and previous is not None and previous_year:
             before = next((p for p in previous.options if p.rank == option.rank), None)
             if before is not None and before.figure.applicable:
                 compare = f" ({_trend(option.figure, before.figure)} {pct(before.figure)} năm {previous_year})"
-        who = "người được hỏi đánh giá" if n == 0 else "đánh giá"
-        parts.append(f"{pct(option.figure)}{compare} {who} {label}")
+        parts.append(f"{pct(option.figure)}{compare} người được hỏi {label}")
     sentence = "; ".join(parts) if parts else "không có phiếu nào trả lời tiêu chí này"
     if parts and missing:
-        sentence += f"; không có ý kiến nào đánh giá {' hoặc '.join(missing)}"
+        sentence += f"; không có người nào {' hoặc '.join(m.removeprefix('đánh giá là ') if i else m for i, m in enumerate(missing))}"
     return f"{crit.name}: {sentence}."
 
 
@@ -298,7 +336,7 @@ def _decision_item(ctx: _Context, row: DecisionRow, deadline: int) -> tuple[Inli
         when = f" ngày {format_date(row.iso_date)}" if row.iso_date else ""
         late = ""
         if row.days is not None:
-            late = f"sau {count_text(row.days)} ngày"
+            late = f"sau {row.days} ngày" if row.days else "trong ngày"
             if not row.within:
                 late += f", quá thời hạn {deadline} ngày"
         text += f", đồng thời {ctx.agency} đã ban hành Quyết định số {row.iso_number}{when}"
@@ -341,22 +379,40 @@ def _iso(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
     return [intro, BulletList(items)]
 
 
+ISO_STANDARD = "TCVN ISO 9001:2015"
+
+
+def _quality_document_item(ctx: _Context, doc: m.QualityDocument) -> tuple[Inline, ...]:
+    """ "Ngày 11/7/2024, Sở Y tế ban hành Quyết định số 438/QĐ-SYT về việc công bố …"."""
+    when = f"Ngày {format_date(doc.issued_on)}, " if doc.issued_on else ""
+    subject = ctx.agency if when else f"{ctx.agency[0].upper()}{ctx.agency[1:]}"
+    about = doc.description.strip().rstrip(".")
+    return runs(f"{when}{subject} ban hành {doc.kind} số {doc.number} {about}.")
+
+
 def _steps(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    """Objective 4: the year's quality-management documents (TCVN ISO 9001:2015), the procedures
+    whose ISO steps match the one-stop software, and where they are published."""
     f = ctx.ind.steps_match
+    items = [_quality_document_item(ctx, doc) for doc in ctx.quality_documents]
     if not f.applicable:
-        return [Paragraph(runs("Chưa có TTHC nào đang có hiệu lực trong cơ sở dữ liệu; không phát sinh số liệu."))]
+        items.append(runs("Chưa có TTHC nào đang có hiệu lực trong cơ sở dữ liệu; không phát sinh số liệu."))
+        return [BulletList(tuple(items))]
     what = (
-        "TTHC đang có hiệu lực đã có các bước thiết lập trong quy trình ISO thống nhất với các bước trên phần "
-        "mềm một cửa"
+        "TTHC đang có hiệu lực đã có các bước thiết lập trong quy trình ISO (Hệ thống quản lý chất lượng theo "
+        f"Tiêu chuẩn quốc gia {ISO_STANDARD}) thống nhất với các bước trên phần mềm một cửa"
     )
     if f.numerator == f.denominator:
-        text = f"Tất cả {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)})."
+        text = f"Tất cả {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)})"
     else:
         text = (
             f"Có {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)}); còn "
-            f"{count_text(f.denominator - f.numerator)} TTHC chưa thống nhất, cần rà soát, điều chỉnh."
+            f"{counted(f.denominator - f.numerator, 'TTHC')} chưa thống nhất, cần rà soát, điều chỉnh"
         )
-    return [BulletList((runs(text),))]
+    if ctx.publication_url:
+        text += f"; các quy trình được công bố áp dụng Hệ thống quản lý chất lượng tại địa chỉ: {ctx.publication_url}"
+    items.append(runs(text + "."))
+    return [BulletList(tuple(items))]
 
 
 def _tasks(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
@@ -374,16 +430,25 @@ def _tasks(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
             "vụ (theo dõi trên phần mềm nhắc việc), trong đó:"
         )
     )
+    def done(label: str, n: int) -> tuple[Inline, ...]:
+        if n == 0:
+            return runs(f"Không có nhiệm vụ {lower_first(label)};")
+        return runs(f"{label}: {counted(n, 'nhiệm vụ')} (tỷ lệ {share(n)});")
+
     items = [
-        runs(f"Hoàn thành sớm hạn: {count_text(t.early)} nhiệm vụ (tỷ lệ {share(t.early)});"),
-        runs(f"Hoàn thành đúng hạn: {count_text(t.on_time)} nhiệm vụ (tỷ lệ {share(t.on_time)});"),
-        runs(f"Hoàn thành quá hạn: {count_text(t.late)} nhiệm vụ (tỷ lệ {share(t.late)});"),
+        done("Hoàn thành sớm hạn", t.early),
+        done("Hoàn thành đúng hạn", t.on_time),
+        done("Hoàn thành quá hạn", t.late),
     ]
     if t.in_progress_not_due:
-        items.append(runs(f"Đang thực hiện, chưa đến hạn: {count_text(t.in_progress_not_due)} nhiệm vụ;"))
-    items.append(runs(f"Quá hạn chưa hoàn thành: {count_text(t.in_progress_overdue)} nhiệm vụ;"))
+        items.append(runs(f"Đang thực hiện, chưa đến hạn: {counted(t.in_progress_not_due, 'nhiệm vụ')};"))
     items.append(
-        runs(f"Được gia hạn: {count_text(t.extended)} nhiệm vụ.")
+        runs(f"Quá hạn chưa hoàn thành: {counted(t.in_progress_overdue, 'nhiệm vụ')};")
+        if t.in_progress_overdue
+        else runs("Không có nhiệm vụ quá hạn chưa hoàn thành;")
+    )
+    items.append(
+        runs(f"Được gia hạn: {counted(t.extended, 'nhiệm vụ')}.")
         if t.extended
         else runs("Không có nhiệm vụ xin gia hạn.")
     )
@@ -397,14 +462,29 @@ def _documents(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
         return [Paragraph(runs(f"Trong {ctx.label}, chưa có số liệu văn bản đi, đến; không phát sinh số liệu."))]
     secret = f", trong đó {count_text(doc.secret)} văn bản mật" if doc.secret else ""
     f = doc.figure
+    if f.denominator and f.numerator == f.denominator:
+        sent = (
+            "tất cả văn bản đi (không mật), kể cả quyết định, đều được gửi dưới dạng văn bản điện tử trên hệ "
+            f"thống quản lý văn bản và điều hành (E-Office) (tỷ lệ {pct(f)})"
+        )
+    else:
+        sent = (
+            "số văn bản đi (không mật), kể cả quyết định, được gửi dưới dạng văn bản điện tử trên hệ thống "
+            f"quản lý văn bản và điều hành (E-Office) là {big_count(f.numerator)}/{big_count(f.denominator)} "
+            f"văn bản (tỷ lệ {pct(f)})"
+        )
+    inc = doc.incoming_figure
+    if doc.incoming and doc.incoming_electronic == doc.incoming:
+        incoming = f"tất cả văn bản đến đều được xử lý trên môi trường điện tử (tỷ lệ {pct(inc)})"
+    else:
+        incoming = (
+            f"trong đó {big_count(doc.incoming_electronic)} văn bản được xử lý trên môi trường điện tử "
+            f"(tỷ lệ {pct(inc)})"
+        )
     text = (
         f"Trong {ctx.label}, tính đến hết ngày {format_date(period.end)}, {ctx.agency} có: "
-        f"{big_count(doc.outgoing)} văn bản đi và {big_count(doc.decisions)} quyết định đi{secret}; "
-        f"số văn bản đi (không mật), kể cả quyết định, được gửi dưới dạng văn bản điện tử trên hệ thống quản lý "
-        f"văn bản và điều hành (E-Office) là {big_count(f.numerator)}/{big_count(f.denominator)} văn bản "
-        f"(tỷ lệ {pct(f)}); {big_count(doc.incoming)} văn bản đến, trong đó "
-        f"{big_count(doc.incoming_electronic)} văn bản được xử lý trên môi trường điện tử "
-        f"(tỷ lệ {pct(doc.incoming_figure)})."
+        f"{big_count(doc.outgoing)} văn bản đi và {big_count(doc.decisions)} quyết định đi{secret}; {sent}; "
+        f"{big_count(doc.incoming)} văn bản đến, {incoming}."
     )
     return [Paragraph(runs(text))]
 

@@ -23,7 +23,7 @@ from ..core.errors import CchcError
 from ..core.formatting import format_count, format_date, format_percent
 from ..core.indicators import Figure, IndicatorSet
 from ..core.periods import PeriodSpec
-from .document import Block, BulletList, Paragraph, Run, runs
+from .document import Block, BulletList, Inline, Paragraph, Run
 
 FIGURE_PREFIX = "so_lieu."
 
@@ -61,7 +61,9 @@ CCHC_SECTIONS: tuple[SectionDef, ...] = (
     SectionDef("tai_chinh_cong", "I.6. Cải cách tài chính công"),
     SectionDef("chinh_quyen_so", "I.7. Chính quyền điện tử, chính quyền số (nội dung bổ sung)", required=False),
     SectionDef("kho_khan", "II. Khó khăn, vướng mắc, hạn chế và nguyên nhân"),
-    SectionDef("phuong_huong", "III. Phương hướng, nhiệm vụ trọng tâm kỳ tới"),
+    SectionDef("phuong_huong", "III. Kế hoạch, nhiệm vụ trọng tâm kỳ tới"),
+    SectionDef("de_xuat", "IV. Đề xuất, kiến nghị (không bắt buộc)", required=False),
+    SectionDef("bao_cao_de", "Nơi báo cáo trong câu kết (mặc định: theo Nơi nhận, ví dụ “Sở Nội vụ”)", required=False),
 )
 
 QUALITY_SECTIONS: tuple[SectionDef, ...] = (
@@ -267,27 +269,93 @@ def fill_placeholders(text: str, values: Mapping[str, str], section: str) -> str
 
 # --------------------------------------------------------------------------- text → blocks
 
-_BULLET = re.compile(r"^\s*[-–•+]\s+")
+_BULLET = re.compile(r"^\s*([-–•+])\s+")
+_INLINE = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*]+?)\*|(?P<quoted>“[^”]+”)")
+BLOCK_TOKEN = re.compile(r"^\s*\[\[\s*(?P<remove>-)?\s*(?P<key>[a-z_]+)\s*\]\]\s*$")
+
+
+def inline_runs(line: str) -> tuple[Run, ...]:
+    """Inline styles as people type them: ``**đậm**``, ``*nghiêng*``, and a quoted title “…” in italics
+    (the quotes stay)."""
+    out: list[Run] = []
+    pos = 0
+    for match in _INLINE.finditer(line):
+        if match.start() > pos:
+            out.append(Run(line[pos : match.start()]))
+        if match.group("bold") is not None:
+            out.append(Run(match.group("bold"), bold=True))
+        elif match.group("italic") is not None:
+            out.append(Run(match.group("italic"), italic=True))
+        else:
+            out.append(Run(match.group("quoted"), italic=True))
+        pos = match.end()
+    if pos < len(line):
+        out.append(Run(line[pos:]))
+    return tuple(out)
 
 
 def text_blocks(text: str) -> list[Block]:
-    """A typed text as document blocks: one paragraph per line, lines starting with a dash become
-    a bullet list."""
+    """A typed text as document blocks: one paragraph per line; lines starting with "-" (or "–", "•")
+    are first-level items, lines starting with "+" second-level items, as the reference writes them."""
     blocks: list[Block] = []
-    bullets: list[tuple[Run, ...]] = []
+    bullets: list[tuple[Inline, ...]] = []
+    marker = "-"
+
+    def flush() -> None:
+        nonlocal bullets
+        if bullets:
+            blocks.append(BulletList(tuple(bullets), marker=marker, level=2 if marker == "+" else 1))
+            bullets = []
+
     for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.strip()
-        if _BULLET.match(line):
-            bullets.append((Run(_BULLET.sub("", line)),))
+        found = _BULLET.match(line)
+        if found:
+            this = "+" if found.group(1) == "+" else "-"
+            if this != marker:
+                flush()
+                marker = this
+            bullets.append(inline_runs(_BULLET.sub("", line)))
             continue
-        if bullets:
-            blocks.append(BulletList(tuple(bullets)))
-            bullets = []
+        flush()
         if line:
-            blocks.append(Paragraph(runs(line)))
-    if bullets:
-        blocks.append(BulletList(tuple(bullets)))
+            blocks.append(Paragraph(inline_runs(line)))
+    flush()
     return blocks
+
+
+def compose(
+    body: str, computed: Mapping[str, list[Block]], before: tuple[str, ...] = (), after: tuple[str, ...] = (),
+) -> list[Block]:
+    """A section made of typed text and computed blocks. Each computed block is a placeholder the user
+    may move — a line ``[[nhiem_vu]]`` puts it there — or remove — ``[[-nhiem_vu]]``; a block the text
+    does not mention keeps its default place (``before`` or ``after`` the typed text)."""
+    placed: set[str] = set()
+    removed: set[str] = set()
+    middle: list[Block] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            middle.extend(text_blocks("\n".join(chunk)))
+            chunk.clear()
+
+    for line in body.replace("\r\n", "\n").split("\n"):
+        token = BLOCK_TOKEN.match(line)
+        if token and token.group("key") in computed:
+            flush()
+            key = token.group("key")
+            if token.group("remove"):
+                removed.add(key)
+            else:
+                placed.add(key)
+                middle.extend(computed[key])
+            continue
+        chunk.append(line)
+    flush()
+    head = [b for key in before if key not in placed | removed for b in computed.get(key, [])]
+    tail = [b for key in after if key not in placed | removed for b in computed.get(key, [])]
+    return [*head, *middle, *tail]
 
 
 def draft_note(message: str) -> Paragraph:
@@ -305,3 +373,17 @@ def section_blocks(
             return [draft_note(f"Chưa có nội dung mục “{section.title}”: nhập tại trang Báo cáo trước khi trình ký")]
         return []
     return text_blocks(fill_placeholders(body, values, section.title))
+
+
+def section_with_blocks(
+    texts: Mapping[str, str], values: Mapping[str, str], section: SectionDef, computed: Mapping[str, list[Block]],
+    before: tuple[str, ...] = (), after: tuple[str, ...] = (),
+) -> list[Block]:
+    """A section whose computed blocks the user can move or remove (see ``compose``); an empty required
+    section with no computed block left shows the drafter's note."""
+    body = texts.get(section.key, "").strip()
+    if not body:  # the typed part is missing: the note (if required) in its place
+        head = compose("", computed, before, ())
+        tail = compose("", computed, (), after)
+        return [*head, *section_blocks(texts, values, section), *tail]
+    return compose(fill_placeholders(body, values, section.title), computed, before, after)

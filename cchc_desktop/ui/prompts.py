@@ -118,6 +118,28 @@ def choice(parent: QWidget | None, title: str, text: str, options: list[str], de
     return buttons.index(clicked) if clicked in buttons else None
 
 
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def save_changes(parent: QWidget | None, text: str = "") -> str:
+    """"Lưu thay đổi?" with Lưu / Không lưu / Hủy; returns ``SAVE``, ``DISCARD`` or ``CANCEL`` (Esc = Hủy).
+
+    Every place that could lose typed edits (closing the window, leaving a page, Esc in a form) asks this."""
+    text = text or "Có thay đổi chưa lưu. Lưu trước khi tiếp tục?"
+    handled, value = _answer(Prompt("save_changes", "Lưu thay đổi?", text, details={"options": [SAVE, DISCARD, CANCEL]}))
+    if handled:
+        return value if value in (SAVE, DISCARD) else CANCEL
+    box = _box(parent, QMessageBox.Icon.Question, "Lưu thay đổi?", text)
+    save = box.addButton("Lưu", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Không lưu", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
+
+
 def info(parent: QWidget | None, title: str, text: str) -> None:
     handled, _ = _answer(Prompt("info", title, text))
     if handled:

@@ -45,7 +45,9 @@ def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="phiên bản mới hơn"):
         open_database(path)
     assert _digest(path) == before
-    assert not list(tmp_path.glob("*truoc-nang-cap*"))
+    from cchc_desktop.core.backup import backups_dir
+
+    assert not list(tmp_path.glob("*truoc-nang-cap*")) and not list(backups_dir().glob("*"))
 
 
 def test_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,7 +85,9 @@ def test_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: 
             assert conn.exec_driver_sql("SELECT name FROM unit").scalar() == "Sở Y tế"
     finally:
         db.close()
-    backups = list(tmp_path.glob("old.truoc-nang-cap-*.db"))
+    from cchc_desktop.core.backup import backups_dir
+
+    backups = list(backups_dir().glob("old-*-truoc-nang-cap.db"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])
     try:

@@ -14,6 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from cchc_desktop.core.formatting import plain
 from cchc_desktop.reports.document import QUOC_HIEU, TIEU_NGU, Document
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -31,7 +32,7 @@ def report(request: pytest.FixtureRequest) -> tuple[Document, Path]:
 
 
 def _texts(cell: object) -> list[str]:
-    return [p.text for p in cell.paragraphs]  # type: ignore[attr-defined]
+    return [plain(p.text) for p in cell.paragraphs]  # type: ignore[attr-defined]
 
 
 def _all_xml(path: Path) -> dict[str, etree._Element]:
@@ -110,7 +111,7 @@ def test_header_parts_in_order_in_a_borderless_two_column_table(report: tuple[Do
     left_top, right_top = header.rows[0].cells
     left_bottom, right_bottom = header.rows[1].cells
     assert _texts(left_top)[:2] == ["UBND TỈNH KHÁNH HÒA", "SỞ Y TẾ"]
-    assert _texts(right_top)[:2] == [QUOC_HIEU, TIEU_NGU]
+    assert _texts(right_top)[:2] == [plain(QUOC_HIEU), TIEU_NGU]
     assert "VIỆT\u00a0NAM" in right_top.paragraphs[0].text  # the national name never wraps
     assert _texts(left_bottom) == ["Số: 125/BC-SYT"]
     assert _texts(right_bottom) == ["Khánh Hòa, ngày 20 tháng 12 năm 2024"]
@@ -220,8 +221,8 @@ def test_data_table_has_grid_style_and_repeating_header(r2_docx: Path) -> None:
 def test_no_stray_text_outside_the_model(report: tuple[Document, Path]) -> None:
     """Every paragraph of the file comes from the document model (nothing left from the template)."""
     doc, path = report
-    expected = set(doc.text().splitlines())
-    body_text = [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+    expected = {plain(line) for line in doc.text().splitlines()}
+    body_text = [plain(p.text) for p in docx.Document(str(path)).paragraphs if p.text.strip()]
     assert len(body_text) > 20
     assert [line for line in body_text if line not in expected] == []
 

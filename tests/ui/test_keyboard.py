@@ -56,6 +56,7 @@ def test_escape_cancels_the_form_and_saves_nothing(qtbot: Any, ctx: AppContext, 
         form.show()
         number = form.input("document_number")
         set_text(number, "8888/UBND-VX")
+        answers.expect("save_changes", "discard")  # "Lưu thay đổi?" → Không lưu
         QTest.keyClick(number, Qt.Key.Key_Escape)
         assert not form.isVisible()
         return form.result()

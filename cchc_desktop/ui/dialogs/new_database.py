@@ -21,14 +21,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ...core import models as m
-from ...core import services
-from ...core.db import open_database
-from ...core.defaults import seed_fields, seed_objectives, seed_questionnaire
+from ...core import newdb
 from ...core.errors import CchcError, ValidationError
-
-DEFAULT_RECIPIENTS_QUALITY = "Lãnh đạo Sở;\nBan chỉ đạo ISO;\nCác phòng thuộc Sở;\nLưu: VT, VP."
-DEFAULT_RECIPIENTS_CCHC = "UBND tỉnh (b/c);\nSở Nội vụ;\nLãnh đạo Sở;\nLưu: VT, VP."
+from ...core.labels import in_sentence
+from ...core.newdb import DEFAULT_RECIPIENTS_CCHC, DEFAULT_RECIPIENTS_QUALITY
 
 
 class _FormPage(QWizardPage):
@@ -90,7 +86,7 @@ class _FormPage(QWizardPage):
         for key in keys:
             if not self.value(key):
                 label = self.form.labelForField(self.edits[key].parentWidget())
-                name = label.text().rstrip(":").lower() if isinstance(label, QLabel) else key
+                name = in_sentence(label.text().rstrip(":")) if isinstance(label, QLabel) else key
                 self.show_error(key, f"Vui lòng nhập {name}.")
                 return False
         return True
@@ -216,23 +212,6 @@ class NewDatabaseWizard(QWizard):
 
 
 def create_database(path: Path, profile: dict[str, Any], *, seed: bool = True, year: int | None = None) -> None:
-    """Create the file with the profile and the department as its first unit; all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = open_database(path)
-    ok = False
-    try:
-        with db.transaction() as session:
-            prof = services.create(session, m.OrganisationProfile, profile)
-            services.create(
-                session, m.Unit, {"name": prof.agency_short or prof.agency, "short_name": prof.symbol, "is_department": True}
-            )
-            if seed:
-                seed_fields(session)
-                seed_questionnaire(session)
-                seed_objectives(session, year or dt.date.today().year)
-        ok = True
-    finally:
-        db.close()
-        if not ok:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
+    """Create the file with the profile and the department as its first unit; all or nothing
+    (``core.newdb``, shared with ``cchc-desktop init``)."""
+    newdb.create_database(path, profile, seed=seed, year=year)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -35,9 +36,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ...core import services
-from ...core.errors import CchcError, ValidationError
+from ...core.errors import CchcError, ConflictError, ValidationError
 from ...core.labels import entity_label, field_label
 from ..context import AppContext
+from ..unsaved import confirm_leave, widget_state
 from ..widgets.common import DateField
 
 Choices = Callable[[Session], Sequence[tuple[str, Any]]]
@@ -266,6 +268,12 @@ class RecordForm(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        # a save refused because someone else changed the record meanwhile: reload the newest version
+        self.reload_button = QPushButton("Tải lại")
+        self.reload_button.setToolTip("Mở bản mới nhất của bản ghi (những gì bạn vừa nhập sẽ bị bỏ)")
+        self.reload_button.clicked.connect(self.reload_record)
+        self.reload_button.hide()
+        outer.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -300,7 +308,7 @@ class RecordForm(QDialog):
         self.save_button.setDefault(True)
         self.cancel_button = self.buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.cancel_button.clicked.connect(self.discard)  # an explicit "Hủy": leave without asking
         outer.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
@@ -309,6 +317,7 @@ class RecordForm(QDialog):
         self.setMinimumWidth(max(self.minimumWidth(), body.minimumSizeHint().width() + 50 + scrollbar))
         if self.specs:
             self.widgets[self.specs[0].key].setFocus()
+        self.mark_clean()
 
     def sizeHint(self) -> Any:  # noqa: N802
         hint = super().sizeHint()
@@ -331,7 +340,24 @@ class RecordForm(QDialog):
                 if c.default is not None and getattr(c.default, "is_scalar", False)
             }
         obj = services.get(session, self.model, self.record_id)
+        self.loaded_version: int | None = getattr(obj, "version", None)  # a save based on it, or refused
         return {c.key: getattr(obj, c.key) for c in self.model.__table__.columns}
+
+    def reload_record(self) -> None:
+        """After a refused save: read the record again (the other person's values) and its version."""
+        try:
+            with self.ctx.db.session() as session:
+                current = self._load(session)
+        except CchcError as exc:  # deleted meanwhile
+            self.banner.setText(exc.message)
+            self.banner.show()
+            self.reload_button.hide()
+            return
+        for key, value in current.items():
+            if key in self.widgets:
+                write_input(self.widgets[key].spec, self.widgets[key].input, value)
+        self.clear_errors()
+        self.mark_clean()
 
     def _add_field(self, spec: FieldSpec, session: Session) -> None:
         input_widget = make_input(spec, session)
@@ -355,6 +381,52 @@ class RecordForm(QDialog):
     def input(self, key: str) -> Any:
         return self.widgets[key].input
 
+    # ----------------------------------------------------------------- unsaved edits
+
+    def mark_clean(self) -> None:
+        """What the form holds now counts as "nothing changed" (taken when filled and when first shown)."""
+        self._clean_state = self.edit_state()
+
+    def edit_state(self) -> tuple[Any, ...]:
+        """Every input of the form; subclasses with item lists (tables …) add theirs."""
+        return widget_state(self._body)
+
+    def has_unsaved_changes(self) -> bool:
+        return self.result() != QDialog.DialogCode.Accepted and self.edit_state() != self._clean_state
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.mark_clean()  # values a page filled in after building the form are not the user's edits
+        super().showEvent(event)
+
+    def may_close(self) -> bool:
+        """With edits, ask "Lưu thay đổi?": ``True`` when the form may close (saved — then it is already
+        accepted — or discarded), ``False`` to stay (Hủy, or a refused save with its message shown)."""
+        if not self.has_unsaved_changes():
+            return True
+        what = entity_label(self.model)
+        return confirm_leave(self, f"{what[:1].upper()}{what[1:]} có thay đổi chưa lưu. Lưu trước khi đóng?",
+                             self.save)  # fmt: skip
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            if self.may_close() and self.result() != QDialog.DialogCode.Accepted:
+                self.reject()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        """The window's close box asks like Esc."""
+        if self.result() != QDialog.DialogCode.Accepted and self.isVisible() and not self.may_close():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def discard(self) -> None:
+        """Close without saving and without asking (the "Hủy" button)."""
+        self.reject()
+
     # ----------------------------------------------------------------- saving
 
     def values(self) -> dict[str, Any]:
@@ -370,6 +442,7 @@ class RecordForm(QDialog):
 
     def clear_errors(self) -> None:
         self.banner.hide()
+        self.reload_button.hide()
         for fw in self.widgets.values():
             fw.clear_error()
 
@@ -389,6 +462,12 @@ class RecordForm(QDialog):
             values = self.values()
             with self.ctx.db.transaction() as session:
                 self.store(session, values)
+        except ConflictError as exc:  # someone else saved first: nothing overwritten, offer the newest
+            self.banner.setText(exc.message)
+            self.banner.show()
+            self.reload_button.show()
+            self.reload_button.setFocus()
+            return False
         except CchcError as exc:
             self.show_error(exc)
             return False
@@ -400,7 +479,8 @@ class RecordForm(QDialog):
         if self.record_id is None:
             obj = services.create(session, self.model, values)
         else:
-            obj = services.update(session, self.model, self.record_id, values)
+            obj = services.update(session, self.model, self.record_id, values,
+                                  expected_version=getattr(self, "loaded_version", None))
         session.flush()
         self.saved_id = obj.id
         self.store_extra(session, obj)

@@ -56,7 +56,7 @@ class Page(QWidget):
 
     def _on_data_changed(self, table: str) -> None:
         if not self.watches or not table or table in self.watches:
-            if self.isVisible():
+            if self.isVisible() and not self.has_unsaved_changes():  # never re-read over typed edits
                 self.refresh()
             else:
                 self._stale = True
@@ -78,6 +78,31 @@ class Page(QWidget):
 
     def focus_search(self) -> None:
         """Ctrl+F on this page."""
+
+    # ----------------------------------------------------------------- unsaved edits
+
+    def has_unsaved_changes(self) -> bool:
+        """Pages that keep edits until "Lưu" (grids, settings, report texts) say so here."""
+        return False
+
+    def unsaved_text(self) -> str:
+        return f"Trang “{self.title}” có thay đổi chưa lưu. Lưu trước khi rời trang?"
+
+    def save_changes(self) -> bool:
+        """Store the pending edits; ``False`` (with the message shown) when they are refused."""
+        return True
+
+    def discard_changes(self) -> None:
+        """Drop the pending edits (re-read what is stored)."""
+        self.refresh()
+
+    def confirm_leave(self) -> bool:
+        """Before the page is left or the window closed: ``True`` when nothing typed would be lost."""
+        if not self.has_unsaved_changes():
+            return True
+        from ..unsaved import confirm_leave
+
+        return confirm_leave(self, self.unsaved_text(), self.save_changes, self.discard_changes)
 
 
 class RecordTableView(QTableView):
@@ -369,7 +394,7 @@ class DataPage(Page):
         noun = entity_label(self.model_class)
         what = f"{format_count(len(ids))} {noun} đã chọn" if len(ids) > 1 else f"{noun} đã chọn"
         if not prompts.question(
-            self, "Xác nhận xóa", f"Xóa {what}? Thao tác này không hoàn tác được.", yes="Xóa", no="Không xóa",
+            self, "Xác nhận xóa", f"Xóa {what}? Bản ghi được chuyển vào Thùng rác, có thể khôi phục lại.", yes="Xóa", no="Không xóa",
             destructive=True,
         ):
             return

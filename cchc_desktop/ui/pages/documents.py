@@ -18,7 +18,6 @@ from ...core.formatting import format_count, format_percent
 from ...core.indicators import document_summary
 from ...core.labels import field_label
 from ...core.periods import PeriodSpec
-from .. import prompts
 from ..widgets.common import button, muted
 from .base import Page
 
@@ -201,18 +200,27 @@ class DocumentsPage(Page):
         self.refresh()
 
     def _on_year(self, year: int) -> None:
-        if self.grid.dirty and prompts.question(
-            self, "Lưu thay đổi", f"Số liệu năm {self.grid.year} đã sửa chưa lưu. Lưu trước khi chuyển năm?",
-            yes="Lưu", no="Không lưu",
-        ):  # fmt: skip
+        if self.grid.dirty:
             self.year.blockSignals(True)
-            self.year.setValue(self.grid.year)
+            self.year.setValue(self.grid.year)  # the grid still shows that year
             self.year.blockSignals(False)
-            if not self.save():
+            if not self.confirm_leave():
                 return
+            self.year.blockSignals(True)
             self.year.setValue(year)
-            return
+            self.year.blockSignals(False)
         self.refresh()
+
+    # ----------------------------------------------------------------- unsaved edits
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.grid.dirty)
+
+    def unsaved_text(self) -> str:
+        return f"Số liệu văn bản năm {self.grid.year} đã sửa nhưng chưa lưu. Lưu trước khi rời đi?"
+
+    def save_changes(self) -> bool:
+        return self.save()
 
     def set_year(self, year: int) -> None:
         self.year.setValue(year)

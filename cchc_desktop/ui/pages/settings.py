@@ -28,6 +28,7 @@ from ...core.indicators import OUTCOME_RULES
 from ...core.labels import field_label
 from ..dialogs.record_form import FieldSpec, FieldWidget, RecordForm, make_input, read_input, write_input
 from ..models.table import Column, TableSource
+from ..unsaved import widget_state
 from ..widgets.common import button, muted
 from .base import DataPage, Page
 
@@ -137,6 +138,13 @@ class ProfilePanel(QWidget):
         for key, fw in self.widgets.items():
             fw.clear_error()
             write_input(fw.spec, fw.input, values.get(key))
+        self._clean_state = self.edit_state()
+
+    def edit_state(self) -> tuple[Any, ...]:
+        return tuple(widget_state(fw) for fw in self.widgets.values())
+
+    def has_unsaved_changes(self) -> bool:
+        return self.edit_state() != self._clean_state
 
     def save(self) -> bool:
         for fw in self.widgets.values():
@@ -158,6 +166,7 @@ class ProfilePanel(QWidget):
             else:
                 self.page.show_banner(exc.message)
             return False
+        self._clean_state = self.edit_state()
         self.page.ctx.notify("organisation_profile")
         return True
 
@@ -329,6 +338,15 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         self.banner.hide()
         self.profile.load()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.profile.has_unsaved_changes()
+
+    def unsaved_text(self) -> str:
+        return "Thông tin trong Cài đặt đã sửa nhưng chưa lưu. Lưu trước khi rời trang?"
+
+    def save_changes(self) -> bool:
+        return self.save()
 
     def new_record(self) -> None:
         widget = self.tabs.currentWidget()

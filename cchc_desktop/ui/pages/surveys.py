@@ -110,6 +110,7 @@ class TotalsEditor(QWidget):
         super().__init__(parent)
         self.campaign_id: int | None = None
         self.spins: dict[int, QSpinBox] = {}
+        self._loaded: tuple[int, dict[int, int]] = (0, {})
         self.checks: list[tuple[list[QSpinBox], QLabel]] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -130,6 +131,12 @@ class TotalsEditor(QWidget):
         self.grid.setVerticalSpacing(4)
         scroll.setWidget(self.body)
         outer.addWidget(scroll, 1)
+
+    def values(self) -> tuple[int, dict[int, int]]:
+        return self.total.value(), {option_id: spin.value() for option_id, spin in self.spins.items()}
+
+    def has_unsaved_changes(self) -> bool:
+        return self.campaign_id is not None and self.values() != self._loaded
 
     def load(self, session: Session, campaign_id: int) -> None:
         self.campaign_id = campaign_id
@@ -175,6 +182,7 @@ class TotalsEditor(QWidget):
             self.checks.append((spins, check))
             row += 1
         self.grid.setRowStretch(row, 1)
+        self._loaded = self.values()
         self._check()
 
     def _check(self) -> None:
@@ -190,8 +198,8 @@ class TotalsEditor(QWidget):
 
     def save(self, session: Session) -> None:
         assert self.campaign_id is not None
-        counts = {option_id: spin.value() for option_id, spin in self.spins.items()}
-        services.set_option_counts(session, self.campaign_id, self.total.value(), counts)
+        total, counts = self.values()
+        services.set_option_counts(session, self.campaign_id, total, counts)
 
 
 def _clear_layout(layout: Any) -> None:
@@ -286,13 +294,59 @@ class SurveysPage(DataPage):
         splitter.addWidget(detail)
         splitter.setSizes([170, 460])
         self.layout_.addWidget(splitter, 1)
-        self.view.selectionModel().selectionChanged.connect(self._load_detail)
+        self._detail_campaign: int | None = None
+        self.view.selectionModel().selectionChanged.connect(self._on_campaign_selected)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_details)
+        self._load_detail()
+
+    def _on_campaign_selected(self, *_: Any) -> None:
+        """Another campaign chosen: the forms typed for the one shown are saved, dropped, or kept (Hủy)."""
+        ids = self.selected_ids()
+        wanted = ids[0] if len(ids) == 1 else None
+        if wanted == self._detail_campaign:
+            return
+        if self.has_unsaved_changes():
+            if wanted is None:
+                return  # nothing chosen instead (or a selection being rebuilt): the typed forms stay shown
+            previous = self._detail_campaign
+            if not self.confirm_leave():
+                self.view.selectionModel().blockSignals(True)
+                self.select_ids([previous] if previous is not None else [])
+                self.view.selectionModel().blockSignals(False)
+                self.view.viewport().update()
+                return
+        self._load_detail()
+
+    # ----------------------------------------------------------------- unsaved edits
+
+    def _detail_widget_unsaved(self) -> bool:
+        widget = self.detail_stack.currentWidget()
+        if widget is self.forms_view:
+            return self.forms_model.has_unsaved_changes()
+        if widget is self.totals:
+            return self.totals.has_unsaved_changes()
+        return False
+
+    def has_unsaved_changes(self) -> bool:
+        return self._detail_widget_unsaved()
+
+    def unsaved_text(self) -> str:
+        return f"Phiếu khảo sát của đợt “{self.detail_title.text()}” đã nhập nhưng chưa lưu. Lưu trước khi rời đi?"
+
+    def save_changes(self) -> bool:
+        return self.save_details()
+
+    def discard_changes(self) -> None:
+        self._load_detail()
+
+    def refresh(self) -> None:
+        super().refresh()
         self._load_detail()
 
     def _load_detail(self, *_: Any) -> None:
         ids = self.selected_ids()
         campaign_id = ids[0] if len(ids) == 1 else None
+        self._detail_campaign = campaign_id
         self.detail_error.hide()
         with self.ctx.db.session() as session:
             camp = session.get(m.SurveyCampaign, campaign_id) if campaign_id else None

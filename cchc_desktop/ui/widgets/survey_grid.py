@@ -255,6 +255,15 @@ class SurveyFormsModel(QAbstractTableModel):
         self._touched(index.row(), 0)
         return True
 
+    def has_unsaved_changes(self) -> bool:
+        """Forms added, changed or removed since loading (a blank row the grid grew does not count)."""
+        if self.deleted:
+            return True
+        return any(
+            0 <= r < len(self.rows) and (self.rows[r].id is not None or any(self.rows[r].answers.values()))
+            for r in self.dirty
+        )
+
     def incomplete_rows(self) -> int:
         return sum(1 for r in self.rows if any(r.answers.get(c.id) is None for c in self.criteria))
 

@@ -93,3 +93,43 @@ def test_objective_1_is_one_number_everywhere(
     assert (figure["numerator"], figure["denominator"]) == (objective.figure.numerator, resolved)
     assert format_percent(Decimal(str(figure["value"])).quantize(Decimal("0.01"))) == shown
     assert (figure["rule"], figure["basis"]) == (preset, "cut_off")
+
+
+def test_late_on_the_page_is_late_in_the_figures_with_the_extended_due_date(
+    qtbot: Any, demo_db: Database
+) -> None:
+    """The issue's first finding: with "classify against the extended due date" on, the page's late
+    dossiers are the indicator's late dossiers (both read core's predicate)."""
+    from cchc_desktop.ui.context import AppContext
+    from cchc_desktop.ui.pages.dossiers import DossiersPage
+
+    year = PeriodSpec.parse("2023")
+    counts = {}
+    for extended in (False, True):
+        with demo_db.transaction() as s:
+            profile = s.scalar(select(m.OrganisationProfile))
+            assert profile is not None
+            profile.classify_against_extended_due = extended
+        with demo_db.session() as s:
+            counts[extended] = compute_all(s, year).dossiers.late
+        ctx = AppContext(demo_db)
+        page = DossiersPage(ctx)
+        qtbot.addWidget(page)
+        page.show_filtered(scope="resolved", status="late", spec=year)
+        assert page.table_model.total == counts[extended]
+    assert counts[False] > 0 and counts[True] < counts[False]  # the demo's late 2023 dossiers had extensions
+
+
+def test_the_outcome_rule_is_chosen_in_the_settings(qtbot: Any, demo_db: Database) -> None:
+    from cchc_desktop.ui.context import AppContext
+    from cchc_desktop.ui.pages.settings import SettingsPage
+    from tests.ui.helpers import choose
+
+    page = SettingsPage(AppContext(demo_db))
+    qtbot.addWidget(page)
+    combo = page.profile.widgets["outcome_rule"].input
+    assert combo.currentData() == "bieu06a"
+    choose(combo, text=OUTCOME_RULES["opencps"].name)
+    assert page.save()
+    with demo_db.session() as s:
+        assert compute_all(s, YEAR).outcome_rule.key == "opencps"

@@ -379,8 +379,8 @@ class DashboardPage(Page):
         key = result.indicator
         if key in DOSSIER_FIGURES:  # exactly the figure's numerator rows
             show("dossiers").show_filtered(figure=key, spec=spec)
-        elif key == "tasks_on_time":
-            show("tasks").show_filtered(scope="completed", spec=spec)
+        elif key == "tasks_on_time":  # exactly the figure's numerator rows
+            show("tasks").show_filtered(figure=key, spec=spec)
         elif key == "iso_within_deadline":
             page = show("decisions")
             index = page.year_filter.findData(spec.year)

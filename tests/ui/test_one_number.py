@@ -135,3 +135,18 @@ def test_the_outcome_rule_is_chosen_in_the_settings(qtbot: Any, demo_db: Databas
     assert page.save()
     with demo_db.session() as s:
         assert compute_all(s, YEAR).outcome_rule.key == "opencps"
+
+
+def test_the_monthly_online_chart_uses_the_tiles_denominator(demo_db: Database) -> None:
+    """One online share per dashboard: the months of the chart add up to objective 7's tile (77,99% of
+    the dossiers of TTHC offered online), not to the share of every dossier (73,04%)."""
+    from cchc_desktop.core.indicators import Figure as F
+    from cchc_desktop.ui.pages.dashboard import load_dashboard
+
+    data = load_dashboard(demo_db, YEAR)
+    total = sum(data.online_months, F(0, 0))
+    tile = next(o for o in data.indicators.objectives if o.indicator == "online_uptake")
+    assert len(data.online_months) == 12
+    assert total == tile.figure == F(2644, 3390) and format_percent(total.value) == "77,99%"
+    every = sum((r.online_figure for r in data.indicators.by_month), F(0, 0))
+    assert format_percent(every.value) == "73,04%"  # the other definition, no longer charted

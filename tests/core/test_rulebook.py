@@ -249,3 +249,28 @@ def test_the_default_rule_on_dossiers_that_ended_without_a_result(db) -> None:
         assert (opencps.received, opencps.resolved, opencps.late, opencps.in_progress) == (5, 2, 2, 3)
         strict = dossier_classes(s, march, settings=Settings(outcome_rule=OUTCOME_RULES["by_due_date"]))
         assert (strict.received, strict.resolved, strict.late, strict.in_progress_overdue) == (6, 4, 4, 2)
+
+
+def test_the_checks_catch_a_table_off_the_identity_and_a_sentence_off_its_table() -> None:
+    """The 06a of the old code: 12 returned dossiers in no column — (3) 3.807 ≠ (7) 3.587 + (11) 208."""
+    from cchc_desktop.core.checks import Claim, PrintedTable, claim_findings
+
+    broken = DossierClasses(
+        carried_over=187, received=3620, received_online=2644, received_direct=976, resolved=3587,
+        early=3585, on_time=2, in_progress=208, in_progress_within=208,
+    )  # fmt: skip
+    messages = [
+        f.message for f in table_findings([PrintedTable("Biểu 06a", (("Dược phẩm", broken),), broken)])
+    ]
+    assert messages == [
+        "Biểu 06a, dòng “Dược phẩm”: kỳ trước chuyển sang (187) + tiếp nhận (3620) ≠ đã giải quyết (3587) + "
+        "đang giải quyết (208).",
+        "Biểu 06a, dòng “Tổng cộng”: kỳ trước chuyển sang (187) + tiếp nhận (3620) ≠ đã giải quyết (3587) + "
+        "đang giải quyết (208).",
+    ]
+    off = claim_findings(
+        [Claim("Lĩnh vực nhiều hồ sơ nhất “Dược phẩm”", 484, 537), Claim("Tổng", 3807, 3807)]
+    )
+    assert [f.message for f in off] == [
+        "Lĩnh vực nhiều hồ sơ nhất “Dược phẩm”: câu báo cáo ghi 484, bảng ghi 537."
+    ]

@@ -274,3 +274,32 @@ def test_the_checks_catch_a_table_off_the_identity_and_a_sentence_off_its_table(
     assert [f.message for f in off] == [
         "Lĩnh vực nhiều hồ sơ nhất “Dược phẩm”: câu báo cáo ghi 484, bảng ghi 537."
     ]
+
+
+@pytest.mark.parametrize("key", ["2024-H1", "2024"])
+def test_r2_most_and_fewest_fields_sentence_agrees_with_its_table(demo_db, key: str) -> None:
+    import re
+
+    from cchc_desktop.core.checks import claim_findings, sentence_claims
+    from cchc_desktop.reports.cchc import build_cchc_report
+    from cchc_desktop.reports.document import Table
+
+    with demo_db.session() as s:
+        doc = build_cchc_report(s, PeriodSpec.parse(key))
+        ind = compute_all(s, PeriodSpec.parse(key))
+    table = next(b for b in doc.noi_dung if isinstance(b, Table))
+    handled = {row[1]: int(row[2].replace(".", "")) for row in table.rows[:-1]}
+    found = re.search(
+        r"nhiều hồ sơ tiếp nhận nhất: (.+?) \(([\d.]+) hồ sơ\); lĩnh vực có ít hồ sơ tiếp nhận nhất: (.+?) \(([\d.]+) hồ sơ\)",
+        doc.text(),
+    )
+    assert found is not None
+    most, most_n, fewest, fewest_n = (
+        found.group(1),
+        int(found.group(2).replace(".", "")),
+        found.group(3),
+        int(found.group(4).replace(".", "")),
+    )
+    assert handled[most] == most_n == max(handled.values())
+    assert handled[fewest] == fewest_n == min(handled.values())
+    assert claim_findings(sentence_claims(ind)) == []

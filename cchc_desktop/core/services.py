@@ -79,7 +79,7 @@ def _coerce(model: type[m.Base], key: str, column: Any, value: Any) -> Any:
     ctype = column.type
     if isinstance(ctype, SAEnum):
         enum_cls = ctype.enum_class
-        if isinstance(value, enum_cls):
+        if enum_cls is not None and isinstance(value, enum_cls):
             return value
         if isinstance(value, enum.Enum):
             value = value.value

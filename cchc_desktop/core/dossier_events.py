@@ -310,10 +310,12 @@ def update_event(session: Session, event_id: int, values: Mapping[str, Any], *, 
     for r in rows:
         ev = Event.of(r)
         if r.id == event_id:
+            moved = "occurred_on" in rec and rec["occurred_on"] != ev.occurred_on
             for k, v in rec.items():
                 setattr(ev, k, v)
-            if "new_due_on" not in rec and ev.kind not in WITH_NEW_DUE:
-                ev.new_due_on = None
+            if "new_due_on" not in rec and (ev.kind not in WITH_NEW_DUE
+                                            or (moved and ev.kind == K.SUPPLEMENT_RECEIVED)):
+                ev.new_due_on = None  # not this kind's, or computed again from the new day
         events.append(ev)
     _save(session, dossier, rows, events, user)
     return row

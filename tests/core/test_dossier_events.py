@@ -209,3 +209,18 @@ def test_closed_day_counts_follow_the_extension(db, dossier_id) -> None:
         rows = s.execute(select(m.DossierClosedDay.vs_due, m.DossierClosedDay.vs_extended)
                          .where(m.DossierClosedDay.n > 0)).all()
     assert rows == [(1, -1)]  # late against the due date, early against the extended one
+
+
+def test_moving_a_receipt_recomputes_its_due_date_and_kind_and_day_are_required(db, dossier_id) -> None:
+    _add(db, dossier_id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=D(2024, 3, 4))
+    received = _add(db, dossier_id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=D(2024, 3, 6))
+    with db.transaction() as s:
+        ev.update_event(s, received.id, {"occurred_on": D(2024, 3, 8)})
+    expected = WorkCalendar().add_working_days(D(2024, 3, 8), 10)
+    assert _dossier(db, dossier_id).due_on == expected
+    with db.transaction() as s:  # a typed new due date is kept
+        ev.update_event(s, received.id, {"new_due_on": D(2024, 4, 30)})
+    assert _dossier(db, dossier_id).due_on == D(2024, 4, 30)
+    _refused(db, dossier_id, "kind", "Vui lòng chọn sự kiện", kind=None, occurred_on=D(2024, 3, 9))
+    _refused(db, dossier_id, "occurred_on", "Vui lòng nhập ngày", kind=K.STOPPED, occurred_on="")
+    _refused(db, dossier_id, "occurred_on", "không phải là ngày hợp lệ", kind=K.STOPPED, occurred_on="31/02/2024")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from . import models as m
 from .db import Database
 from .defaults import seed_fields, seed_objectives, seed_questionnaire
+from .demo_texts import add_report_texts
 from .enums import (
     AnnouncementAction,
     AssignedBy,
@@ -668,6 +669,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
     """Fill an empty database with the demo records (with ``wipe``: first delete every row, in the same
     transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary."""
     with db.transaction() as session:
+        session.info["audit_skip"] = True  # generated records: no audit trail (core.audit.SKIP)
         if wipe:
             wipe_all(session)
         b = _DemoBuilder(session)
@@ -683,6 +685,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
         b.tasks()
         b.documents()
         b.objectives()
+        add_report_texts(session)
         counts = {
             "thủ tục": session.scalar(select(func.count()).select_from(m.Procedure)),
             "hồ sơ": len(b.rows),

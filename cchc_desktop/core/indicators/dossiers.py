@@ -239,7 +239,7 @@ def waiting_for_supplements(day: Day) -> ColumnElement[bool]:
     answered = (
         select(got.id)
         .where(
-            got.dossier_id == d.id,
+            got.dossier_id == asked.dossier_id,  # two levels down, ``d`` would not correlate
             got.kind == DossierEventKind.SUPPLEMENT_RECEIVED,
             got.occurred_on >= asked.occurred_on,
             got.occurred_on <= day,

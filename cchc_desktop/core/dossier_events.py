@@ -332,6 +332,17 @@ def remove_event(session: Session, event_id: int, *, user: str | None = None) ->
     _save(session, dossier, rows, [Event.of(r) for r in rows if r.id != event_id], user)
 
 
+def resync(session: Session, dossier_id: int, *, user: str | None = None) -> None:
+    """Bring a dossier's columns in step with its events after they were written outside these functions
+    (a record restored from the recycle bin); ``ValidationError`` when the events no longer hold together."""
+    from .services import get
+
+    dossier = get(session, m.Dossier, dossier_id)
+    session.refresh(dossier)
+    rows = _stored(session, dossier_id)
+    _save(session, dossier, rows, [Event.of(r) for r in rows], user)
+
+
 def events_of(session: Session, dossier_id: int) -> list[m.DossierEvent]:
     """The dossier's events in the order they happened."""
     return [e.row for e in ordered(Event.of(r) for r in _stored(session, dossier_id)) if e.row is not None]

@@ -243,3 +243,28 @@ def test_a_receipt_on_another_dossier_does_not_end_the_wait(db, dossier_id) -> N
         assert waiting == ["HS-1"]
         assert s.scalars(select(m.Dossier.code).where(waiting_for_supplements(D(2024, 3, 5)))).all() == [
             "HS-1", "HS-2"]
+
+
+def test_a_removed_event_goes_to_the_bin_and_comes_back_with_its_effect(db, dossier_id) -> None:
+    from cchc_desktop.core import audit
+    from cchc_desktop.core.errors import CchcError
+
+    due = _dossier(db, dossier_id).due_on
+    row = _add(db, dossier_id, kind=K.EXTENDED, occurred_on=D(2024, 3, 8), new_due_on=due + dt.timedelta(days=7),
+               document_number="03/PXL")
+    with db.transaction() as s:
+        ev.remove_event(s, row.id)
+    assert _dossier(db, dossier_id).extended_due_on is None
+    with db.session() as s:
+        entry = s.scalar(select(m.AuditEntry).where(m.AuditEntry.table_name == "dossier_event",
+                                                    m.AuditEntry.in_bin.is_(True)))
+        entry_id = entry.id
+    other = _add(db, dossier_id, kind=K.EXTENDED, occurred_on=D(2024, 3, 9), new_due_on=due + dt.timedelta(days=9))
+    with pytest.raises(CchcError, match="chỉ được gia hạn một lần"), db.transaction() as s:
+        audit.restore(s, entry_id)  # a second extension: refused, nothing restored
+    with db.transaction() as s:
+        ev.remove_event(s, other.id)
+    with db.transaction() as s:
+        audit.restore(s, entry_id)
+    d = _dossier(db, dossier_id)
+    assert (d.extended_due_on, d.apology_letter) == (due + dt.timedelta(days=7), "03/PXL")

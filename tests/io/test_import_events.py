@@ -146,3 +146,19 @@ def test_event_columns_and_form_events_on_postgresql(tmp_path: Path) -> None:
             export_kind(db, "dossiers", tmp_path / "ho-so.xlsx")
         finally:
             db.close()
+
+
+def test_undoing_the_import_removes_its_events_with_its_dossiers(db: Database, tmp_path: Path) -> None:
+    from cchc_desktop.core import audit
+
+    seed_catalogue(db)
+    with db.transaction() as s:
+        proc = s.scalar(select(m.Procedure).where(m.Procedure.code == "1.001"))
+        services.update(s, m.Procedure, proc.id, {"resolution_days": 10})
+    result = import_file(db, "dossiers", write_xlsx(tmp_path / "mot-cua.xlsx", [HEADER, *ROWS]))
+    assert result.batch_id is not None and len(_events(db)) == 6
+    with db.transaction() as s:
+        audit.undo_batch(s, result.batch_id)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.DossierEvent)) == 0
+        assert s.scalar(select(func.count()).select_from(m.Dossier)) == 0

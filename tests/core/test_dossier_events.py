@@ -226,25 +226,6 @@ def test_moving_a_receipt_recomputes_its_due_date_and_kind_and_day_are_required(
     _refused(db, dossier_id, "occurred_on", "không phải là ngày hợp lệ", kind=K.STOPPED, occurred_on="31/02/2024")
 
 
-def test_a_receipt_on_another_dossier_does_not_end_the_wait(db, dossier_id) -> None:
-    """The counting rule reads the events per dossier: one dossier's supplements received do not answer
-    another's request (a subquery two levels down once compared with every dossier)."""
-    from cchc_desktop.core.indicators.dossiers import waiting_for_supplements
-
-    with db.transaction() as s:
-        proc_id = s.get(m.Dossier, dossier_id).procedure_id
-        other = services.create(s, m.Dossier, {"code": "HS-2", "procedure_id": proc_id,
-                                               "received_on": D(2024, 3, 1)}).id
-    _add(db, dossier_id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=D(2024, 3, 4))
-    _add(db, other, kind=K.SUPPLEMENT_REQUESTED, occurred_on=D(2024, 3, 4))
-    _add(db, other, kind=K.SUPPLEMENT_RECEIVED, occurred_on=D(2024, 3, 6))
-    with db.session() as s:
-        waiting = s.scalars(select(m.Dossier.code).where(waiting_for_supplements(D(2024, 3, 8)))).all()
-        assert waiting == ["HS-1"]
-        assert s.scalars(select(m.Dossier.code).where(waiting_for_supplements(D(2024, 3, 5)))).all() == [
-            "HS-1", "HS-2"]
-
-
 def test_a_removed_event_goes_to_the_bin_and_comes_back_with_its_effect(db, dossier_id) -> None:
     from cchc_desktop.core import audit
     from cchc_desktop.core.errors import CchcError

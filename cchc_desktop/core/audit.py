@@ -372,6 +372,18 @@ def record_bulk_updated(
         session.connection().execute(insert(AUDIT), rows)
 
 
+def update_where(session: Session, table: Any, condition: Any, values: Mapping[str, Any], *, user: str) -> int:
+    """A set-based UPDATE of the rows matching ``condition``, with their versions incremented and one
+    entry each (old → new) in the trail; returns the number of rows changed."""
+    session.flush()
+    rows = session.execute(select(table).where(condition)).mappings().all()
+    if not rows:
+        return 0
+    record_bulk_updated(session, table, [(r["id"], r, {**dict(r), **values}) for r in rows], user)
+    session.execute(update(table).where(table.c.id.in_([r["id"] for r in rows])).values(**values))
+    return len(rows)
+
+
 # --------------------------------------------------------------------------- reading the trail
 
 

@@ -499,10 +499,11 @@ def update(
 
 
 def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
-    from sqlalchemy import update as sql_update
-
-    session.execute(
-        sql_update(m.Dossier).where(m.Dossier.procedure_id == proc.id).values(field_id=proc.field_id)
+    """The dossiers' copy of the procedure's field follows it (versions and audit trail included)."""
+    table = m.Dossier.__table__
+    audit.update_where(
+        session, table, (table.c.procedure_id == proc.id) & table.c.field_id.is_distinct_from(proc.field_id),  # type: ignore[attr-defined]
+        {"field_id": proc.field_id}, user=proc.updated_by or current_user(),
     )
 
 

@@ -408,3 +408,17 @@ def test_cli_log_imports_undo_import_trash_and_undelete(db: Database, tmp_path: 
     assert main(["log", *db_arg, "--record", "HS-001", "--limit", "2"]) == 0
     out = capsys.readouterr().out
     assert "Khôi phục hồ sơ “HS-001”" in out and "an  Xóa hồ sơ “HS-001”" in out
+
+
+def test_a_procedure_field_change_reaches_its_dossiers_in_the_trail(db: Database) -> None:
+    proc_id, dossier_id = _seed(db)
+    with db.transaction() as s:
+        field = services.create(s, m.Field, {"name": "Dược phẩm"})
+        services.update(s, m.Procedure, proc_id, {"field_id": field.id}, user="an")
+        field_id = field.id
+    with db.session() as s:
+        dossier = s.get(m.Dossier, dossier_id)
+        entry = _entries(s, table_name="dossier", action="update", user="an")[-1]
+        assert dossier.field_id == field_id and entry.record_version == dossier.version
+        assert json.loads(entry.new_values) == {"field_id": field_id}
+        assert "Lĩnh vực: (trống) → Dược phẩm" in audit.describe(s, entry)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -610,6 +611,8 @@ class ObjectiveYear(TimestampMixin, Base):
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
     plan_number: Mapped[str | None] = mapped_column(String(50))  # "364/KH-SYT"
     plan_date: Mapped[dt.date | None] = mapped_column(Date)
+    # where the procedures under the quality system are published (R1, objective 4)
+    publication_url: Mapped[str | None] = mapped_column(Text)
 
     objectives: Mapped[list[QualityObjective]] = relationship(
         back_populates="objective_year", cascade="all, delete-orphan", order_by="QualityObjective.number"
@@ -662,6 +665,13 @@ class IssuedReport(TimestampMixin, Base):
     period_end: Mapped[dt.date] = mapped_column(Date)
     signer_name: Mapped[str | None] = mapped_column(String(100))
     file_path: Mapped[str | None] = mapped_column(Text)
+    # issue 13: who signed under which authority, and the issued files themselves (a reprint is the
+    # same file, whatever changed in the records since)
+    signer_authority: Mapped[str | None] = mapped_column(String(100))
+    signer_title: Mapped[str | None] = mapped_column(String(100))
+    docx_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (CheckConstraint("period_end >= period_start", name="period_order"),)
 
@@ -768,6 +778,36 @@ class AuditEntry(Base):
 
 # --------------------------------------------------------------------------- report register, signers, quality-management documents
 # (models of issue 13 go here; keep this comment so side-by-side changes merge cleanly)
+
+
+class Signer(TimestampMixin, Base):
+    """A person who signs the organisation's reports, with the authority and title printed above the
+    name (NĐ 30/2020: "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC")."""
+
+    __tablename__ = "signer"
+
+    name: Mapped[str] = mapped_column(String(100))
+    authority: Mapped[str] = mapped_column(String(100), default="GIÁM ĐỐC")
+    title: Mapped[str | None] = mapped_column(String(100))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("name", "authority", name="uq_signer_name_authority"),)
+
+
+class QualityDocument(TimestampMixin, Base):
+    """A document of the year's quality-management system (TCVN ISO 9001:2015): the decision
+    re-issuing the system's documents, the year's ISO plan, the decision announcing conformity…"""
+
+    __tablename__ = "quality_document"
+
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[str] = mapped_column(String(50))  # "745/QĐ-SYT"
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)  # "về việc công bố Hệ thống quản lý chất lượng …"
+    kind: Mapped[str] = mapped_column(String(30), default="Quyết định")  # Quyết định, Kế hoạch, …
+
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_quality_document_year_number"),)
 
 
 

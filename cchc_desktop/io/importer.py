@@ -40,6 +40,7 @@ from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
 from . import parsing as p
 from .bulk import DossierRules, DossierWriter
+from .event_columns import RowEvents, adjust_values, has_event_data
 from .mapping import (
     HEADER_SCAN_ROWS,
     KIND_LABELS,
@@ -212,6 +213,11 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "channel": p.parse_channel,
     "outcome": p.parse_outcome,
     "supplement_requests": p.parse_count,
+    "extended_on": p.parse_date,
+    "apology_date": p.parse_date,
+    "supplement_requested_on": p.parse_date,
+    "supplement_received_on": p.parse_date,
+    "stopped_on": p.parse_date,
     "online_level": p.parse_online_level,
     "duration": p.parse_duration,
     "abolished_on": p.parse_date,
@@ -461,6 +467,7 @@ class _DossierLoad:
     rules: DossierRules
     writer: DossierWriter
     written: _Written
+    events: RowEvents
 
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
@@ -471,7 +478,7 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
     load = _DossierLoad(
         session, src.header, result, opt, procedures, units,
         DossierRules(session, {pr.id: pr for pr in procedures.values()}),
-        DossierWriter(session, opt.user), _Written(last_id + 1),
+        DossierWriter(session, opt.user), _Written(last_id + 1), RowEvents(session),
     )
     # A load that is large next to the table: counts and indexes are rebuilt once at the end.
     bulk = src.estimate >= BULK_THRESHOLD and src.estimate >= existing
@@ -526,6 +533,7 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
     existing: dict[int, dict[str, Any]] = {}
     if before:  # dossiers that were in the table before this import: the whole record, typed
         existing = {row["id"]: dict(row) for row in session.execute(select(table).where(table.c.id.in_(before))).mappings()}
+    with_events = load.events.with_events(ids.values())
     accepted: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
     insert_rows: list[int] = []
@@ -541,7 +549,13 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             continue
         old = existing.get(dossier_id) if dossier_id is not None else None
         try:
-            rec = prepare(_dossier_values(parsed, procedures, units), old)
+            values = _dossier_values(parsed, procedures, units)
+            events = has_event_data(parsed) or dossier_id in with_events
+            if events:
+                adjust_values(parsed, values)
+            rec = prepare(values, old)
+            if events:  # the row's events, checked with the dossier before anything is written
+                load.events.check(parsed, rec, None if old is None else old["id"], opt.user)
         except RowError as exc:
             _reject(result, header, kind, number, exc.key, exc.reason, cells)
             continue
@@ -565,6 +579,8 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
         load.writer.update(updates)
         audit.record_bulk_updated(session, table, [(i, existing[i], rec) for i, rec in updates], opt.user)
         result.updated += len(updates)
+    if load.events.pending:
+        load.events.write(_ids_of(session, [code for code, _ in load.events.pending]))
 
 
 # --------------------------------------------------------------------------- row-by-row kinds

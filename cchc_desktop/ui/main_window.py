@@ -189,9 +189,9 @@ class MainWindow(QMainWindow):
                                       "folder-open-outline"))  # fmt: skip
         m_file.addAction(self._action("Mở dữ liệu mẫu", lambda: fa.open_demo(self), None, "database-outline"))
         m_file.addSeparator()
-        m_file.addAction(self._action("Sao lưu…", lambda: fa.backup(self), None, "content-save-outline"))
-        m_file.addAction(self._action("Khôi phục từ bản sao lưu…", lambda: fa.restore(self), None,
+        m_file.addAction(self._action("Sao lưu / Khôi phục…", lambda: fa.backups_dialog(self), None,
                                       "backup-restore"))  # fmt: skip
+        m_file.addAction(self._action("Sao lưu ngay", lambda: fa.backup_now(self), None, "content-save-outline"))
         m_file.addSeparator()
         m_file.addAction(self._action("Thoát", self.close, "Ctrl+Q", "exit-to-app"))
 

@@ -379,7 +379,9 @@ def update_where(session: Session, table: Any, condition: Any, values: Mapping[s
     rows = session.execute(select(table).where(condition)).mappings().all()
     if not rows:
         return 0
-    record_bulk_updated(session, table, [(r["id"], r, {**dict(r), **values}) for r in rows], user)
+    changes: list[tuple[int, Mapping[str, Any], Mapping[str, Any]]] = [
+        (r["id"], dict(r), {**dict(r), **values}) for r in rows]
+    record_bulk_updated(session, table, changes, user)
     session.execute(update(table).where(table.c.id.in_([r["id"] for r in rows])).values(**values))
     return len(rows)
 

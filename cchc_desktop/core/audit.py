@@ -128,7 +128,7 @@ def natural_code(table_name: str, values: Mapping[str, Any]) -> str | None:
     """The code a person knows the record by (dossier number, procedure code, decision number …)."""
     v = values
     if table_name == "document_count" and v.get("month") is not None:
-        return f"tháng {v['month']}/{v.get('year')}"
+        return f"{v['month']}/{v.get('year')}"
     if table_name == "survey_form" and v.get("number") is not None:
         return f"phiếu số {v['number']}"
     if table_name == "quality_objective" and v.get("number") is not None:

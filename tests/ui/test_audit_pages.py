@@ -150,3 +150,23 @@ def test_import_batch_is_undone_from_the_log_page(qtbot: Any, ctx: AppContext, a
     answers.expect("warning")
     page.undo_button.click()
     assert "đã được hoàn tác" in answers.seen[-1].text
+
+
+def test_document_grid_does_not_overwrite_a_month_saved_meanwhile(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.documents import COUNT_KEYS, DocumentsPage
+
+    page = DocumentsPage(ctx)
+    qtbot.addWidget(page)
+    page.set_year(2024)
+    incoming = COUNT_KEYS.index("incoming")
+    assert page.grid.setData(page.grid.index(0, incoming), "900")
+    with ctx.db.transaction() as s:  # another PC saves January first
+        jan = s.scalar(select(m.DocumentCount).where(m.DocumentCount.year == 2024, m.DocumentCount.month == 1))
+        services.update(s, m.DocumentCount, jan.id, {"incoming": jan.incoming + 1}, user="van_thu")
+        theirs = jan.incoming
+    assert not page.save()
+    assert page.error.text().startswith("Tháng 1: Không lưu được: số liệu văn bản tháng “1/2024” đã được")
+    assert "van_thu lúc" in page.error.text()
+    with ctx.db.session() as s:
+        jan = s.scalar(select(m.DocumentCount).where(m.DocumentCount.year == 2024, m.DocumentCount.month == 1))
+        assert jan.incoming == theirs

@@ -21,7 +21,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -313,24 +313,25 @@ def _json_object_sql(dialect: str, table: Table) -> str:
     return f"CAST(json_build_object({args}) AS TEXT)"
 
 
-def record_bulk_created(session: Session, table: Any, codes: Sequence[str], user: str) -> None:
-    """Entries for the rows of ``table`` just inserted with these codes: one INSERT … SELECT."""
-    if session.info.get(SKIP) or not codes:
+def last_id(session: Session, table: Any) -> int:
+    """The highest id of ``table`` now (before a bulk insert: the rows above it are the new ones)."""
+    return int(session.scalar(select(func.max(table.c.id))) or 0)
+
+
+def record_bulk_created(session: Session, table: Any, since_id: int, user: str) -> None:
+    """Entries for the rows of ``table`` just inserted (ids above ``since_id``: the import holds the write
+    lock, so they are its own): one INSERT … SELECT over the id range."""
+    if session.info.get(SKIP):
         return
     conn = session.connection()
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        where, param = "code IN (SELECT value FROM json_each(:codes))", json.dumps(list(codes))
-    else:
-        where, param = "code = ANY(:codes)", list(codes)  # type: ignore[assignment]
     sql = (
         "INSERT INTO audit_entry (at, \"user\", action, table_name, record_id, record_code, record_version, "
         "new_values, in_bin, batch_id) "
-        f"SELECT :at, :user, 'create', '{table.name}', id, code, version, {_json_object_sql(dialect, table)}, "
-        f":in_bin, :batch FROM {table.name} WHERE {where}"
+        f"SELECT :at, :user, 'create', '{table.name}', id, code, version, "
+        f"{_json_object_sql(conn.dialect.name, table)}, :in_bin, :batch FROM {table.name} WHERE id > :since"
     )
     stmt = text(sql).bindparams(bindparam("at", type_=DateTime()), bindparam("in_bin", type_=Boolean()))
-    conn.execute(stmt, {"at": now(), "user": user, "codes": param, "in_bin": False,
+    conn.execute(stmt, {"at": now(), "user": user, "since": since_id, "in_bin": False,
                         "batch": session.info.get(BATCH)})
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import base64
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    LargeBinary,
     Numeric,
     Table,
     Time,
@@ -81,10 +83,16 @@ def now() -> dt.datetime:
 # --------------------------------------------------------------------------- values
 
 
-def encode(value: Any) -> Any:
-    """A column value as JSON: dates and times in ISO form, decimals as text, enums by value."""
+def encode(value: Any, *, full: bool = False) -> Any:
+    """A column value as JSON: dates and times in ISO form, decimals as text, enums by value; file
+    contents (bytes) by size and digest — whole (base64) only with ``full`` (a deletion, to restore)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        if full:
+            return {"$base64": base64.b64encode(data).decode("ascii")}
+        return {"$bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -99,6 +107,8 @@ def decode(table: Table, key: str, raw: Any) -> Any:
     if raw is None:
         return None
     ctype = table.c[key].type
+    if isinstance(ctype, LargeBinary):
+        return base64.b64decode(raw["$base64"]) if isinstance(raw, dict) and "$base64" in raw else None
     if isinstance(ctype, SAEnum) and ctype.enum_class is not None:
         return ctype.enum_class(raw)
     if isinstance(ctype, Boolean):
@@ -116,12 +126,13 @@ def decode(table: Table, key: str, raw: Any) -> Any:
     return raw
 
 
-def _row_values(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
-    return {c.key: encode(row[c.key]) for c in table.columns if c.key not in NOT_AUDITED and c.key in row}
+def _row_values(table: Table, row: Mapping[str, Any], *, full: bool = False) -> dict[str, Any]:
+    return {c.key: encode(row[c.key], full=full) for c in table.columns if c.key not in NOT_AUDITED and c.key in row}
 
 
-def _obj_values(obj: Any) -> dict[str, Any]:
-    return {c.key: encode(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in NOT_AUDITED}
+def _obj_values(obj: Any, *, full: bool = False) -> dict[str, Any]:
+    return {c.key: encode(getattr(obj, c.key), full=full) for c in obj.__table__.columns
+            if c.key not in NOT_AUDITED}
 
 
 def natural_code(table_name: str, values: Mapping[str, Any]) -> str | None:
@@ -195,7 +206,7 @@ def _collect_children(conn: Any, table: Table, record_id: int) -> tuple[list[dic
                     if key in seen:
                         continue
                     seen.add(key)
-                    values = _row_values(child, row)
+                    values = _row_values(child, row, full=True)
                     children.append({"table": child.name, "id": row["id"], "values": values})
                     todo.append((child, row["id"]))
             elif rule == "SET NULL":
@@ -240,7 +251,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         for obj in deleted:
             children, nulled = _collect_children(conn, obj.__table__, obj.id)
             descendants.update((c["table"], c["id"]) for c in children)
-            deletes.append({"obj": obj, "values": _obj_values(obj), "version": obj.version,
+            deletes.append({"obj": obj, "values": _obj_values(obj, full=True), "version": obj.version,
                             "children": children, "nulled": nulled})
         in_session = {(d["obj"].__tablename__, d["obj"].id) for d in deletes}
         for d in deletes:
@@ -404,6 +415,9 @@ def display_value(session: Session | None, table_name: str, key: str, raw: Any) 
     record's code instead of its id."""
     if raw is None or raw == "":
         return "(trống)"
+    if isinstance(raw, dict):  # file contents
+        size = raw.get("$bytes", len(raw.get("$base64", "")) * 3 // 4)
+        return f"(tệp {size:,} byte)".replace(",", ".")
     table = m.Base.metadata.tables.get(table_name)
     if table is None or key not in table.c:
         return str(raw)

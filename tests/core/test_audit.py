@@ -422,3 +422,22 @@ def test_a_procedure_field_change_reaches_its_dossiers_in_the_trail(db: Database
         assert dossier.field_id == field_id and entry.record_version == dossier.version
         assert json.loads(entry.new_values) == {"field_id": field_id}
         assert "Lĩnh vực: (trống) → Dược phẩm" in audit.describe(s, entry)
+
+
+def test_file_contents_are_kept_by_digest_and_restored_whole(db: Database) -> None:
+    content = bytes(range(256)) * 400  # a 100 KB report file
+    with db.transaction() as s:
+        report = services.create(s, m.IssuedReport, {
+            "report_type": "cchc", "number": "12/BC-SYT", "issued_on": dt.date(2024, 6, 14), "period_key": "2024-H1",
+            "period_start": dt.date(2023, 12, 15), "period_end": dt.date(2024, 6, 14), "docx_content": content})
+        report_id = report.id
+    with db.session() as s:
+        created = _entries(s, table_name="issued_report")[0]
+        assert len(created.new_values) < 2_000  # size and digest, not the file
+        assert json.loads(created.new_values)["docx_content"]["$bytes"] == len(content)
+    with db.transaction() as s:
+        services.delete(s, m.IssuedReport, [report_id])
+    with db.transaction() as s:
+        audit.restore(s, s.scalars(audit.bin_select()).one().id)
+    with db.session() as s:
+        assert s.get(m.IssuedReport, report_id).docx_content == content

@@ -17,9 +17,9 @@ Sessions that must not be audited (the demo builder) set ``session.info[SKIP] = 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
-import base64
 import hashlib
 import json
 from collections.abc import Iterable, Mapping

@@ -131,6 +131,9 @@ class OrganisationProfile(TimestampMixin, Base):
         text_enum(OnlineDenominator), default=OnlineDenominator.ONLINE_PROCEDURES
     )
     report_font_size: Mapped[int] = mapped_column(Integer, default=14)
+    # issue 11: the outcome rule preset (core.indicators.OUTCOME_RULES) deciding the Biểu 06a column of
+    # dossiers that ended without a result; migration 0002
+    outcome_rule: Mapped[str] = mapped_column(String(30), default="bieu06a", server_default="bieu06a")
 
     __table_args__ = (
         CheckConstraint("iso_deadline_days > 0", name="iso_deadline_positive"),
@@ -150,6 +153,9 @@ class Unit(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(100))
     is_department: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The one-stop software's unit code ("000.00.17.H23"): matched before the name on import.
+    code: Mapped[str | None] = mapped_column(String(50), index=True, unique=True)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # created by an import
 
 
 class Field(TimestampMixin, Base):
@@ -159,6 +165,7 @@ class Field(TimestampMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # created by an import
 
 
 # --------------------------------------------------------------------------- procedures
@@ -815,6 +822,21 @@ class QualityDocument(TimestampMixin, Base):
 # (models of issue 14 go here; keep this comment so side-by-side changes merge cleanly)
 
 
+class UnitAlias(TimestampMixin, Base):
+    """Another name (and maybe a one-stop code) under which imports name a unit — above all the rooms of
+    the department ("Phòng Nghiệp vụ Dược - Sở Y tế" → the department). Editable; reused by every import."""
+
+    __tablename__ = "unit_alias"
+
+    name: Mapped[str] = mapped_column(String(300))  # as first met in a file
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)  # folded: no diacritics, lower case
+    code: Mapped[str | None] = mapped_column(String(50), index=True, unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    is_room: Mapped[bool] = mapped_column(Boolean, default=False)  # a room of the department
+
+    unit: Mapped[Unit] = relationship()
+
+
 
 # --------------------------------------------------------------------------- unit packages and provenance
 # (models of issue 16 go here; keep this comment so side-by-side changes merge cleanly)
@@ -846,4 +868,5 @@ ALL_MODELS: tuple[type[Base], ...] = (
     ReportText,
     IssuedReport,
     WorkdayException,
+    UnitAlias,
 )

@@ -40,6 +40,7 @@ from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
 from . import parsing as p
 from .bulk import DossierRules, DossierWriter
+from .catalogue import Catalogue
 from .event_columns import RowEvents, adjust_values, has_event_data
 from .mapping import (
     HEADER_SCAN_ROWS,
@@ -85,6 +86,8 @@ class ImportResult:
     rejects: list[Reject] = field(default_factory=list)
     rows: int = 0
     created_procedures: int = 0
+    created_units: int = 0
+    created_fields: int = 0
     committed: bool = True
     cancelled: bool = False
     header: Header | None = None
@@ -103,8 +106,10 @@ class ImportResult:
         if self.cancelled:
             return "Đã hủy nhập dữ liệu; cơ sở dữ liệu không thay đổi."
         text = f"Đã nhập {self.imported} mới, cập nhật {self.updated}, từ chối {len(self.rejects)} dòng"
-        if self.created_procedures:
-            text += f"; tạo {self.created_procedures} thủ tục cần bổ sung thông tin"
+        created = [f"{n} {what}" for n, what in ((self.created_units, "đơn vị"), (self.created_fields, "lĩnh vực"),
+                                                 (self.created_procedures, "thủ tục")) if n]
+        if created:
+            text += f"; tạo {', '.join(created)} (cần bổ sung thông tin)"
         if not self.committed:
             text += " — chế độ “tất cả hoặc không”: không có dòng nào được lưu"
         return text + "."
@@ -292,6 +297,7 @@ def import_file(
     mapping: dict[str, str] | Path | str | None = None,
     all_or_nothing: bool = False,
     create_missing_procedures: bool = False,
+    create_missing: bool = False,
     progress: ProgressFn | None = None,
     sheet: str | int | None = None,
     user: str | None = None,
@@ -299,7 +305,9 @@ def import_file(
 ) -> ImportResult:
     """Import ``path`` as ``kind`` in one transaction; see the module docstring. ``header`` is a header
     the user corrected (e.g. in the import wizard), else it is detected. A cancel through ``progress``
-    returns a result with ``cancelled`` set and nothing changed."""
+    returns a result with ``cancelled`` set and nothing changed. ``create_missing`` creates the units,
+    fields and procedures the catalogue lacks (``io.catalogue``), ``create_missing_procedures`` only the
+    procedures."""
     src = open_source(kind, path, mapping, sheet=sheet, header=header)
     result = ImportResult(kind, header=src.header)
     user = user or services.current_user()
@@ -308,7 +316,10 @@ def import_file(
     try:
         with db.transaction(lock="import") as session:  # two imports at once run one after the other
             result.batch_id = audit.start_batch(session, path, kind, user)
-            importer(session, src, result, _Options(create_missing_procedures, progress, user, kind))
+            opt = _Options(
+                create_missing_procedures or create_missing, progress, user, kind, create_missing=create_missing
+            )
+            importer(session, src, result, opt)
             if all_or_nothing and result.rejects:
                 raise _AllOrNothing
             audit.finish_batch(session, result.batch_id, new=result.imported, updated=result.updated,
@@ -317,11 +328,13 @@ def import_file(
         result.committed = False
         result.batch_id = None
         result.imported = result.updated = result.created_procedures = 0
+        result.created_units = result.created_fields = 0
     except ImportCancelled:
         result.committed = False
         result.batch_id = None
         result.cancelled = True
         result.imported = result.updated = result.created_procedures = 0
+        result.created_units = result.created_fields = 0
     return result
 
 
@@ -339,6 +352,7 @@ class _Options:
     user: str
     kind: str
     row: int = 0  # the sheet row being saved (row-by-row kinds)
+    create_missing: bool = False  # units and fields too (io.catalogue)
 
     def report(self, done: int, total: int) -> None:
         if self.progress is None:
@@ -370,7 +384,7 @@ _DOSSIER_KEYS = {
 }
 
 
-def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], units: dict[str, int]) -> dict[str, Any]:
+def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], units: Catalogue) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "code" in parsed:
         values["code"] = parsed["code"]
@@ -391,10 +405,10 @@ def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], 
             values[key] = parsed[key]
     if "supplement_requests" in parsed:
         values["supplement_requests"] = parsed["supplement_requests"] or 0
-    if parsed.get("unit"):
-        unit_id = units.get(p.fold(parsed["unit"]))
+    if parsed.get("unit") or parsed.get("unit_code"):
+        unit_id = units.unit(parsed.get("unit"), parsed.get("unit_code"))
         if unit_id is None:
-            raise RowError("unit", f"đơn vị “{parsed['unit']}” chưa có trong danh mục đơn vị")
+            raise RowError("unit", f"đơn vị “{parsed.get('unit') or parsed.get('unit_code')}” chưa có trong danh mục đơn vị")
         values["unit_id"] = unit_id
     if "outcome" in parsed:
         outcome = parsed["outcome"]
@@ -406,9 +420,11 @@ def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], 
     return values
 
 
-def _create_review_procedure(session: Session, code: str, name: str | None, user: str) -> m.Procedure:
+def _create_review_procedure(session: Session, code: str, name: str | None, user: str,
+                             **values: Any) -> m.Procedure:
     return services.create(
-        session, m.Procedure, {"code": code, "name": name or f"Thủ tục {code}", "needs_review": True}, user=user
+        session, m.Procedure, {"code": code, "name": name or f"Thủ tục {code}", "needs_review": True, **values},
+        user=user,
     )
 
 
@@ -463,7 +479,7 @@ class _DossierLoad:
     result: ImportResult
     opt: _Options
     procedures: dict[str, m.Procedure]
-    units: dict[str, int]
+    units: Catalogue
     rules: DossierRules
     writer: DossierWriter
     written: _Written
@@ -472,7 +488,7 @@ class _DossierLoad:
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
     procedures: dict[str, m.Procedure] = {pr.code: pr for pr in session.scalars(select(m.Procedure))}
-    units = {p.fold(name): uid for uid, name in session.execute(select(m.Unit.id, m.Unit.name))}
+    units = Catalogue(session, opt.user, create=opt.create_missing)
     existing = session.scalar(select(func.count()).select_from(m.Dossier)) or 0
     last_id = session.scalar(select(func.max(m.Dossier.id))) or 0
     load = _DossierLoad(
@@ -499,6 +515,8 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
         opt.report(done, src.estimate)
     if bulk:
         load.writer.restore()
+    result.created_units += units.created_units
+    result.created_fields += units.created_fields
 
 
 def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> None:
@@ -521,7 +539,8 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             continue
         pcode = parsed.get("procedure_code")
         if pcode and pcode not in procedures and opt.create_missing_procedures:
-            proc = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user)
+            extra = load.units.procedure_values(parsed) if opt.create_missing else {}
+            proc = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user, **extra)
             procedures[pcode] = load.rules.procedures[proc.id] = proc
             result.created_procedures += 1
         parsed_rows.append((number, cells, parsed))
@@ -588,6 +607,10 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
 
 
 def _lookup_or_create(session: Session, model: type[m.Field] | type[m.Unit], name: str, user: str) -> int:
+    if model is m.Unit:  # a room of the department is the department; one-stop codes match first
+        unit_id = Catalogue(session, user, create=True).unit(name)
+        assert unit_id is not None
+        return unit_id
     folded = p.fold(name)
     for rid, rname in session.execute(select(model.id, model.name)):
         if p.fold(rname) == folded:

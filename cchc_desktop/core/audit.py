@@ -751,6 +751,18 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
                     + (f" “{parent_code}”" if parent_code else "")
                     + " do lần nhập này tạo; hãy xóa hoặc chuyển dữ liệu đó trước."
                 )
+    deleted = session.scalars(select(e).where(e.batch_id == batch_id, e.action == "delete")).all()
+    created_in_batch = {(t, rid) for t in touched for rid in conn.execute(created[t]).scalars()} if deleted else set()
+    for entry in deleted:
+        if (entry.table_name, entry.record_id) in created_in_batch:
+            continue  # its id was used again by a row of the same import (removed in step 1)
+        table = table_of(entry.table_name)
+        created_again = conn.execute(select(func.count()).select_from(table).where(table.c.id == entry.record_id))
+        if created_again.scalar():
+            raise CchcError(
+                f"Không hoàn tác được {_batch_name(batch)}: {table_label(entry.table_name)} "
+                f"“{entry.record_code or entry.record_id}” do lần nhập xóa nay đã có bản ghi khác thay chỗ."
+            )
     at = now()
     # 1. rows the import created go, children first (set-based)
     for tname in reversed(touched):
@@ -765,15 +777,19 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
         ))
         conn.execute(delete(table).where(table.c.id.in_(created[tname])))
     # 2. rows it updated or deleted get their values from before the import
+    created_ids = {(t, rid) for t in touched for rid in conn.execute(created[t]).scalars()}
+    # the first action of the import on each record it did not create: the values from before it
+    first_create: dict[tuple[str, int], int] = {
+        (t, r): i for t, r, i in session.execute(select(e.table_name, e.record_id, func.min(e.id)).where(
+            e.batch_id == batch_id, e.action == "create").group_by(e.table_name, e.record_id))}
     entries = session.scalars(select(e).where(
         e.batch_id == batch_id, e.action.in_(("update", "delete"))).order_by(e.id)).all()
-    created_ids = {(t, rid) for t in touched for rid in conn.execute(created[t]).scalars()}
     before: dict[tuple[str, int], dict[str, Any]] = {}
     first_action: dict[tuple[str, int], m.AuditEntry] = {}
     for entry in entries:
         key = (entry.table_name, entry.record_id)
-        if key in created_ids:
-            continue
+        if key in first_create and first_create[key] < entry.id:
+            continue  # a row this import created (and then changed): removed in step 1
         first_action.setdefault(key, entry)
         for k, v in (json.loads(entry.old_values) if entry.old_values else {}).items():
             before.setdefault(key, {}).setdefault(k, v)

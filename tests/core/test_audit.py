@@ -441,3 +441,33 @@ def test_file_contents_are_kept_by_digest_and_restored_whole(db: Database) -> No
         audit.restore(s, s.scalars(audit.bin_select()).one().id)
     with db.session() as s:
         assert s.get(m.IssuedReport, report_id).docx_content == content
+
+
+def test_undo_of_a_survey_import_brings_replaced_answers_back(db: Database, tmp_path: Path) -> None:
+    from cchc_desktop.core.defaults import DEFAULT_CRITERIA, seed_questionnaire
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        services.create(s, m.SurveyCampaign, {"title": "Khảo sát năm 2024", "year": 2024, "questionnaire_id": q.id})
+    header = ["Đợt khảo sát", "Phiếu số", *[c.name for c in DEFAULT_CRITERIA[:4]]]
+
+    def answers() -> list[tuple[int, int]]:
+        with db.session() as s:
+            return [tuple(r) for r in s.execute(select(m.Criterion.sort_order, m.CriterionOption.rank)
+                             .join(m.SurveyAnswer, m.SurveyAnswer.criterion_id == m.Criterion.id)
+                             .join(m.CriterionOption, m.CriterionOption.id == m.SurveyAnswer.option_id)
+                             .order_by(m.Criterion.sort_order)).all()]
+
+    first = import_file(db, "survey_forms", write_xlsx(tmp_path / "p1.xlsx", [header, ["Khảo sát năm 2024", 1, 1, 1, 1, ""]]))
+    assert first.imported == 1 and answers() == [(1, 1), (2, 1), (3, 1)]
+    # the last answer (highest id) goes and a new one comes: SQLite may give the new one the same id
+    second = import_file(db, "survey_forms", write_xlsx(tmp_path / "p2.xlsx", [header, ["Khảo sát năm 2024", 1, 2, 1, "", 2]]))
+    assert second.updated == 1 and answers() == [(1, 2), (2, 1), (4, 2)]
+    with db.transaction() as s:
+        audit.undo_batch(s, second.batch_id)
+    assert answers() == [(1, 1), (2, 1), (3, 1)]
+    with db.transaction() as s:
+        audit.undo_batch(s, first.batch_id)
+    assert answers() == []
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.SurveyForm)) == 0

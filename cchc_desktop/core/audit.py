@@ -579,7 +579,7 @@ def restore(session: Session, entry_id: int, *, user: str | None = None) -> str:
     """Put a deleted record (and the rows deleted with it) back; returns a Vietnamese sentence. Refused
     with one sentence when its code is now taken by another record or a record it belongs to is gone."""
     user = user or _user(session)
-    entry = session.get(m.AuditEntry, entry_id)
+    entry = session.get(m.AuditEntry, entry_id, with_for_update=True)  # two restores at once: one waits
     if entry is None or not entry.in_bin:
         raise CchcError("Bản ghi này không còn trong Thùng rác (đã được khôi phục hoặc không tồn tại).")
     table = m.Base.metadata.tables[entry.table_name]
@@ -689,7 +689,7 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
     rows put back. Refused with one sentence when something newer depends on it (a row changed or
     deleted after the import, a newer record that uses a created row)."""
     user = user or _user(session)
-    batch = session.get(m.ImportBatch, batch_id)
+    batch = session.get(m.ImportBatch, batch_id, with_for_update=True)  # two undos at once: one waits
     if batch is None:
         raise CchcError(f"Không có lần nhập số {batch_id}.")
     if batch.undone_at is not None:

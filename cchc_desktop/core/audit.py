@@ -398,6 +398,23 @@ def update_where(session: Session, table: Any, condition: Any, values: Mapping[s
     return len(rows)
 
 
+def record_touch(session: Session, obj: Any) -> None:
+    """An entry for a record whose child rows changed (``services.touch``): its new version, no values."""
+    if session.info.get(SKIP):
+        return
+    values = _obj_values(obj)
+    session.connection().execute(insert(AUDIT).values(
+        at=now(), user=obj.updated_by or _user(session), action="update", table_name=obj.__tablename__,
+        record_id=obj.id, record_code=natural_code(obj.__tablename__, values), record_version=obj.version,
+        old_values="{}", new_values="{}", children=None, in_bin=False, batch_id=session.info.get(BATCH),
+    ))
+
+
+def _children_label(table_name: str) -> str:
+    names = [table_label(child.name) for child, _col, rule in _dependants(table_of(table_name)) if rule == "CASCADE"]
+    return ", ".join(dict.fromkeys(names)) or "dữ liệu kèm theo"
+
+
 # --------------------------------------------------------------------------- reading the trail
 
 
@@ -474,6 +491,8 @@ def describe(session: Session | None, entry: m.AuditEntry, limit: int = 6) -> st
         parts = [f"{c.label}: {c.new}" for c in changes if c.new != "(trống)"]
     else:
         parts = [f"{c.label}: {c.old} → {c.new}" for c in changes]
+    if not parts and entry.action == "update":
+        return f"Sửa {_children_label(entry.table_name)}"
     text_ = "; ".join(parts[:limit])
     if len(parts) > limit:
         text_ += f"; … (thêm {len(parts) - limit} thay đổi)"
@@ -500,7 +519,8 @@ def conflict_message(session: Session, model: type[m.Base], record_id: int, vers
     lines = []
     for e in entries:
         when = e.at.strftime("%H:%M %d/%m/%Y")
-        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or describe(session, e)
+        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or (
+            describe(session, e) if e.action != "update" else f"sửa {_children_label(e.table_name)}")
         lines.append(f"– {e.user} lúc {when}: {changes}")
     return head + ":\n" + "\n".join(lines) + "\nBấm “Tải lại” để mở bản mới nhất rồi nhập lại thay đổi của bạn."
 

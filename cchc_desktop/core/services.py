@@ -498,6 +498,14 @@ def update(
     return obj
 
 
+def touch(session: Session, obj: Any) -> None:
+    """A record whose child rows changed (a survey form's answers): its version moves on, so a save based
+    on an older read of it is refused (``expected_version``)."""
+    obj.updated_at = func.current_timestamp()
+    _flush(session, type(obj), (obj.id, obj.version))
+    audit.record_touch(session, obj)
+
+
 def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
     """The dossiers' copy of the procedure's field follows it (versions and audit trail included)."""
     table = m.Dossier.__table__

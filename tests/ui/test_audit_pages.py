@@ -170,3 +170,36 @@ def test_document_grid_does_not_overwrite_a_month_saved_meanwhile(qtbot: Any, ct
     with ctx.db.session() as s:
         jan = s.scalar(select(m.DocumentCount).where(m.DocumentCount.year == 2024, m.DocumentCount.month == 1))
         assert jan.incoming == theirs
+
+
+def test_survey_grid_does_not_overwrite_answers_saved_meanwhile(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.widgets.survey_grid import SurveyFormsModel
+
+    with ctx.db.session() as s:
+        form = s.scalar(select(m.SurveyForm).join(m.SurveyAnswer).limit(1))
+        campaign_id, form_id = form.campaign_id, form.id
+    mine, theirs = SurveyFormsModel(), SurveyFormsModel()
+    with ctx.db.session() as s:
+        mine.load(s, campaign_id)
+        theirs.load(s, campaign_id)
+    row = next(r for r, f in enumerate(theirs.rows) if f.id == form_id)
+    crit = theirs.criteria[0]
+    other = next(o[0] for o in crit.options if o[0] != theirs.rows[row].answers.get(crit.id))
+    theirs.rows[row].answers[crit.id] = other
+    theirs.dirty.add(row)
+    with ctx.db.transaction() as s:  # a colleague changes one answer of the form and saves
+        theirs.save(s)
+    mine.rows[row].answers[theirs.criteria[1].id] = theirs.criteria[1].options[-1][0]
+    mine.dirty.add(row)
+    try:
+        with ctx.db.transaction() as s:
+            mine.save(s)
+        raised = None
+    except Exception as exc:  # noqa: BLE001 - the type is asserted below
+        raised = exc
+    assert type(raised).__name__ == "ConflictError"
+    assert "phiếu khảo sát “phiếu số" in str(raised) and ": sửa câu trả lời" in str(raised)
+    with ctx.db.session() as s:
+        answers = dict(s.execute(select(m.SurveyAnswer.criterion_id, m.SurveyAnswer.option_id)
+                                 .where(m.SurveyAnswer.form_id == form_id)).all())
+        assert answers[crit.id] == other

@@ -373,6 +373,17 @@ def test_lost_update_refused_and_import_undone_on_postgresql(pg_url: str, tmp_pa
             d2 = s.scalar(select(m.Dossier).where(m.Dossier.code == "HS-002"))
             assert (d2.applicant, d2.note) == ("Trần Thị Bình", None)
             assert s.get(m.Dossier, dossier_id).note == "PC 1"
+        with db.transaction() as s:  # the recycle bin on PostgreSQL: a dossier with its event
+            dossier_events.add_event(s, dossier_id, {"kind": "supplement_requested",
+                                                     "occurred_on": dt.date(2024, 1, 16)})
+        with db.transaction() as s:
+            services.delete(s, m.Dossier, [dossier_id], user="an")
+        with db.transaction() as s:
+            assert "cùng 1 dữ liệu kèm theo" in audit.restore(s, s.scalars(audit.bin_select()).one().id)
+        with db.session() as s:
+            restored = s.get(m.Dossier, dossier_id)
+            assert restored.note == "PC 1" and [e.kind.value for e in restored.events] == ["supplement_requested"]
+            assert dossier_counts_drift(s) == (4, 4, 3, 3)
     finally:
         db.close()
 

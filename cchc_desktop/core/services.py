@@ -498,11 +498,20 @@ def update(
     return obj
 
 
-def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
-    from sqlalchemy import update as sql_update
+def touch(session: Session, obj: Any) -> None:
+    """A record whose child rows changed (a survey form's answers): its version moves on, so a save based
+    on an older read of it is refused (``expected_version``)."""
+    obj.updated_at = func.current_timestamp()
+    _flush(session, type(obj), (obj.id, obj.version))
+    audit.record_touch(session, obj)
 
-    session.execute(
-        sql_update(m.Dossier).where(m.Dossier.procedure_id == proc.id).values(field_id=proc.field_id)
+
+def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
+    """The dossiers' copy of the procedure's field follows it (versions and audit trail included)."""
+    table = m.Dossier.__table__
+    audit.update_where(
+        session, table, (table.c.procedure_id == proc.id) & table.c.field_id.is_distinct_from(proc.field_id),  # type: ignore[attr-defined]
+        {"field_id": proc.field_id}, user=proc.updated_by or current_user(),
     )
 
 

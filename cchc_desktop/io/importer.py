@@ -590,8 +590,9 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             updates.append((old["id"], rec))
             written.other[old["id"]] = number
     if inserts:
+        since = audit.last_id(session, table)
         load.writer.insert(inserts)
-        audit.record_bulk_created(session, table, [r["code"] for r in inserts], opt.user)
+        audit.record_bulk_created(session, table, since, opt.user)
         written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
         result.imported += len(inserts)
     if updates:

@@ -457,7 +457,7 @@ def _upgrade(db: Database, *, backup: bool) -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.execution_options(cchc_write=True).begin() as conn:  # BEGIN IMMEDIATE on SQLite
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

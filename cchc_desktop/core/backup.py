@@ -143,7 +143,9 @@ def write_backup(source: Path, folder: Path, reason: str, *, now: dt.datetime | 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(_backup_message(folder / "x.db", exc)) from exc
+        raise BackupError(
+            f"Không tạo được thư mục sao lưu {folder}: {exc.strerror or exc}. Cơ sở dữ liệu không bị thay đổi."
+        ) from exc
     base = f"{source.stem}-{stamp}-{slug}"
     tmp = temp_name(folder / f"{base}.db")
     try:

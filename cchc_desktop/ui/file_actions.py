@@ -46,7 +46,15 @@ def _controller():  # type: ignore[no-untyped-def]
     return controller()
 
 
+def _may_leave(window: QWidget | None) -> bool:
+    """Before another database replaces this one: unsaved edits are saved, dropped, or kept (Hủy)."""
+    confirm = getattr(window, "confirm_close", None)
+    return confirm() if confirm is not None else True
+
+
 def create_database(window: QWidget) -> None:
+    if not _may_leave(window):
+        return
     path = prompts.save_file(window, "Tạo cơ sở dữ liệu mới", DB_FILTER, str(data_dir() / "cchc-moi.db"), "db")
     if path is None:
         return
@@ -61,12 +69,16 @@ def create_database(window: QWidget) -> None:
 
 
 def open_database_file(window: QWidget) -> None:
+    if not _may_leave(window):
+        return
     path = prompts.open_file(window, "Mở cơ sở dữ liệu", DB_FILTER, str(data_dir()))
     if path is not None:
         _controller().open_location(str(path))
 
 
 def open_demo(window: QWidget | None) -> None:
+    if not _may_leave(window):
+        return
     _controller().open_demo(window)
 
 

@@ -67,6 +67,7 @@ class DossierRules:
         self.lengths: dict[str, tuple[int, str]] = {}
         self.required: list[tuple[str, str, bool, bool]] = []  # key, message, no default at all, no default
         self.nonnegative: list[tuple[str, str]] = []
+        self.labels = label
         self.dates: list[tuple[str, str]] = []
         for col in TABLE.columns:
             key = col.key
@@ -91,6 +92,8 @@ class DossierRules:
                     not value
                     or value != value.strip()
                     or not (value.isascii() or unicodedata.is_normalized("NFC", value))
+                    or not value.isprintable()  # control characters: services removes them
+                    or (key in services.CODE_COLUMNS and not value.isascii())  # services gives the code key
                 ):
                     return services.normalise(m.Dossier, values)
                 limit = self.lengths.get(key)
@@ -126,10 +129,11 @@ class DossierRules:
             value = rec[key]
             if (value is None and no_default_at_all) or (value == "" and no_default):
                 raise ValidationError(key, message)
+        label_of = self.labels
         for key, message in self.nonnegative:
             value = rec[key]
-            if isinstance(value, int) and value < 0:
-                raise ValidationError(key, message)
+            if isinstance(value, int) and (value < 0 or value > services.MAX_INTEGER):
+                raise ValidationError(key, message if value < 0 else f"{label_of[key]} quá lớn ({value}).")
         limit = self.limit
         for key, label in self.dates:
             value = rec[key]
@@ -137,6 +141,10 @@ class DossierRules:
                 raise ValidationError(
                     key,
                     f"{label} ({services.fmt_date(value)}) vượt quá một năm kể từ hôm nay; vui lòng kiểm tra lại.",
+                )
+            if value is not None and value < services.MIN_DATE:
+                raise ValidationError(
+                    key, f"{label} ({services.fmt_date(value)}) trước năm 1900; vui lòng kiểm tra lại."
                 )
         for rule in services.RULES[m.Dossier]:
             rule(self.session, m.Dossier, rec, own_id)

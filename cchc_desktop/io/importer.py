@@ -50,7 +50,7 @@ from .mapping import (
     detect_header,
     load_mapping,
 )
-from .sheets import open_sheet
+from .sheets import BadRow, open_sheet
 
 # progress(done, total, text) -> False to cancel (the GUI's Progress object fits).
 ProgressFn = Callable[[int, int, str], Any]
@@ -204,6 +204,13 @@ def preview(kind: str, path: Path | str, limit: int = 20, mapping: Any = None) -
 # --------------------------------------------------------------------------- cell parsing
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
+    "code": p.parse_code,
+    "procedure_code": p.parse_code,
+    "ubnd_number": p.parse_code,
+    "iso_number": p.parse_code,
+    "letter_number": p.parse_code,
+    "iso_process_number": p.parse_code,
+    "document_number": p.parse_code,
     "received": p.parse_datetime,
     "due": p.parse_date,
     "extended_due": p.parse_date,
@@ -253,6 +260,8 @@ def _plan(header: Header) -> list[tuple[int, str, Callable[[Any], Any]]]:
 
 
 def _parse_cells(header: Header, cells: list[Any]) -> dict[str, Any]:
+    if type(cells) is BadRow:  # a row the reader could not read faithfully (e.g. a stray byte in a CSV)
+        raise RowError(header.mapping.get(cells.column, ""), cells.reason)
     out: dict[str, Any] = {}
     width = len(cells)
     key = ""
@@ -644,7 +653,7 @@ def _save_decision(session: Session, parsed: dict[str, Any], opt: _Options, resu
     decision_id = session.scalar(
         select(m.AnnouncementDecision.id).where(m.AnnouncementDecision.ubnd_number == values["ubnd_number"])
     )
-    codes = [c.strip() for c in _CODE_SPLIT.split(parsed.get("procedure_codes") or "") if c.strip()]
+    codes = [c for c in map(p.parse_code, _CODE_SPLIT.split(parsed.get("procedure_codes") or "")) if c]
     for code in codes:
         proc_id = session.scalar(select(m.Procedure.id).where(m.Procedure.code == code))
         if proc_id is None:

@@ -28,6 +28,9 @@ ENTITY_LABELS: dict[type[m.Base], str] = {
     m.ReportText: "nội dung báo cáo",
     m.IssuedReport: "báo cáo đã ban hành",
     m.WorkdayException: "ngày nghỉ/làm bù",
+    m.Signer: "người ký",
+    m.QualityDocument: "văn bản hệ thống quản lý chất lượng",
+    m.UnitAlias: "tên gọi khác của đơn vị",
 }
 
 _COMMON = {
@@ -60,8 +63,21 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "online_denominator": "Mẫu số tỷ lệ hồ sơ trực tuyến",
         "report_font_size": "Cỡ chữ báo cáo",
     },
-    m.Unit: {"name": "Tên đơn vị", "short_name": "Tên viết tắt", "is_department": "Là cơ quan Sở"},
-    m.Field: {"name": "Tên lĩnh vực", "sort_order": "Thứ tự"},
+    m.Unit: {
+        "name": "Tên đơn vị",
+        "short_name": "Tên viết tắt",
+        "is_department": "Là cơ quan Sở",
+        "code": "Mã đơn vị (một cửa)",
+        "needs_review": "Cần bổ sung thông tin",
+    },
+    m.Field: {"name": "Tên lĩnh vực", "sort_order": "Thứ tự", "needs_review": "Cần bổ sung thông tin"},
+    m.UnitAlias: {
+        "name": "Tên trong tệp nhập",
+        "name_key": "Khóa so khớp",
+        "code": "Mã đơn vị (một cửa)",
+        "unit_id": "Đơn vị",
+        "is_room": "Là phòng thuộc Sở",
+    },
     m.AnnouncementDecision: {
         "ubnd_number": "Số quyết định UBND",
         "ubnd_date": "Ngày quyết định UBND",
@@ -173,6 +189,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "decision_date": "Ngày quyết định",
         "plan_number": "Số kế hoạch thực hiện",
         "plan_date": "Ngày kế hoạch",
+        "publication_url": "Địa chỉ công bố các quy trình ISO",
     },
     m.QualityObjective: {
         "objective_year_id": "Năm",
@@ -197,7 +214,16 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "period_end": "Đến ngày",
         "signer_name": "Người ký",
         "file_path": "Tệp",
+        "signer_authority": "Thẩm quyền ký",
+        "signer_title": "Chức vụ",
+        "docx_content": "Tệp Word đã ban hành",
+        "pdf_content": "Tệp PDF đã ban hành",
+        "sha256": "Mã kiểm tra (SHA-256)",
     },
+    m.Signer: {"name": "Họ tên", "authority": "Thẩm quyền ký", "title": "Chức vụ", "is_default": "Mặc định",
+               "active": "Đang dùng"},  # fmt: skip
+    m.QualityDocument: {"year": "Năm", "number": "Số, ký hiệu", "issued_on": "Ngày ban hành",
+                        "description": "Trích yếu", "kind": "Loại văn bản"},  # fmt: skip
     m.WorkdayException: {"day": "Ngày", "kind": "Loại", "note": "Ghi chú"},
 }
 

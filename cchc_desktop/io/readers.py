@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,7 +155,7 @@ def _xml_root(archive: zipfile.ZipFile, part: str, path: Path) -> Any:
         data = archive.read(part)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, EOFError):
         raise _corrupt(path) from None
     try:
         return SafeET.fromstring(data)
@@ -278,7 +279,7 @@ def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path, shared: list
                     break
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError):
         raise _corrupt(path) from None
     return scan
 
@@ -309,7 +310,7 @@ def shared_string_sizes(archive: zipfile.ZipFile, path: Path) -> list[int]:
         )
     try:
         data = archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, EOFError):
         raise _corrupt(path) from None
     return [max(len(part) - 12, 0) for part in _SI_SPLIT.split(data)[1:]]
 
@@ -341,7 +342,7 @@ def check_xlsx(path: str | Path, sheet: str | int | None = None) -> XlsxScan:
                 try:
                     with archive.open(part) as fh:
                         head = fh.read(4096)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError):
                     raise _corrupt(path) from None
                 if _DOCTYPE.search(head):
                     raise _unsafe_xml(path)

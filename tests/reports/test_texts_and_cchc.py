@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from cchc_desktop.core import models as m
 from cchc_desktop.core.db import Database
@@ -105,6 +105,8 @@ def test_r2_with_an_unknown_placeholder_refuses_to_build(demo_db: Database) -> N
 
 
 def test_copy_from_the_previous_period_fills_only_empty_sections(demo_db: Database) -> None:
+    with demo_db.transaction() as s:  # start from no report text (the demo has some)
+        s.execute(delete(m.ReportText))
     with demo_db.transaction() as s:
         save_texts(s, ReportType.CCHC, "2024-H1", {"the_che": "Rà soát 12 văn bản.", "kho_khan": "Thiếu người."})
         save_texts(s, ReportType.CCHC, H2.key, {"kho_khan": "Đã viết cho kỳ này."})
@@ -118,6 +120,8 @@ def test_copy_from_the_previous_period_fills_only_empty_sections(demo_db: Databa
 
 
 def test_copy_falls_back_to_the_last_edited_report_and_says_when_there_is_none(demo_db: Database) -> None:
+    with demo_db.transaction() as s:  # start from no report text (the demo has some)
+        s.execute(delete(m.ReportText))
     with demo_db.transaction() as s, pytest.raises(CchcError, match="Chưa có nội dung báo cáo của kỳ trước"):
         copy_from_previous(s, ReportType.CCHC, H2)
     with demo_db.transaction() as s:

@@ -71,8 +71,9 @@ class DossierRules:
         self.dates: list[tuple[str, str]] = []
         for col in TABLE.columns:
             key = col.key
-            if isinstance(col.type, String | Text) and getattr(col.type, "length", None):
-                self.lengths[key] = (col.type.length, label[key])
+            length = getattr(col.type, "length", None)
+            if isinstance(col.type, String | Text) and length:
+                self.lengths[key] = (length, label[key])
             if key not in services.SYSTEM_COLUMNS and not col.nullable:
                 message = f"Vui lòng nhập {in_sentence(label[key])}."
                 no_default = col.default is None
@@ -198,6 +199,8 @@ class DossierWriter:
         if proc is None:
             return None
         samples: list[Any]
+        fast: Callable[[Any], Any]
+        kind = _TYPES.get(key)
         if key in _TYPES and _TYPES[key] is dt.date:
             fast, samples = dt.date.isoformat, [dt.date(2024, 1, 5), dt.date(1999, 12, 31)]
         elif key in _TYPES and _TYPES[key] is dt.time:
@@ -206,7 +209,8 @@ class DossierWriter:
                 [dt.time(8, 30), dt.time(23, 59, 7, 12)],
             )
         elif key in _TYPES and issubclass(_TYPES[key], enum.Enum):
-            samples = list(_TYPES[key])
+            assert kind is not None and issubclass(kind, enum.Enum)
+            samples = list(kind)
             fast = {member: member.value for member in samples}.__getitem__  # Enum.value is a slow property
         else:
             return proc
@@ -224,7 +228,7 @@ class DossierWriter:
         for rec in recs:
             rec["updated_by"] = self.user
         if not self.sqlite:
-            self.session.execute(insert(TABLE), recs)
+            self.session.execute(insert(m.Dossier), recs)
             return
         row = self._row
         self.conn.exec_driver_sql(self.insert_sql, [tuple(row(r)) for r in recs])
@@ -232,7 +236,7 @@ class DossierWriter:
     def update(self, recs: list[tuple[int, dict[str, Any]]]) -> None:
         """``recs``: (dossier id, whole record)."""
         if not self.sqlite:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for dossier_id, rec in recs:
                 row = {f"b_{k}": v for k, v in rec.items() if k != "code"}
                 row["b_updated_by"] = self.user
@@ -240,14 +244,14 @@ class DossierWriter:
                 rows.append(row)
             cols: dict[str, Any] = {k[2:]: bindparam(k) for k in rows[0] if k != "b_id"}
             cols["updated_at"] = dt.datetime.now()
-            self.session.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")).values(cols), rows)
+            self.session.execute(update(m.Dossier).where(TABLE.c.id == bindparam("b_id")).values(cols), rows)
             return
         params = []
         for dossier_id, rec in recs:
             rec["updated_by"] = self.user
-            row = self._row(rec)
-            del row[self.columns.index("code")]
-            params.append((*row, dossier_id))
+            values = self._row(rec)
+            del values[self.columns.index("code")]
+            params.append((*values, dossier_id))
         self.conn.exec_driver_sql(self.update_sql, params)
 
     # ------------------------------------------------------------------ large loads

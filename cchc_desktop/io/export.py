@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -31,6 +31,8 @@ from ..core.indicators import DossierClasses, document_months, dossier_classes_b
 from ..core.labels import field_label
 from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
 from .mapping import MAX_CRITERIA
+
+AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns
 
 ProgressFn = Callable[[int, int, str], Any]
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -136,14 +138,14 @@ def _save(wb: Workbook, path: Path) -> None:
 class TableSpec:
     model: type[m.Base]
     title: str
-    query: Callable[[], tuple[list[str], Select[Any]]]
+    query: Callable[[], tuple[list[str], AnySelect]]
 
 
 def _plain_columns(model: type[m.Base], skip: Sequence[str] = ()) -> list[Any]:
     return [c for c in model.__table__.columns if c.key not in services.SYSTEM_COLUMNS and c.key not in skip]  # type: ignore[attr-defined]
 
 
-def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[list[str], Select[Any]]:
+def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[list[str], AnySelect]:
     """Every column, foreign keys replaced by the referenced record's name or code."""
     headers: list[str] = []
     cols: list[Any] = []
@@ -165,7 +167,7 @@ def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[
     return headers, stmt.order_by(table.c.id)
 
 
-def _dossiers() -> tuple[list[str], Select[Any]]:
+def _dossiers() -> tuple[list[str], AnySelect]:
     headers, stmt = _model_query(
         m.Dossier,
         {
@@ -189,7 +191,7 @@ _EVENT_COLUMNS: tuple[tuple[str, DossierEventKind, str, Any], ...] = (
 )
 
 
-def _with_event_columns(headers: list[str], stmt: Select[Any]) -> tuple[list[str], Select[Any]]:
+def _with_event_columns(headers: list[str], stmt: AnySelect) -> tuple[list[str], AnySelect]:
     e = m.DossierEvent
     cols = [
         agg(case((e.kind == kind, getattr(e, attr)))).label(f"ev_{i}")
@@ -201,13 +203,13 @@ def _with_event_columns(headers: list[str], stmt: Select[Any]) -> tuple[list[str
     return [*headers, *(name for name, *_ in _EVENT_COLUMNS)], stmt
 
 
-def _procedures() -> tuple[list[str], Select[Any]]:
+def _procedures() -> tuple[list[str], AnySelect]:
     return _model_query(
         m.Procedure, {"field_id": ("Lĩnh vực", (m.Field, "name")), "unit_id": ("Đơn vị", (m.Unit, "name"))}
     )
 
 
-def _decisions() -> tuple[list[str], Select[Any]]:
+def _decisions() -> tuple[list[str], AnySelect]:
     headers, stmt = _model_query(m.AnnouncementDecision, {})
     codes = (
         select(func.aggregate_strings(m.Procedure.code, ", "))  # group_concat / string_agg
@@ -218,16 +220,16 @@ def _decisions() -> tuple[list[str], Select[Any]]:
     return [*headers, "Mã TTHC"], stmt.add_columns(codes)
 
 
-def _tasks() -> tuple[list[str], Select[Any]]:
+def _tasks() -> tuple[list[str], AnySelect]:
     return _model_query(m.Task, {"lead_unit_id": ("Đơn vị chủ trì", (m.Unit, "name"))})
 
 
-def _documents() -> tuple[list[str], Select[Any]]:
+def _documents() -> tuple[list[str], AnySelect]:
     headers, stmt = _model_query(m.DocumentCount, {})
     return headers, stmt.order_by(None).order_by(m.DocumentCount.year, m.DocumentCount.month)
 
 
-def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], Select[Any]]:
+def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], AnySelect]:
     """One row per form, as the import reads it back: campaign, number, group, date, then the chosen
     option of criterion 1, 2, … ``criteria`` (columns "Tiêu chí n")."""
     f = m.SurveyForm
@@ -251,7 +253,7 @@ def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], Select[Any]]
     return headers, stmt
 
 
-def _survey_totals() -> tuple[list[str], Select[Any]]:
+def _survey_totals() -> tuple[list[str], AnySelect]:
     c, o, k = m.SurveyOptionCount, m.CriterionOption, m.Criterion
     stmt = (
         select(m.SurveyCampaign.title, k.name, o.label, c.count)
@@ -450,8 +452,8 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
                     cell.number_format = "#,##0"
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 34
-    for col in "CDEFGHIJKLM":
-        ws.column_dimensions[col].width = 11
+    for letter in "CDEFGHIJKLM":
+        ws.column_dimensions[letter].width = 11
     ws.row_dimensions[top + 2].height = 45
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -151,7 +151,7 @@ def open_source(kind: str, path: Path | str, mapping: dict[str, str] | Path | st
         raise CchcError(f"Loại dữ liệu “{kind}” không nhập được; chọn một trong: {', '.join(KINDS)}.")
     sh = open_sheet(path, sheet)
     merged = sh.merged
-    numbered = iter(sh.rows)  # the reader gives NFC text
+    numbered = sh.rows  # a generator (closed below); the reader gives NFC text
     head: list[tuple[int, list[Any]]] = []
     for item in numbered:
         head.append(item)
@@ -689,7 +689,7 @@ _CODE_SPLIT = re.compile(r"[,;\n]+")
 
 
 def _save_decision(session: Session, parsed: dict[str, Any], opt: _Options, result: ImportResult) -> bool:
-    values = {k: parsed[k] for k in ("ubnd_number", "ubnd_date", "summary", "iso_number", "iso_date",
+    values: dict[str, Any] = {k: parsed[k] for k in ("ubnd_number", "ubnd_date", "summary", "iso_number", "iso_date",
                                       "letter_number", "letter_date") if k in parsed}
     if not values.get("ubnd_number"):
         raise RowError("ubnd_number", "thiếu số quyết định")
@@ -717,7 +717,7 @@ def _save_decision(session: Session, parsed: dict[str, Any], opt: _Options, resu
 
 
 def _save_task(session: Session, parsed: dict[str, Any], opt: _Options, result: ImportResult) -> bool:
-    values = {k: parsed[k] for k in ("document_number", "document_date", "content", "assigned_on", "due_on",
+    values: dict[str, Any] = {k: parsed[k] for k in ("document_number", "document_date", "content", "assigned_on", "due_on",
                                       "extended_due_on", "extension_approved", "completed_on", "note")
               if k in parsed and parsed[k] is not None}
     if parsed.get("assigned_by"):
@@ -766,8 +766,9 @@ def _import_survey_totals(session: Session, src: _Source, result: ImportResult, 
         counts: dict[int, int] = {}
         for _number, _cells, option_id, count in rows:
             counts[option_id] = counts.get(option_id, 0) + count
-        campaign = session.get(m.SurveyCampaign, campaign_id)
-        assert campaign is not None
+        found = session.get(m.SurveyCampaign, campaign_id)
+        assert found is not None
+        campaign = found
         per_criterion: dict[int, int] = {}
         for crit in campaign.questionnaire.criteria:
             per_criterion[crit.id] = sum(counts.get(o.id, 0) for o in crit.options)

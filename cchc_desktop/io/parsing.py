@@ -61,8 +61,8 @@ def parse_code(value: Any) -> str | None:
     if type(value) is str and value.isascii():
         text = value.strip()
         return (text if text.isprintable() and "  " not in text else code_key(text)) or None
-    text = clean_text(value)
-    return None if text is None else (code_key(text) or None)
+    cleaned = clean_text(value)
+    return None if cleaned is None else (code_key(cleaned) or None)
 
 
 _DATE_RE = re.compile(

@@ -148,8 +148,8 @@ def check_zip(path: Path, archive: zipfile.ZipFile) -> None:
 
 
 def _xml_root(archive: zipfile.ZipFile, part: str, path: Path) -> Any:
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
+    import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 
     try:
         data = archive.read(part)

@@ -16,12 +16,12 @@ import csv
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.xml import DEFUSEDXML
+from openpyxl.xml import DEFUSEDXML  # type: ignore[import-untyped]
 
 from ..core.errors import CchcError
 from ..core.text import XML_INVALID
@@ -72,7 +72,7 @@ def clean_cell(value: str) -> str:
     return value.replace("\u00a0", " ")
 
 
-def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tuple[int, list[Any]], None, None]:
     """The one pass every reader's rows go through: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
     columns (refused with a sentence, never cut silently), at most ``TEXT_BUDGET`` characters of text in
     all (size × count), text cleaned by ``clean_cell``. Per row the work is one join and two C-level
@@ -107,7 +107,7 @@ class Sheet:
     ``merged`` lists merged ranges ((r0, c0), (r1, c1)), zero-based, inclusive."""
 
     name: str
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Generator[tuple[int, list[Any]], None, None]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     total_rows: int = 0  # an estimate for the progress bar, never trusted for the data
 
@@ -240,7 +240,7 @@ def _calamine_sheet(path: Path, sheet: str | int) -> Sheet:
 
 
 def _openpyxl_sheet(path: Path, sheet: str | int) -> Sheet:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

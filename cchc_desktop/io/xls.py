@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import IO, Any
 
@@ -83,7 +83,7 @@ def xls_sheet(path: Path, sheet: str | int) -> Any:
         raise _corrupt(path)
     _tag, name, merged, height = head
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Generator[tuple[int, list[Any]], None, None]:
         try:
             while True:
                 message = _receive(stream)

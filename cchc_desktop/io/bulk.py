@@ -24,9 +24,9 @@ import enum
 import operator
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, Integer, String, Text, bindparam, insert, update
+from sqlalchemy import Date, Integer, String, Table, Text, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from ..core import models as m
@@ -36,8 +36,9 @@ from ..core.errors import ValidationError
 from ..core.indicators import rebuild_dossier_counts
 from ..core.labels import field_label, in_sentence
 
-TABLE = m.Dossier.__table__
+TABLE = cast(Table, m.Dossier.__table__)
 CACHE_KIB = 64 * 1024
+_CHANNEL_DEFAULT = getattr(TABLE.c.channel.default, "arg", None)
 COLUMNS = [c.key for c in TABLE.columns if c.key not in services.SYSTEM_COLUMNS]
 # The exact types the parsers give each column (anything else goes through ``services.normalise``).
 _TYPES: dict[str, type] = {
@@ -161,7 +162,7 @@ class DossierRules:
         else:
             rec = {**dict.fromkeys(COLUMNS), **rec}
             if rec["channel"] is None:
-                rec["channel"] = TABLE.c.channel.default.arg
+                rec["channel"] = _CHANNEL_DEFAULT
             if rec["supplement_requests"] is None:
                 rec["supplement_requests"] = 0
         self.fill(rec)
@@ -228,7 +229,7 @@ class DossierWriter:
         for rec in recs:
             rec["updated_by"] = self.user
         if not self.sqlite:
-            self.session.execute(insert(m.Dossier), recs)
+            self.session.execute(insert(TABLE), recs)
             return
         row = self._row
         self.conn.exec_driver_sql(self.insert_sql, [tuple(row(r)) for r in recs])
@@ -244,7 +245,7 @@ class DossierWriter:
                 rows.append(row)
             cols: dict[str, Any] = {k[2:]: bindparam(k) for k in rows[0] if k != "b_id"}
             cols["updated_at"] = dt.datetime.now()
-            self.session.execute(update(m.Dossier).where(TABLE.c.id == bindparam("b_id")).values(cols), rows)
+            self.session.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")).values(cols), rows)
             return
         params = []
         for dossier_id, rec in recs:

@@ -72,6 +72,12 @@ def clean_cell(value: str) -> str:
     return value.replace("\u00a0", " ")
 
 
+def _nfc(value: str) -> str:
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value.replace("\u00a0", " ")
+
+
 def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tuple[int, list[Any]], None, None]:
     """The one pass every reader's rows go through: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
     columns (refused with a sentence, never cut silently), at most ``TEXT_BUDGET`` characters of text in
@@ -96,8 +102,12 @@ def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[
             budget -= len(joined)
             if budget < 0:
                 raise text_budget_error(path.name)
-            if not joined.isascii() or _XML_INVALID.search(joined):
-                cells = [clean_cell(v) if type(v) is str else v for v in cells] if type(cells) is not BadRow else cells
+            if type(cells) is BadRow:
+                pass
+            elif _XML_INVALID.search(joined):  # rare: every text cell cleaned
+                cells = [clean_cell(v) if type(v) is str else v for v in cells]
+            elif not joined.isascii():  # ASCII text needs nothing
+                cells = [_nfc(v) if type(v) is str and not v.isascii() else v for v in cells]
         yield number, cells
 
 

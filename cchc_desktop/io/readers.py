@@ -58,6 +58,16 @@ _ANY_ROW = re.compile(rb"""<(?:[\w.-]+:)?row(?=[\s/>])[^>]*?\sr\s*=\s*["'](\d+)[
 _ODD_TAG = re.compile(rb'<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?! r=")|<(?:[\w.-]+:)(?:c|row)(?=[\s/>])')
 # A reference written with a character reference (&#65;1) would hide from the patterns: refused.
 _ESCAPED_REF = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])[^>]*?\sr\s*=\s*["'][^"'>]*&""")
+_LONG_WINDOW = 262_144  # 256 KB without a tag: more text than a cell's 32.767 characters, even as &amp;
+
+
+def _has_long_text(body: bytes) -> bool:
+    """A window of ``_LONG_WINDOW`` bytes without any tag (a few C-level searches per chunk; a text of twice
+    the window is always found, a shorter one is caught by the reader's own cell limit)."""
+    last = len(body) - _LONG_WINDOW
+    return any(body.find(b"<", at, at + _LONG_WINDOW) < 0 for at in range(0, last + 1, _LONG_WINDOW))
+
+
 _SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d+)""")
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -93,6 +103,13 @@ class XlsxScan:
     max_col: int = -1  # 0-based; -1 when the sheet has no cell
     text_chars: int = 0  # characters of shared-string text the cells stand for (0 when not counted)
     stream_text: bool = False  # too much text for calamine's all-at-once read (a copy per cell)
+    xml_bytes: int = 0  # size of the worksheet XML
+
+    @property
+    def dense_text(self) -> bool:
+        """Much more XML than cells explain (inline strings of a few thousand cells filling a gigabyte):
+        calamine would hold all that text at once."""
+        return self.xml_bytes > CALAMINE_MAX_TEXT and self.xml_bytes > 200 * max(self.used_cells, 1)
 
     @property
     def used_cells(self) -> int:
@@ -101,7 +118,7 @@ class XlsxScan:
     @property
     def needs_streaming(self) -> bool:
         """True when calamine must not load this sheet at once."""
-        return self.used_cells > CALAMINE_MAX_CELLS or self.stream_text
+        return self.used_cells > CALAMINE_MAX_CELLS or self.stream_text or self.dense_text
 
 
 @dataclass(frozen=True)
@@ -275,6 +292,11 @@ def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path, shared: list
                         _exact(body, scan, _PLAIN_REF)
                 if shared is not None:
                     scan.text_chars += _shared_text(body, shared)
+                if _has_long_text(body):  # longer than any cell Excel can hold: an attack
+                    from .sheets import cell_too_long_error
+
+                    raise ImportFileError(cell_too_long_error(f"“{path.name}”").message)
+                scan.xml_bytes += len(body)
                 if not chunk:
                     break
     except ImportFileError:

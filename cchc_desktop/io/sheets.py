@@ -35,6 +35,7 @@ MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000
 # Characters of cell text one import may read (size × count: a 1.000.000-row register has ~150 million).
 TEXT_BUDGET = 300_000_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -53,6 +54,14 @@ class BadRow(list[Any]):
         super().__init__(cells)
         self.column = column
         self.reason = reason
+
+
+def cell_too_long_error(name: str, row: int | None = None) -> CchcError:
+    where = f"dòng {row} của tệp {name}" if row is not None else f"tệp {name}"
+    return CchcError(
+        f"Có ô ở {where} dài hơn {MAX_CELL_CHARS:,} ký tự (giới hạn của một ô Excel); ".replace(",", ".")
+        + "hãy rút gọn ô đó rồi nhập lại."
+    )
 
 
 def text_budget_error(name: str) -> CchcError:
@@ -102,6 +111,8 @@ def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[
             budget -= len(joined)
             if budget < 0:
                 raise text_budget_error(path.name)
+            if len(joined) > MAX_CELL_CHARS and max(map(len, texts)) > MAX_CELL_CHARS:
+                raise cell_too_long_error(path.name, number)
             if type(cells) is BadRow:
                 pass
             elif _XML_INVALID.search(joined):  # rare: every text cell cleaned

@@ -338,3 +338,22 @@ def test_codes_that_only_look_different_are_duplicates(tmp_path: Path, db: Datab
     assert code_key("ＨＳ\u200b－\u00ad１\ufeff") == code_key("HS-1") == "HS-1"
     with db.transaction() as s, pytest.raises(ValidationError, match="đã tồn tại"):
         services.create(s, m.Procedure, {"code": "1.00\u200b1", "name": "Trùng"})
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(tmp_path: Path) -> None:
+    huge = f"<sheetData><row r=\"1\">{_cell('A1', 'Số hồ sơ')}{_cell('B1', 'x' * 600_000)}</row></sheetData></worksheet>"
+    with pytest.raises(ImportFileError, match="dài hơn 32.767 ký tự"):
+        readers.check_xlsx(raw_xlsx(tmp_path / "dai.xlsx", huge))
+    csv = tmp_path / "dai.csv"
+    csv.write_text("Số hồ sơ;Ghi chú\nHS-1;" + "x" * 40_000 + "\n", encoding="utf-8")
+    with pytest.raises(CchcError, match="dòng 2 của tệp dai.csv dài hơn 32.767 ký tự"):
+        list(open_sheet(csv).rows)
+
+
+def test_inline_text_far_beyond_the_cells_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f"<row r=\"{r}\">{_cell(f'A{r}', 'chữ ' * 2000)}</row>" for r in range(1, 40))
+    path = raw_xlsx(tmp_path / "day.xlsx", f"<sheetData>{rows}</sheetData></worksheet>")
+    assert not readers.check_xlsx(path).needs_streaming
+    monkeypatch.setattr(readers, "CALAMINE_MAX_TEXT", 10_000)
+    scan = readers.check_xlsx(path)
+    assert scan.dense_text and scan.needs_streaming

@@ -13,6 +13,12 @@ used range — the declared ``<dimension>`` is never trusted. Then:
   sentence naming the far cell;
 - a range above ``CALAMINE_MAX_CELLS`` cells (or cells without references, whose position only a full
   parse can tell) is read by the streaming reader (openpyxl read-only, bounded memory) instead;
+- references are found however XML lets them be written (other attributes first, single quotes,
+  blanks, lower case, a prefix); one written with a character reference (``&#88;FD1``) is refused;
+- text: the shared strings' sizes times the cells that use them are added up when they could be much
+  (``CALAMINE_MAX_TEXT``): above ``sheets.TEXT_BUDGET`` the file is refused, above ``CALAMINE_MAX_TEXT``
+  it is streamed (calamine copies a shared string into every cell); 256 KB of text without a tag (more
+  than a cell can hold) is refused;
 - zip bombs (a part that inflates more than ``MAX_RATIO`` ×, a total over ``MAX_UNCOMPRESSED``),
   archives with too many parts, encrypted entries and XML parts with a DOCTYPE/ENTITY declaration
   (entity expansion) are refused.

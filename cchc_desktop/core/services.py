@@ -19,7 +19,7 @@ import enum
 import getpass
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from . import audit
 from . import models as m
 from .enums import DossierOutcome
 from .errors import ConflictError, NotFoundError, ValidationError
+from .formatting import format_count as fmt_count
 from .labels import entity_label, field_label, in_sentence
 from .text import XML_INVALID, code_key
 
@@ -166,13 +167,15 @@ def _parse_date(key: str, label: str, text: str) -> dt.date:
 
 
 def _rule_required(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    missing: list[ValidationError] = []
     for key, col in _columns(model).items():
         if key in SYSTEM_COLUMNS or col.nullable:
             continue
-        if rec.get(key) is None and col.default is None and col.server_default is None:
-            raise ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}.")
-        if isinstance(rec.get(key), str) and rec[key] == "" and col.default is None:
-            raise ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}.")
+        empty = rec.get(key) is None and col.default is None and col.server_default is None
+        if empty or (isinstance(rec.get(key), str) and rec[key] == "" and col.default is None):
+            missing.append(ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}."))
+    if missing:
+        raise ValidationError.combine(missing)
 
 
 def _rule_unique(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -325,9 +328,11 @@ def _procedure_rules(session: Session, model: type[m.Base], rec: Record, own_id:
     days = rec.get("resolution_days")
     if days is not None and days <= 0:
         raise ValidationError("resolution_days", "Thời hạn giải quyết phải lớn hơn 0.")
-    if days is not None and days > MAX_RESOLUTION_DAYS:
+    if days is not None and days > MAX_RESOLUTION_DAYS:  # "1.000" is one thousand: a slip, not a deadline
         raise ValidationError(
-            "resolution_days", f"Thời hạn giải quyết không được quá {MAX_RESOLUTION_DAYS} ngày (đang là {days})."
+            "resolution_days",
+            f"Thời hạn giải quyết {fmt_count(days)} ngày quá dài (tối đa {MAX_RESOLUTION_DAYS} ngày); "
+            "vui lòng kiểm tra lại.",
         )
 
 
@@ -371,18 +376,42 @@ FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {m.Dossier: _do
 
 def normalise(model: type[m.Base], values: Mapping[str, Any]) -> Record:
     """Coerce raw values (text, labels, numbers) into the column types; unknown keys are refused."""
-    cols = _columns(model)
-    rec: Record = {}
-    for key, value in values.items():
-        if key not in cols or key in SYSTEM_COLUMNS - {"updated_by"}:
-            raise ValidationError(key, f"Thuộc tính “{key}” không có trong {entity_label(model)}.")
-        rec[key] = _coerce(model, key, cols[key], value)
+    rec, refused = _normalise(model, values)
+    if refused:
+        raise ValidationError.combine(refused)
     return rec
 
 
-def validate(session: Session, model: type[m.Base], rec: Record, own_id: int | None = None) -> None:
+def _normalise(model: type[m.Base], values: Mapping[str, Any]) -> tuple[Record, list[ValidationError]]:
+    """The coerced values, and the refusal of each value that could not be read (every one, not the first)."""
+    cols = _columns(model)
+    rec: Record = {}
+    refused: list[ValidationError] = []
+    for key, value in values.items():
+        if key not in cols or key in SYSTEM_COLUMNS - {"updated_by"}:
+            raise ValidationError(key, f"Thuộc tính “{key}” không có trong {entity_label(model)}.")
+        try:
+            rec[key] = _coerce(model, key, cols[key], value)
+        except ValidationError as exc:
+            refused.append(exc)
+    return rec, refused
+
+
+def validate(
+    session: Session, model: type[m.Base], rec: Record, own_id: int | None = None,
+    unreadable: Sequence[ValidationError] = (),
+) -> None:
+    """Every rule runs; the refusals come back together (``ValidationError.errors``), the first one as
+    the error's own field and message. ``unreadable``: values refused before (told first, and their
+    field not also called missing)."""
+    refused: list[ValidationError] = list(unreadable)
     for rule in GENERIC_RULES + RULES.get(model, ()):
-        rule(session, model, rec, own_id)
+        try:
+            rule(session, model, rec, own_id)
+        except ValidationError as exc:
+            refused.append(exc)
+    if refused:
+        raise ValidationError.combine(refused)
 
 
 def _apply_defaults(model: type[m.Base], rec: Record) -> None:
@@ -437,11 +466,11 @@ def _integrity_message(model: type[m.Base], exc: IntegrityError) -> str:
 
 def create(session: Session, model: type[T], values: Mapping[str, Any], *, user: str | None = None) -> T:
     """Validate and add one record; raises ``ValidationError`` with nothing flushed."""
-    rec = normalise(model, values)
+    rec, unreadable = _normalise(model, values)
     _apply_defaults(model, rec)
-    if model in FILLERS:
+    if model in FILLERS and not unreadable:
         FILLERS[model](session, rec)
-    validate(session, model, rec)
+    validate(session, model, rec, unreadable=unreadable)
     implied = _implied_events(session, model, rec, None)
     obj = model(**rec)
     obj.updated_by = user or current_user()  # type: ignore[attr-defined]
@@ -495,12 +524,12 @@ def update(
             "(xem Thùng rác).", table=model.__tablename__, record_id=record_id,
         ) from exc
     check_version(session, model, obj, expected_version)
-    changes = normalise(model, values)
+    changes, unreadable = _normalise(model, values)
     rec = {k: getattr(obj, k) for k in _columns(model) if k not in SYSTEM_COLUMNS}
     rec.update(changes)
-    if model in FILLERS:
+    if model in FILLERS and not unreadable:
         FILLERS[model](session, rec)
-    validate(session, model, rec, own_id=record_id)
+    validate(session, model, rec, own_id=record_id, unreadable=unreadable)
     implied = _implied_events(session, model, rec, record_id)
     before = {k: getattr(obj, k) for k in rec}
     read = (obj.id, obj.version)  # type: ignore[attr-defined]

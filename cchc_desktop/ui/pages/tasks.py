@@ -5,17 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
+from sqlalchemy import select
 
 from ...core import models as m
+from ...core import services
 from ...core.enums import AssignedBy
+from ...core.errors import CchcError
+from ...core.formatting import format_count, format_date
 from ...core.indicators import TASK_SCOPES as CORE_TASK_SCOPES
 from ...core.indicators import TASK_STATUSES as TASK_STATUS_LABELS
 from ...core.indicators import task_drilldown, task_figure_condition, task_status_expr
+from .. import prompts, theme
 from ..choices import units
 from ..dialogs.record_form import FieldSpec, RecordForm
 from ..models.table import Column, TableSource
 from ..theme import BAD_COLOUR, OK_COLOUR, WARN_COLOUR
+from ..widgets.common import DateField, button
 from ..widgets.period_picker import PeriodPicker
 from .base import DataPage, combo
 
@@ -149,3 +156,82 @@ class TasksPage(DataPage):
     def open_form(self, record_id: int | None) -> RecordForm:
         initial = {} if record_id else {"assigned_on": dt.date.today()}
         return RecordForm(self.ctx, m.Task, TASK_FIELDS, record_id, parent=self, initial=initial)
+
+    # ----------------------------------------------------------------- "Đánh dấu hoàn thành"
+
+    def _build_toolbar(self) -> None:
+        super()._build_toolbar()
+        self.done_button = button("Đánh dấu hoàn thành", "check-circle-outline",
+                                  tooltip="Ghi ngày hoàn thành cho các nhiệm vụ đang chọn (mặc định hôm nay)")  # fmt: skip
+        self.done_button.clicked.connect(self.mark_done)
+        self.header.right.insertWidget(2, self.done_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+    def _update_buttons(self, *args: Any) -> None:
+        super()._update_buttons(*args)
+        if hasattr(self, "done_button"):
+            self.done_button.setEnabled(bool(self.selected_ids()))
+
+    def extend_context_menu(self, menu: QMenu, ids: list[int]) -> None:
+        done = menu.addAction(theme.icon("check-circle-outline"), "Đánh dấu hoàn thành…", self.mark_done)
+        done.setEnabled(bool(ids))
+
+    def mark_done(self) -> bool:
+        """The selected open tasks get a completion date: today unless the user types another."""
+        ids = self.selected_ids()
+        with self.ctx.db.session() as session:
+            open_ids = list(session.scalars(select(m.Task.id).where(m.Task.id.in_(ids), m.Task.completed_on.is_(None))))
+        if not open_ids:
+            self.status_message.emit("Các nhiệm vụ đang chọn đều đã có ngày hoàn thành.")
+            return False
+        dialog = CompletionDialog(len(open_ids), self)
+        if prompts.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.day is None:
+            return False
+        try:
+            with self.ctx.db.transaction() as session:
+                for task_id in open_ids:
+                    services.update(session, m.Task, task_id, {"completed_on": dialog.day})
+        except CchcError as exc:
+            prompts.warning(self, "Đánh dấu hoàn thành", exc.message)
+            return False
+        self.ctx.notify("task")
+        self.refresh()
+        self.status_message.emit(
+            f"Đã ghi hoàn thành ngày {format_date(dialog.day)} cho {format_count(len(open_ids))} nhiệm vụ."
+        )
+        return True
+
+
+class CompletionDialog(QDialog):
+    """The completion date (today by default, editable) for the tasks being marked done."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Đánh dấu hoàn thành")
+        self.day: dt.date | None = None
+        layout = QVBoxLayout(self)
+        what = "nhiệm vụ đang chọn" if count == 1 else f"{format_count(count)} nhiệm vụ đang chọn"
+        layout.addWidget(QLabel(f"Ngày hoàn thành của {what}:"))
+        self.date = DateField()
+        self.date.set_value(dt.date.today())
+        layout.addWidget(self.date)
+        self.error = QLabel()
+        self.error.setObjectName("FieldError")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton("Đánh dấu hoàn thành", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.confirm)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def confirm(self) -> None:
+        value = self.date.value()
+        if not isinstance(value, dt.date):
+            self.error.setText("Vui lòng nhập ngày hoàn thành theo dạng dd/mm/yyyy.")
+            self.error.show()
+            return
+        self.day = value
+        self.accept()
+

@@ -27,6 +27,7 @@ END_MARK = "./."  # the decree's end of the body text
 DRAFT_MARK = "DỰ THẢO"  # top right of page 1 while a section is empty or a check fails
 BLANK_NUMBER = "\u00a0" * 6  # "Số:       /BC-SYT" left for the clerk (Văn thư)
 BLANK_DAY = "\u00a0" * 5
+SHORT_TABLE_ROWS = 20  # header + rows: a table this short is kept on one page
 
 
 # --------------------------------------------------------------------------- the format table
@@ -229,6 +230,12 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     total_row: bool = False  # the last row is a total (bold)
     caption: str | None = None  # a line above the table (e.g. "Đơn vị tính: hồ sơ")
+
+    @property
+    def kept_whole(self) -> bool:
+        """A short table never splits across pages (both writers: Word's keep-with-next on its rows, the
+        Qt pagination's atomic tables), so Word, LibreOffice and the PDF paginate alike."""
+        return len(self.rows) + 1 <= SHORT_TABLE_ROWS
 
 
 Block = Paragraph | Heading | BulletList | Table

@@ -7,7 +7,9 @@ language of every style, the repeating header row of data tables.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -61,6 +63,23 @@ SETTINGS_AFTER_FOOTNOTE_PR = (
     "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:schemaLibrary", "w:shapeDefaults",
     "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
 )
+
+
+COMPATIBILITY_MODE = "15"
+APPLICATION = "cchc_desktop"
+
+
+def _app_xml(company: str) -> bytes:
+    """The extended properties: this application and the agency, nothing left from the template."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>{escape(APPLICATION)}</Application>"
+        f"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    ).encode()
 
 
 def write_docx(document: Document, path: Path | str) -> Path:
@@ -503,6 +522,13 @@ class _DocxWriter:
             bold = block.total_row and r == len(block.rows)
             for cell, col, value in zip(row.cells, block.columns, values, strict=True):
                 self._table_cell(cell, value, col.align, bold=bold)
+        # keep-with-next: the header with the first row always; a short table whole (every row but the
+        # last), as the Qt writer paginates it
+        last_kept = len(block.rows) - 1 if block.kept_whole else min(1, len(block.rows)) - 1
+        for r in range(0, last_kept + 1):
+            for cell in table.rows[r].cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
         self._paragraph(size=fmt.body_pt // 2, after=fmt.space_after_pt)
 
     def _table_cell(self, cell: _Cell, text: str, align: Align, *, bold: bool) -> None:
@@ -619,3 +645,16 @@ class _DocxWriter:
         props.keywords = ""
         props.category = ""
         props.revision = 1
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        props.created = now
+        props.modified = now
+        package = self.out.part.package
+        for rel_id, rel in list(package.rels.items()):
+            if rel.reltype == RT.THUMBNAIL:  # the template's blank thumbnail
+                package.rels.pop(rel_id)
+            elif rel.reltype == RT.EXTENDED_PROPERTIES:  # not "Microsoft Macintosh Word" of 2013
+                rel.target_part._blob = _app_xml(self.doc.header.co_quan_ban_hanh)
+        # Word's current compatibility mode (15: Word 2013 and later), not the template's 14
+        for setting in self.out.settings.element.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), COMPATIBILITY_MODE)

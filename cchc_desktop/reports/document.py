@@ -14,6 +14,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any
 
 from ..core.errors import ValidationError
 from ..core.formatting import format_date_text
@@ -115,7 +116,7 @@ class PageFormat:
         """The same format with other margins; a margin outside the decree's range is refused."""
         values = {"top": top, "bottom": bottom, "left": left, "right": right}
         names = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
-        changes: dict[str, float] = {}
+        changes: dict[str, Any] = {}
         for side, value in values.items():
             if value is None:
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape
 
 import docx
@@ -21,6 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -96,8 +98,8 @@ def build_docx(document: Document) -> docx.document.Document:
 # --------------------------------------------------------------------------- XML helpers
 
 
-def _el(tag: str, **attrs: str) -> OxmlElement:
-    element = OxmlElement(tag)
+def _el(tag: str, **attrs: str) -> BaseOxmlElement:
+    element = cast(BaseOxmlElement, OxmlElement(tag))
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)
     return element
@@ -111,7 +113,7 @@ def _half_points(pt: float) -> str:
     return str(round(pt * 2))
 
 
-def _set_fonts(rpr: OxmlElement, fmt: PageFormat) -> None:
+def _set_fonts(rpr: BaseOxmlElement, fmt: PageFormat) -> None:
     """Times New Roman in all four slots, no theme font, language vi-VN."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -129,7 +131,7 @@ def _set_fonts(rpr: OxmlElement, fmt: PageFormat) -> None:
         lang.set(qn(attr), fmt.language)
 
 
-def _get_or_add(parent: OxmlElement, tag: str, *, first: bool = False) -> OxmlElement:
+def _get_or_add(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxmlElement:
     found = parent.find(qn(tag))
     if found is None:
         found = _el(tag)
@@ -140,14 +142,14 @@ def _get_or_add(parent: OxmlElement, tag: str, *, first: bool = False) -> OxmlEl
     return found
 
 
-def _border(side: str, size_eighths: int = 6) -> OxmlElement:
+def _border(side: str, size_eighths: int = 6) -> BaseOxmlElement:
     return _el(f"w:{side}", val="single", sz=str(size_eighths), space="1", color="000000")
 
 
 TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
-def _no_borders(tbl_pr: OxmlElement) -> None:
+def _no_borders(tbl_pr: BaseOxmlElement) -> None:
     borders = _el("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_el(f"w:{side}", val="nil"))
@@ -183,7 +185,7 @@ class _DocxWriter:
         self.doc = document
         self.fmt = document.format
         self.out = docx.Document()
-        self.footnotes_root: OxmlElement | None = None
+        self.footnotes_root: BaseOxmlElement | None = None
         self.next_footnote = 1
 
     def build(self) -> docx.document.Document:
@@ -247,7 +249,7 @@ class _DocxWriter:
             if rel.reltype.endswith(("/stylesWithEffects", "/numbering")):
                 part.drop_rel(rel_id)
 
-    def _add_footnote_styles(self, styles_el: OxmlElement) -> None:
+    def _add_footnote_styles(self, styles_el: BaseOxmlElement) -> None:
         size = _half_points(self.fmt.footnote_pt)
         styles_el.append(
             parse_xml(
@@ -319,7 +321,7 @@ class _DocxWriter:
                 instr.text = text
                 run._r.append(instr)
             else:
-                run.text = text
+                run.text = text or ""
 
     # ----------------------------------------------------------------- paragraphs
 
@@ -577,7 +579,7 @@ class _DocxWriter:
 
     # ----------------------------------------------------------------- footnotes
 
-    def _footnotes_part(self) -> OxmlElement:
+    def _footnotes_part(self) -> BaseOxmlElement:
         """Create word/footnotes.xml with the separator footnotes Word expects (ids -1 and 0)."""
         if self.footnotes_root is not None:
             return self.footnotes_root

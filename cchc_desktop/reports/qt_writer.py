@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextFrameFormat,
     QTextLength,
+    QTextLine,
     QTextTable,
     QTextTableFormat,
 )
@@ -662,8 +663,8 @@ class Layout:
             line.draw(painter, origin)
         painter.restore()
 
-    def _lines_starting_at(self, y: float) -> list[tuple[QPointF, object]]:
-        found = []
+    def _lines_starting_at(self, y: float) -> list[tuple[QPointF, QTextLine]]:
+        found: list[tuple[QPointF, QTextLine]] = []
         block = self.doc.begin()
         while block.isValid():
             rect = self.layout.blockBoundingRect(block)
@@ -846,12 +847,13 @@ def print_dialog(document: Document, parent: object | None = None, printer: obje
     """A ``QPrintDialog`` for ``document`` (default printer preselected, A4); after the caller ran
     it and the user accepted, call ``print_document(document, dialog.printer())``."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QWidget
 
-    printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
-    prepare_printer(printer, document)
-    dialog = QPrintDialog(printer, parent)  # type: ignore[arg-type]
+    chosen = printer if isinstance(printer, QPrinter) else QPrinter(QPrinter.PrinterMode.HighResolution)
+    prepare_printer(chosen, document)
+    dialog = QPrintDialog(chosen, parent if isinstance(parent, QWidget) else None)
     dialog.setWindowTitle(PRINT_TITLE)
-    dialog._printer = printer  # type: ignore[attr-defined]
+    dialog._printer = chosen  # type: ignore[attr-defined]
     return dialog
 
 

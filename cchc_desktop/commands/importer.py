@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.db import open_database
+from ..core.db import Database, open_database
 
 KINDS = ("dossiers", "procedures", "decisions", "tasks", "documents", "survey_forms", "survey_totals")
 SHOWN_REASONS = 10
@@ -20,9 +20,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--all-or-nothing", action="store_true", help="chỉ lưu khi mọi dòng đều hợp lệ")
     p.add_argument("--rejects", metavar="OUT.xlsx", help="ghi các dòng bị từ chối (kèm lý do) ra tệp này")
     p.add_argument(
-        "--create-missing-procedures",
+        "--create-missing",
+        "--create-missing-procedures",  # the old name, kept
+        dest="create_missing",
         action="store_true",
-        help="tạo thủ tục chưa có trong danh mục (đánh dấu “cần bổ sung thông tin”)",
+        help="tạo đơn vị, lĩnh vực và thủ tục chưa có trong danh mục (đánh dấu “cần bổ sung thông tin”); "
+        "tên cũ --create-missing-procedures vẫn dùng được",
+    )
+    p.add_argument(
+        "--preview",
+        action="store_true",
+        help="chỉ liệt kê đơn vị, lĩnh vực, thủ tục chưa có trong danh mục (kèm số dòng), không nhập",
     )
     p.set_defaults(func=run)
 
@@ -34,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file).expanduser()
     db = open_database(getattr(args, "db", None), create=False, upgrade=False)
+    if args.preview:
+        try:
+            return _preview(db, args.kind, path, args.mapping)
+        finally:
+            db.close()
     try:
         result = import_file(
             db,
@@ -41,16 +54,21 @@ def run(args: argparse.Namespace) -> int:
             path,
             mapping=Path(args.mapping).expanduser() if args.mapping else None,
             all_or_nothing=args.all_or_nothing,
-            create_missing_procedures=args.create_missing_procedures,
+            create_missing=args.create_missing,
         )
     finally:
         db.close()
     print(result.summary())
+    if result.committed and result.batch_id is not None:
+        print(f"Lần nhập số {result.batch_id}; hoàn tác cả lần nhập: cchc-desktop undo-import {result.batch_id}")
     for reject in result.rejects[:SHOWN_REASONS]:
         column = f", cột “{reject.column}”" if reject.column else ""
         print(f"  Dòng {reject.row}{column}: {reject.reason}")
     if len(result.rejects) > SHOWN_REASONS:
         print(f"  … và {len(result.rejects) - SHOWN_REASONS} dòng khác.")
+    if not args.create_missing and any("chưa có trong danh mục" in r.reason for r in result.rejects[:1000]):
+        print("Có đơn vị, lĩnh vực hoặc thủ tục chưa có trong danh mục: xem danh sách bằng --preview, "
+              "tạo tất cả bằng --create-missing.")
     if args.rejects and result.rejects:
         out = Path(args.rejects).expanduser()
         save_rejects(result, out)
@@ -61,3 +79,19 @@ def run(args: argparse.Namespace) -> int:
         return 1
     return 0 if not result.rejects else 2
 
+
+
+def _preview(db: Database, kind: str, path: Path, mapping: str | None) -> int:
+    """What the import would add to the catalogue (dossier files), with the number of rows of each."""
+    from ..core.errors import CchcError
+    from ..io.catalogue import scan_file
+
+    if kind != "dossiers":
+        raise CchcError("--preview chỉ dùng cho tệp hồ sơ (dossiers).")
+    gaps = scan_file(db, path, mapping=Path(mapping).expanduser() if mapping else None)
+    lines = gaps.lines()
+    print(f"Tệp {path.name}: {gaps.rows} dòng dữ liệu.")
+    print("\n".join(lines) if lines else "Mọi đơn vị, lĩnh vực và thủ tục trong tệp đã có trong danh mục.")
+    if gaps.missing:
+        print("Nhập kèm --create-missing để tạo tất cả (đánh dấu “cần bổ sung thông tin”).")
+    return 0

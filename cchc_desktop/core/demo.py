@@ -669,6 +669,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
     """Fill an empty database with the demo records (with ``wipe``: first delete every row, in the same
     transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary."""
     with db.transaction() as session:
+        session.info["audit_skip"] = True  # generated records: no audit trail (core.audit.SKIP)
         if wipe:
             wipe_all(session)
         b = _DemoBuilder(session)
@@ -679,6 +680,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
         b.dossiers_2024()
         b.dossiers_history()
         b.flush_dossiers()
+        add_demo_dossier_events(session)
         b.surveys()
         b.tasks()
         b.documents()
@@ -692,3 +694,80 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
         }
     return ", ".join(f"{n:,}".replace(",", ".") + f" {what}" for what, n in counts.items())
 
+
+
+# -- dossier events (SPEC §11) -------------------------------------------------------------
+
+
+def add_demo_dossier_events(session: Session) -> None:
+    """The demo dossiers' events, recorded through ``core.dossier_events`` like the form's: every extension
+    and every return the rows above carry as columns becomes its dated event, and a handful of 2024
+    dossiers get realistic ones — supplements requested and received (the clock restarts), an extension with
+    its apology letter (Mẫu 04) — chosen so that no reference figure moves (SPEC §10): only dossiers
+    resolved early whose new due dates are later still, or in progress at the cut-off within their deadline.
+    Its own random generator, so the records built after it are unchanged."""
+    from . import dossier_events as de
+    from .enums import DossierEventKind as K
+
+    rng = random.Random(118_2025)
+    cal = WorkCalendar.from_session(session)
+    d = m.Dossier
+
+    def before(day: D, floor: D) -> D:
+        """The working day before ``day``, not before ``floor``."""
+        prev = day - dt.timedelta(days=1)
+        while not cal.is_working_day(prev) and prev > floor:
+            prev -= dt.timedelta(days=1)
+        return max(prev, floor)
+
+    def add(dossier_id: int, **values: object) -> None:
+        de.add_event(session, dossier_id, values, user=DEMO_USER)
+
+    # The columns of the rows above, as events (the extension granted the working day before the due date).
+    for dossier_id, received, due, ext, letter in session.execute(
+            select(d.id, d.received_on, d.due_on, d.extended_due_on, d.apology_letter)
+            .where(d.extended_due_on.is_not(None)).order_by(d.id)).all():
+        on = before(due, received)
+        add(dossier_id, kind=K.EXTENDED, occurred_on=on, document_number=letter, document_date=on, new_due_on=ext)
+    for dossier_id, resolved, outcome in session.execute(
+            select(d.id, d.resolved_on, d.outcome).where(d.outcome.not_in([DossierOutcome.RESOLVED]))
+            .order_by(d.id)).all():
+        assert outcome is not None
+        add(dossier_id, kind=de.OUTCOME_KIND[outcome], occurred_on=resolved,
+            note="Hồ sơ không đủ điều kiện; đã hướng dẫn tổ chức, cá nhân.")
+
+    # 2024: supplements requested and received on dossiers resolved early with time to spare.
+    early = session.execute(
+        select(d.id, d.received_on, d.due_on, d.resolved_on).where(
+            d.received_on.between(PERIOD_START, D(2024, 10, 31)), d.outcome == DossierOutcome.RESOLVED,
+            d.resolved_on < d.due_on, d.extended_due_on.is_(None)).order_by(d.id)).all()
+    roomy = [row for row in early if cal.working_days_between(row.received_on, row.resolved_on) >= 4]
+    picked = rng.sample(roomy, 14)
+    for n, row in enumerate(picked[:10], 1):
+        asked = cal.add_working_days(row.received_on, 1)
+        add(row.id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=asked, document_number=f"{n:02d}/PYCBS-SYT",
+            document_date=asked, note="Bổ sung bản sao chứng chỉ hành nghề có chứng thực.")
+        add(row.id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=cal.add_working_days(asked, 1))
+    # … and an extension with its apology letter, granted the working day before the due date (or on the
+    # day of the resolution, when that came earlier): the dossier was still resolved early.
+    for n, row in enumerate(picked[10:], 11):
+        on = min(before(row.due_on, row.received_on), row.resolved_on)
+        add(row.id, kind=K.EXTENDED, occurred_on=on, document_number=f"{n:02d}/PXL-SYT", document_date=on,
+            new_due_on=cal.add_working_days(row.due_on, 5), note="Chờ kết quả thẩm định thực tế tại cơ sở.")
+
+    # In progress at the 2024 cut-off, within the deadline: one waiting for supplements over the cut-off,
+    # one extended; both resolved in 2025 before their (new) due dates.
+    open_at_end = session.execute(
+        select(d.id, d.received_on, d.due_on, d.resolved_on).where(
+            d.received_on.between(D(2024, 11, 25), PERIOD_END), d.resolved_on > PERIOD_END,
+            d.resolved_on < d.due_on, d.extended_due_on.is_(None)).order_by(d.id)).all()
+    waiting, extended = rng.sample(open_at_end, 2)
+    asked = max(waiting.received_on, D(2024, 12, 12))
+    add(waiting.id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=asked, document_number="15/PYCBS-SYT",
+        document_date=asked, note="Bổ sung hợp đồng lao động của người phụ trách chuyên môn.")
+    came = cal.add_working_days(PERIOD_END, 1)
+    if came <= waiting.resolved_on:
+        add(waiting.id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=came)
+    on = min(max(extended.received_on, D(2024, 12, 13)), extended.resolved_on)
+    add(extended.id, kind=K.EXTENDED, occurred_on=on, document_number="16/PXL-SYT", document_date=on,
+        new_due_on=cal.add_working_days(extended.due_on, 5), note="Chờ ý kiến của đơn vị phối hợp.")

@@ -30,6 +30,7 @@ ENTITY_LABELS: dict[type[m.Base], str] = {
     m.WorkdayException: "ngày nghỉ/làm bù",
     m.Signer: "người ký",
     m.QualityDocument: "văn bản hệ thống quản lý chất lượng",
+    m.UnitAlias: "tên gọi khác của đơn vị",
 }
 
 _COMMON = {
@@ -62,8 +63,21 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "online_denominator": "Mẫu số tỷ lệ hồ sơ trực tuyến",
         "report_font_size": "Cỡ chữ báo cáo",
     },
-    m.Unit: {"name": "Tên đơn vị", "short_name": "Tên viết tắt", "is_department": "Là cơ quan Sở"},
-    m.Field: {"name": "Tên lĩnh vực", "sort_order": "Thứ tự"},
+    m.Unit: {
+        "name": "Tên đơn vị",
+        "short_name": "Tên viết tắt",
+        "is_department": "Là cơ quan Sở",
+        "code": "Mã đơn vị (một cửa)",
+        "needs_review": "Cần bổ sung thông tin",
+    },
+    m.Field: {"name": "Tên lĩnh vực", "sort_order": "Thứ tự", "needs_review": "Cần bổ sung thông tin"},
+    m.UnitAlias: {
+        "name": "Tên trong tệp nhập",
+        "name_key": "Khóa so khớp",
+        "code": "Mã đơn vị (một cửa)",
+        "unit_id": "Đơn vị",
+        "is_room": "Là phòng thuộc Sở",
+    },
     m.AnnouncementDecision: {
         "ubnd_number": "Số quyết định UBND",
         "ubnd_date": "Ngày quyết định UBND",

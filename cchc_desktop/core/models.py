@@ -33,7 +33,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from .enums import (
     AnnouncementAction,
@@ -84,6 +84,13 @@ class TimestampMixin:
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
     updated_by: Mapped[str | None] = mapped_column(String(100))
+    # Optimistic locking (issue 12): every UPDATE/DELETE of the ORM checks and increments it, so a save
+    # based on an older read is refused instead of silently overwriting another person's change.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- organisation
@@ -143,6 +150,9 @@ class Unit(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(100))
     is_department: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The one-stop software's unit code ("000.00.17.H23"): matched before the name on import.
+    code: Mapped[str | None] = mapped_column(String(50), index=True, unique=True)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # created by an import
 
 
 class Field(TimestampMixin, Base):
@@ -152,6 +162,7 @@ class Field(TimestampMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # created by an import
 
 
 # --------------------------------------------------------------------------- procedures
@@ -720,6 +731,54 @@ class DossierEvent(TimestampMixin, Base):
 # (models of issue 12 go here; keep this comment so side-by-side changes merge cleanly)
 
 
+class ImportBatch(Base):
+    """One import of a file: what was read, by whom, what it did; ``undone_at`` once undone as a whole."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    n_new: Mapped[int] = mapped_column(Integer, default=0)
+    n_updated: Mapped[int] = mapped_column(Integer, default=0)
+    n_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """One create / update / delete / restore / undo of one record: who, when, which record (table, id,
+    natural code), its version after the change, and the old and new values as JSON (``core.audit``).
+    A deletion keeps the full record and the rows deleted with it (``children``); ``in_bin`` marks a
+    deletion still in the recycle bin (Thùng rác)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))  # create, update, delete, restore, undo
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[int] = mapped_column(Integer)
+    record_code: Mapped[str | None] = mapped_column(String(300))
+    record_version: Mapped[int | None] = mapped_column(Integer)
+    old_values: Mapped[str | None] = mapped_column(Text)
+    new_values: Mapped[str | None] = mapped_column(Text)
+    children: Mapped[str | None] = mapped_column(Text)
+    in_bin: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (
+        Index("ix_audit_entry_table_record", "table_name", "record_id"),
+        Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_bin", "in_bin", sqlite_where=text("in_bin"), postgresql_where=text("in_bin")),
+    )
+
+
+
 
 # --------------------------------------------------------------------------- report register, signers, quality-management documents
 # (models of issue 13 go here; keep this comment so side-by-side changes merge cleanly)
@@ -760,6 +819,21 @@ class QualityDocument(TimestampMixin, Base):
 # (models of issue 14 go here; keep this comment so side-by-side changes merge cleanly)
 
 
+class UnitAlias(TimestampMixin, Base):
+    """Another name (and maybe a one-stop code) under which imports name a unit — above all the rooms of
+    the department ("Phòng Nghiệp vụ Dược - Sở Y tế" → the department). Editable; reused by every import."""
+
+    __tablename__ = "unit_alias"
+
+    name: Mapped[str] = mapped_column(String(300))  # as first met in a file
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)  # folded: no diacritics, lower case
+    code: Mapped[str | None] = mapped_column(String(50), index=True, unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    is_room: Mapped[bool] = mapped_column(Boolean, default=False)  # a room of the department
+
+    unit: Mapped[Unit] = relationship()
+
+
 
 # --------------------------------------------------------------------------- unit packages and provenance
 # (models of issue 16 go here; keep this comment so side-by-side changes merge cleanly)
@@ -791,4 +865,5 @@ ALL_MODELS: tuple[type[Base], ...] = (
     ReportText,
     IssuedReport,
     WorkdayException,
+    UnitAlias,
 )

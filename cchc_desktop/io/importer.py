@@ -32,14 +32,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ..core import audit, services
 from ..core import models as m
-from ..core import services
 from ..core.backup import backup_before
 from ..core.db import Database
 from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
 from . import parsing as p
 from .bulk import DossierRules, DossierWriter
+from .catalogue import Catalogue
+from .event_columns import RowEvents, adjust_values, has_event_data
 from .mapping import (
     HEADER_SCAN_ROWS,
     KIND_LABELS,
@@ -84,9 +86,12 @@ class ImportResult:
     rejects: list[Reject] = field(default_factory=list)
     rows: int = 0
     created_procedures: int = 0
+    created_units: int = 0
+    created_fields: int = 0
     committed: bool = True
     cancelled: bool = False
     header: Header | None = None
+    batch_id: int | None = None  # the import batch (audit trail), None when nothing was committed
 
     @property
     def rejected(self) -> list[Reject]:
@@ -101,8 +106,10 @@ class ImportResult:
         if self.cancelled:
             return "Đã hủy nhập dữ liệu; cơ sở dữ liệu không thay đổi."
         text = f"Đã nhập {self.imported} mới, cập nhật {self.updated}, từ chối {len(self.rejects)} dòng"
-        if self.created_procedures:
-            text += f"; tạo {self.created_procedures} thủ tục cần bổ sung thông tin"
+        created = [f"{n} {what}" for n, what in ((self.created_units, "đơn vị"), (self.created_fields, "lĩnh vực"),
+                                                 (self.created_procedures, "thủ tục")) if n]
+        if created:
+            text += f"; tạo {', '.join(created)} (cần bổ sung thông tin)"
         if not self.committed:
             text += " — chế độ “tất cả hoặc không”: không có dòng nào được lưu"
         return text + "."
@@ -211,6 +218,11 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "channel": p.parse_channel,
     "outcome": p.parse_outcome,
     "supplement_requests": p.parse_count,
+    "extended_on": p.parse_date,
+    "apology_date": p.parse_date,
+    "supplement_requested_on": p.parse_date,
+    "supplement_received_on": p.parse_date,
+    "stopped_on": p.parse_date,
     "online_level": p.parse_online_level,
     "duration": p.parse_duration,
     "abolished_on": p.parse_date,
@@ -285,6 +297,7 @@ def import_file(
     mapping: dict[str, str] | Path | str | None = None,
     all_or_nothing: bool = False,
     create_missing_procedures: bool = False,
+    create_missing: bool = False,
     progress: ProgressFn | None = None,
     sheet: str | int | None = None,
     user: str | None = None,
@@ -292,7 +305,9 @@ def import_file(
 ) -> ImportResult:
     """Import ``path`` as ``kind`` in one transaction; see the module docstring. ``header`` is a header
     the user corrected (e.g. in the import wizard), else it is detected. A cancel through ``progress``
-    returns a result with ``cancelled`` set and nothing changed."""
+    returns a result with ``cancelled`` set and nothing changed. ``create_missing`` creates the units,
+    fields and procedures the catalogue lacks (``io.catalogue``), ``create_missing_procedures`` only the
+    procedures."""
     src = open_source(kind, path, mapping, sheet=sheet, header=header)
     result = ImportResult(kind, header=src.header)
     user = user or services.current_user()
@@ -300,16 +315,26 @@ def import_file(
     backup_before(db, "import")  # refused (BackupError) when the copy cannot be written: nothing imported
     try:
         with db.transaction(lock="import") as session:  # two imports at once run one after the other
-            importer(session, src, result, _Options(create_missing_procedures, progress, user, kind))
+            result.batch_id = audit.start_batch(session, path, kind, user)
+            opt = _Options(
+                create_missing_procedures or create_missing, progress, user, kind, create_missing=create_missing
+            )
+            importer(session, src, result, opt)
             if all_or_nothing and result.rejects:
                 raise _AllOrNothing
+            audit.finish_batch(session, result.batch_id, new=result.imported, updated=result.updated,
+                               rejected=len(result.rejects))
     except _AllOrNothing:
         result.committed = False
+        result.batch_id = None
         result.imported = result.updated = result.created_procedures = 0
+        result.created_units = result.created_fields = 0
     except ImportCancelled:
         result.committed = False
+        result.batch_id = None
         result.cancelled = True
         result.imported = result.updated = result.created_procedures = 0
+        result.created_units = result.created_fields = 0
     return result
 
 
@@ -327,6 +352,7 @@ class _Options:
     user: str
     kind: str
     row: int = 0  # the sheet row being saved (row-by-row kinds)
+    create_missing: bool = False  # units and fields too (io.catalogue)
 
     def report(self, done: int, total: int) -> None:
         if self.progress is None:
@@ -358,7 +384,7 @@ _DOSSIER_KEYS = {
 }
 
 
-def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], units: dict[str, int]) -> dict[str, Any]:
+def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], units: Catalogue) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "code" in parsed:
         values["code"] = parsed["code"]
@@ -379,10 +405,10 @@ def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], 
             values[key] = parsed[key]
     if "supplement_requests" in parsed:
         values["supplement_requests"] = parsed["supplement_requests"] or 0
-    if parsed.get("unit"):
-        unit_id = units.get(p.fold(parsed["unit"]))
+    if parsed.get("unit") or parsed.get("unit_code"):
+        unit_id = units.unit(parsed.get("unit"), parsed.get("unit_code"))
         if unit_id is None:
-            raise RowError("unit", f"đơn vị “{parsed['unit']}” chưa có trong danh mục đơn vị")
+            raise RowError("unit", f"đơn vị “{parsed.get('unit') or parsed.get('unit_code')}” chưa có trong danh mục đơn vị")
         values["unit_id"] = unit_id
     if "outcome" in parsed:
         outcome = parsed["outcome"]
@@ -394,9 +420,11 @@ def _dossier_values(parsed: dict[str, Any], procedures: dict[str, m.Procedure], 
     return values
 
 
-def _create_review_procedure(session: Session, code: str, name: str | None, user: str) -> m.Procedure:
+def _create_review_procedure(session: Session, code: str, name: str | None, user: str,
+                             **values: Any) -> m.Procedure:
     return services.create(
-        session, m.Procedure, {"code": code, "name": name or f"Thủ tục {code}", "needs_review": True}, user=user
+        session, m.Procedure, {"code": code, "name": name or f"Thủ tục {code}", "needs_review": True, **values},
+        user=user,
     )
 
 
@@ -451,21 +479,22 @@ class _DossierLoad:
     result: ImportResult
     opt: _Options
     procedures: dict[str, m.Procedure]
-    units: dict[str, int]
+    units: Catalogue
     rules: DossierRules
     writer: DossierWriter
     written: _Written
+    events: RowEvents
 
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
     procedures: dict[str, m.Procedure] = {pr.code: pr for pr in session.scalars(select(m.Procedure))}
-    units = {p.fold(name): uid for uid, name in session.execute(select(m.Unit.id, m.Unit.name))}
+    units = Catalogue(session, opt.user, create=opt.create_missing)
     existing = session.scalar(select(func.count()).select_from(m.Dossier)) or 0
     last_id = session.scalar(select(func.max(m.Dossier.id))) or 0
     load = _DossierLoad(
         session, src.header, result, opt, procedures, units,
         DossierRules(session, {pr.id: pr for pr in procedures.values()}),
-        DossierWriter(session, opt.user), _Written(last_id + 1),
+        DossierWriter(session, opt.user), _Written(last_id + 1), RowEvents(session),
     )
     # A load that is large next to the table: counts and indexes are rebuilt once at the end.
     bulk = src.estimate >= BULK_THRESHOLD and src.estimate >= existing
@@ -486,6 +515,8 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
         opt.report(done, src.estimate)
     if bulk:
         load.writer.restore()
+    result.created_units += units.created_units
+    result.created_fields += units.created_fields
 
 
 def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> None:
@@ -508,7 +539,8 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             continue
         pcode = parsed.get("procedure_code")
         if pcode and pcode not in procedures and opt.create_missing_procedures:
-            proc = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user)
+            extra = load.units.procedure_values(parsed) if opt.create_missing else {}
+            proc = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user, **extra)
             procedures[pcode] = load.rules.procedures[proc.id] = proc
             result.created_procedures += 1
         parsed_rows.append((number, cells, parsed))
@@ -520,6 +552,7 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
     existing: dict[int, dict[str, Any]] = {}
     if before:  # dossiers that were in the table before this import: the whole record, typed
         existing = {row["id"]: dict(row) for row in session.execute(select(table).where(table.c.id.in_(before))).mappings()}
+    with_events = load.events.with_events(ids.values())
     accepted: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
     insert_rows: list[int] = []
@@ -535,7 +568,13 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             continue
         old = existing.get(dossier_id) if dossier_id is not None else None
         try:
-            rec = prepare(_dossier_values(parsed, procedures, units), old)
+            values = _dossier_values(parsed, procedures, units)
+            events = has_event_data(parsed) or dossier_id in with_events
+            if events:
+                adjust_values(parsed, values)
+            rec = prepare(values, old)
+            if events:  # the row's events, checked with the dossier before anything is written
+                load.events.check(parsed, rec, None if old is None else old["id"], opt.user)
         except RowError as exc:
             _reject(result, header, kind, number, exc.key, exc.reason, cells)
             continue
@@ -552,17 +591,25 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             written.other[old["id"]] = number
     if inserts:
         load.writer.insert(inserts)
+        audit.record_bulk_created(session, table, [r["code"] for r in inserts], opt.user)
         written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
         result.imported += len(inserts)
     if updates:
         load.writer.update(updates)
+        audit.record_bulk_updated(session, table, [(i, existing[i], rec) for i, rec in updates], opt.user)
         result.updated += len(updates)
+    if load.events.pending:
+        load.events.write(_ids_of(session, [code for code, _ in load.events.pending]))
 
 
 # --------------------------------------------------------------------------- row-by-row kinds
 
 
 def _lookup_or_create(session: Session, model: type[m.Field] | type[m.Unit], name: str, user: str) -> int:
+    if model is m.Unit:  # a room of the department is the department; one-stop codes match first
+        unit_id = Catalogue(session, user, create=True).unit(name)
+        assert unit_id is not None
+        return unit_id
     folded = p.fold(name)
     for rid, rname in session.execute(select(model.id, model.name)):
         if p.fold(rname) == folded:

@@ -102,7 +102,8 @@ def run_import(
     preview: FilePreview,
     *,
     all_or_nothing: bool,
-    create_missing_procedures: bool,
+    create_missing_procedures: bool = False,
+    create_missing: bool = False,
     progress: Callable[[int, int, str], bool],
 ) -> ImportResult:
     """Run the io package's import of the whole file with the (corrected) mapping, in one transaction."""
@@ -117,8 +118,19 @@ def run_import(
         header=header,
         all_or_nothing=all_or_nothing,
         create_missing_procedures=create_missing_procedures,
+        create_missing=create_missing,
         progress=progress,
     )
+
+
+def scan_catalogue(db: Any, preview: FilePreview) -> Any:
+    """The units, fields and procedures of a dossier file the catalogue lacks, with their row counts
+    (``io.catalogue.CatalogueGaps``), with the (corrected) mapping; writes nothing."""
+    from ..io.catalogue import scan_file
+
+    header = preview.header
+    header.mapping = dict(preview.mapping)
+    return scan_file(db, preview.path, header=header)
 
 
 def save_rejects(result: ImportResult, path: Path) -> None:

@@ -154,3 +154,49 @@ def test_menus_and_wizard_offer_exactly_the_kinds_the_importer_reads() -> None:
     from cchc_desktop.ui.file_actions import IMPORT_KINDS
 
     assert {k for k, _ in importing.KIND_CHOICES} == {k for k, _ in IMPORT_KINDS} == set(KINDS)
+
+
+def test_preview_lists_the_missing_catalogue_and_one_choice_creates_it(
+    qtbot: Any, answers: Answers, tmp_path: Path
+) -> None:
+    """Day one: a fresh database, a register naming rooms, units and fields it lacks."""
+    from sqlalchemy import func, select
+
+    from cchc_desktop.core import models as m
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.newdb import create_database, default_profile
+    from tests.io.one_stop_register import write_register
+
+    create_database(tmp_path / "new.db", default_profile("Hòa Bình"))
+    register = write_register(tmp_path / "so.xlsx", 60)
+    db = open_database(tmp_path / "new.db")
+    try:
+        ctx = AppContext(db)
+        wizard = ImportWizard(ctx, "dossiers")
+        qtbot.addWidget(wizard)
+        wizard.show()
+        answers.expect("open_file", str(register.path))
+        wizard.file_page.browse.click()
+        wizard.next()
+        wizard.next()
+        page = wizard.preview_page
+        assert wizard.currentPage() is page
+        qtbot.waitUntil(lambda: page.found is not None, timeout=30_000)
+        text = page.gaps.text()
+        assert "Đơn vị chưa có trong danh mục (3):" in text
+        kim_boi = register.unit_rows["UBND huyện Kim Bôi - Phòng Y tế"]
+        assert f"UBND huyện Kim Bôi - Phòng Y tế (mã 000.00.05.H23): {kim_boi} dòng" in text
+        assert "Phòng Nghiệp vụ Dược - Sở Y tế (→ Sở Y tế)" in text
+        assert "Đào tạo" in text
+        assert page.create_missing.isVisibleTo(wizard)
+        page.create_missing.setChecked(True)
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.result_page.isComplete(), timeout=30_000)
+        assert wizard.result_page.summary.text().startswith("Đã nhập 60 bản ghi mới")
+        assert not wizard.result_page.table.isVisibleTo(wizard)  # nothing rejected
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(m.Dossier)) == 60
+            assert s.scalar(select(func.count()).where(m.Unit.needs_review)) == 3
+        wizard.accept()
+    finally:
+        db.close()

@@ -98,18 +98,11 @@ class FilePage(QWizardPage):
         self.error = _error_label()
         form.addRow("", self.error)
         self.all_or_nothing = QCheckBox("Tất cả hoặc không: chỉ cần một dòng sai là không nhập dòng nào")
-        self.create_missing = QCheckBox("Gặp mã TTHC chưa có: tạo thủ tục mới (đánh dấu “cần bổ sung thông tin”)")
         form.addRow("", self.all_or_nothing)
-        form.addRow("", self.create_missing)
         note = QLabel("Nhập lại cùng một tệp sẽ cập nhật các bản ghi đã có (theo mã), không tạo bản trùng.")
         note.setObjectName("Muted")
         note.setWordWrap(True)
         form.addRow("", note)
-        self.kind.currentIndexChanged.connect(self._on_kind)
-        self._on_kind()
-
-    def _on_kind(self) -> None:
-        self.create_missing.setVisible(self.kind.currentData() == "dossiers")
 
     def choose_file(self) -> None:
         folder = settings().value("import/folder") or str(Path.home())
@@ -277,6 +270,51 @@ class PreviewPage(QWizardPage):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         layout.addWidget(self.table, 1)
+        # Dossier files: what the catalogue lacks (units, fields, procedures) with its row counts, and the
+        # one choice that creates it all.
+        self.gaps = QLabel()
+        self.gaps.setWordWrap(True)
+        self.gaps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        gaps_scroll = QScrollArea()
+        gaps_scroll.setWidgetResizable(True)
+        gaps_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        gaps_scroll.setWidget(self.gaps)
+        gaps_scroll.setMaximumHeight(150)
+        self.gaps_scroll = gaps_scroll
+        layout.addWidget(gaps_scroll)
+        self.create_missing = QCheckBox(
+            "Tạo mới tất cả đơn vị, lĩnh vực, thủ tục chưa có trong danh mục (đánh dấu “cần bổ sung thông tin”)"
+        )
+        layout.addWidget(self.create_missing)
+        self.scan: Job | None = None
+        self.found: Any = None  # io.catalogue.CatalogueGaps of the file
+
+    def _scan_done(self, gaps: Any) -> None:
+        self.found = gaps
+        lines = gaps.lines()
+        if not lines:
+            self.gaps.setText("Mọi đơn vị, lĩnh vực và thủ tục trong tệp đã có trong danh mục.")
+            return
+        self.gaps.setText("\n".join(lines))
+        self.create_missing.setVisible(gaps.missing)
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        self.gaps.setText(exc.message if isinstance(exc, CchcError) else "Không kiểm tra được danh mục của tệp.")
+
+    def _start_scan(self, wizard: ImportWizard) -> None:
+        preview = wizard.preview
+        dossiers = preview is not None and preview.kind == "dossiers"
+        self.gaps_scroll.setVisible(dossiers)
+        self.create_missing.setVisible(False)
+        self.found = None
+        if not dossiers or preview is None:
+            return
+        self.gaps.setText("Đang kiểm tra đơn vị, lĩnh vực, thủ tục trong tệp…")
+        db = wizard.ctx.db
+        self.scan = start_job(
+            wizard, "Kiểm tra danh mục", lambda _progress: importing.scan_catalogue(db, preview),
+            on_done=self._scan_done, on_error=self._scan_failed, show_progress=False,
+        )  # fmt: skip
 
     def initializePage(self) -> None:  # noqa: N802
         wizard = self.wizard()
@@ -298,6 +336,7 @@ class PreviewPage(QWizardPage):
             f"hiển thị {len(shown)} dòng đầu (số thứ tự bên trái là số dòng trong tệp)."
         )
         wizard.setButtonText(QWizard.WizardButton.NextButton, "Nhập")
+        self._start_scan(wizard)
 
     def cleanupPage(self) -> None:  # noqa: N802
         self.wizard().setButtonText(QWizard.WizardButton.NextButton, "Tiếp >")
@@ -339,7 +378,7 @@ class ResultPage(QWizardPage):
         preview, db = wizard.preview, wizard.ctx.db
         options = {
             "all_or_nothing": wizard.file_page.all_or_nothing.isChecked(),
-            "create_missing_procedures": wizard.file_page.create_missing.isChecked(),
+            "create_missing": wizard.preview_page.create_missing.isChecked(),
         }
         self.summary.setText("Đang nhập…")
         self.outcome = None

@@ -18,6 +18,8 @@ from ..choices import fields, procedures, units
 from ..dialogs.record_form import FieldSpec, RecordForm, row
 from ..models.table import Column, TableSource
 from ..theme import BAD_COLOUR, MUTED, OK_COLOUR, WARN_COLOUR
+from ..widgets.dossier_events import PREFIX as EVENT_PREFIX
+from ..widgets.dossier_events import DossierEventsEditor
 from ..widgets.period_picker import PeriodPicker
 from .base import DataPage, combo
 
@@ -208,11 +210,11 @@ DOSSIER_FIELDS = [
     FieldSpec("received_on", "date"),
     FieldSpec("received_time", "time", hint="Hồ sơ nhận sau giờ tiếp nhận muộn (mặc định 15:00) tính từ ngày làm việc sau."),
     FieldSpec("due_on", "date"),
-    FieldSpec("extended_due_on", "date", hint="Chỉ khi được gia hạn (có phiếu xin lỗi, hẹn lại)."),
-    FieldSpec("apology_letter"),
+    # The extension (Mẫu 04), supplements, stop and return are dated events: see the events list below.
     FieldSpec("resolved_on", "date", hint="Để trống khi hồ sơ đang giải quyết."),
     FieldSpec("outcome", "enum", enum=DossierOutcome, placeholder="— chưa có kết quả —"),
-    FieldSpec("supplement_requests", "int"),
+    FieldSpec("supplement_requests", "int",
+              hint="Gồm cả các lần yêu cầu bổ sung đã ghi thành sự kiện; số dư là các lần không rõ ngày."),
     FieldSpec("note", "multiline", extra={"height": 56}),
 ]
 
@@ -236,6 +238,37 @@ class DossierForm(RecordForm):
         self.recompute.setToolTip("Tính lại ngày hẹn trả từ thời hạn giải quyết của thủ tục và lịch ngày làm việc")
         self.recompute.clicked.connect(lambda: self._compute_due(force=True))
         due.layout().insertWidget(1, row(self.recompute, self.due_hint))
+        self.events = DossierEventsEditor(session, self.record_id, self._trial_save)
+        label = QLabel("Sự kiện của hồ sơ:")
+        label.setToolTip("Yêu cầu và nhận bổ sung, gia hạn (Mẫu 04), dừng giải quyết (Mẫu 05), trả lại, rút, "
+                         "từ chối — Nghị định 118/2025/NĐ-CP")
+        self.form.addRow(label, self.events)
+
+    def store_extra(self, session: Session, obj: Any) -> None:
+        self.events.apply(session, obj.id)
+
+    def _trial_save(self) -> None:
+        """Save the whole form with the events in a transaction that is rolled back (raises the refusal)."""
+        values = self.values()
+        saved_id = self.saved_id
+        with self.ctx.db.session() as session:
+            try:
+                session.begin()
+                self.store(session, values)
+            finally:
+                session.rollback()
+                self.saved_id = saved_id
+
+    def show_error(self, error: ValidationError | CchcError) -> None:
+        key = getattr(error, "field", None) or ""
+        if key.startswith(EVENT_PREFIX):
+            self.events.show_error(key, error.message)
+            return
+        super().show_error(error)
+
+    def clear_errors(self) -> None:
+        super().clear_errors()
+        self.events.clear_error()
 
     def after_build(self) -> None:
         self.input("procedure_id").currentIndexChanged.connect(lambda _i: self._compute_due())

@@ -2,8 +2,9 @@
 reproduce the reference report of 2024 exactly, plus ordinary variety in 2023 and early 2025.
 
 Figures for the report year 2024 (statistical cut-off 15/12/2023 – 14/12/2024):
-- dossiers: 187 carried over + 3.620 received = 3.587 resolved (3.585 early, 2 on time) + 12 returned
-  + 208 in progress at the end (all within their deadline);
+- dossiers: 187 carried over + 3.620 received = 3.587 resolved (3.585 early, 2 on time) + 220 in
+  progress at the end, all within their deadline (12 of them waiting for supplements, within by the
+  default outcome rule);
 - online: 2.644 of the 3.390 dossiers of online-level TTHC (2.031 / 2.131 full, 613 / 1.259 partial),
   on 99 procedures; 230 more dossiers belong to TTHC with no online level;
 - survey: 65 forms in 4 groups (the reference distributions); 2023 campaign of 60 forms (55 early);
@@ -31,6 +32,7 @@ from .enums import (
     AnnouncementAction,
     AssignedBy,
     Channel,
+    DossierEventKind,
     DossierOutcome,
     DurationUnit,
     OnlineLevel,
@@ -42,6 +44,7 @@ from .workdays import WorkCalendar
 D = dt.date
 PERIOD_START = D(2023, 12, 15)
 PERIOD_END = D(2024, 12, 14)
+RETURNED_AFTER_CUT_OFF = D(2024, 12, 20)  # the 12 dossiers waiting for supplements at the cut-off
 AGENCY_CODE = "000.00.31.H34"
 DEMO_USER = "demo"
 
@@ -312,6 +315,7 @@ class _DemoBuilder:
         self.cal = WorkCalendar()
         self.seq: dict[D, int] = {}
         self.rows: list[dict[str, object]] = []
+        self.waiting: list[tuple[str, D]] = []  # (code, supplement requested on)
 
     # -- reference data --------------------------------------------------------------
     def organisation(self) -> None:
@@ -465,7 +469,8 @@ class _DemoBuilder:
         self.rng.shuffle(received)
         assert len(received) == 3620
 
-        # Fates: 208 still in progress at the end (need a long deadline), 12 returned, 2 on time, rest early.
+        # Fates: 208 still in progress at the end (need a long deadline), 12 waiting for supplements at
+        # the end (in progress within deadline by the default rule; returned after it), 2 on time, rest early.
         long_idx = [i for i, (p, _) in enumerate(received) if p.days >= 15]
         in_progress = set(self.rng.sample(long_idx, 208))
         rest = [i for i in range(len(received)) if i not in in_progress]
@@ -487,8 +492,13 @@ class _DemoBuilder:
             r = self.rng.choice(days_all[: len(days_all) // 2] if i in on_time else days_all)
             due = self._due(proc, r)
             if i in returned:
-                back = min(self.cal.add_working_days(r, 2), PERIOD_END)
-                self._add(proc, channel, r, due, back, DossierOutcome.RETURNED)
+                # waiting for supplements since two working days after receipt, still at the cut-off (in
+                # progress within deadline under the default rule, Biểu 06a, whatever the due date), then
+                # returned when the supplements never came, after the cut-off
+                asked = min(self.cal.add_working_days(r, 2), PERIOD_END)
+                self._add(proc, channel, r, due, RETURNED_AFTER_CUT_OFF, DossierOutcome.RETURNED)
+                self.rows[-1]["supplement_requests"] = 1
+                self.waiting.append((str(self.rows[-1]["code"]), asked))
             elif i in on_time:
                 self._add(proc, channel, r, due, due, DossierOutcome.RESOLVED)
             else:
@@ -544,6 +554,15 @@ class _DemoBuilder:
             due = self._due(proc, r)
             channel = Channel.ONLINE if proc.level != OnlineLevel.NONE and self.rng.random() < 0.7 else self._channel_offline()
             self._add(proc, channel, r, due, self._early(r, due, D(2025, 3, 31)), DossierOutcome.RESOLVED)
+
+    def dossiers_waiting_events(self) -> None:
+        """The supplement requests of the dossiers still waiting for supplements (issue 11)."""
+        ids = dict(self.s.execute(select(m.Dossier.code, m.Dossier.id).where(
+            m.Dossier.code.in_([code for code, _ in self.waiting]))).all())  # type: ignore[arg-type]
+        for code, asked in self.waiting:
+            self.s.add(m.DossierEvent(dossier_id=ids[code], kind=DossierEventKind.SUPPLEMENT_REQUESTED,
+                                      occurred_on=asked, note="Yêu cầu bổ sung giấy tờ", updated_by=DEMO_USER))
+        self.s.flush()
 
     def flush_dossiers(self) -> None:
         self.rows.sort(key=lambda row: (row["received_on"], row["code"]))  # type: ignore[arg-type, return-value]
@@ -680,6 +699,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
         b.dossiers_2024()
         b.dossiers_history()
         b.flush_dossiers()
+        b.dossiers_waiting_events()
         add_demo_dossier_events(session)
         b.surveys()
         b.tasks()

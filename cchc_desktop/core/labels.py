@@ -61,6 +61,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "classify_against_extended_due": "Đánh giá theo hạn đã gia hạn",
         "late_receipt_hour": "Giờ tiếp nhận muộn (tính từ ngày làm việc sau)",
         "online_denominator": "Mẫu số tỷ lệ hồ sơ trực tuyến",
+        "outcome_rule": "Quy tắc tính hồ sơ kết thúc không có kết quả",
         "report_font_size": "Cỡ chữ báo cáo",
     },
     m.Unit: {

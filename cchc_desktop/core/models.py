@@ -131,6 +131,9 @@ class OrganisationProfile(TimestampMixin, Base):
         text_enum(OnlineDenominator), default=OnlineDenominator.ONLINE_PROCEDURES
     )
     report_font_size: Mapped[int] = mapped_column(Integer, default=14)
+    # issue 11: the outcome rule preset (core.indicators.OUTCOME_RULES) deciding the Biểu 06a column of
+    # dossiers that ended without a result; migration 0002
+    outcome_rule: Mapped[str] = mapped_column(String(30), default="bieu06a", server_default="bieu06a")
 
     __table_args__ = (
         CheckConstraint("iso_deadline_days > 0", name="iso_deadline_positive"),

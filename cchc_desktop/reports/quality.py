@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import models as m
-from ..core.defaults import DEFAULT_OBJECTIVES
 from ..core.enums import OnlineDenominator, ReportType
 from ..core.formatting import format_date_prose as format_date
 from ..core.indicators import (
@@ -27,7 +26,7 @@ from ..core.indicators import (
     IndicatorSet,
     ObjectiveResult,
     compute_all,
-    is_met,
+    rule_footnote,
 )
 from ..core.periods import PeriodSpec
 from .common import (
@@ -142,19 +141,8 @@ def build_quality_report(session: Session, spec: PeriodSpec, options: ReportOpti
 
 
 def _objectives(ind: IndicatorSet) -> tuple[list[ObjectiveResult], bool]:
-    """The year's objectives; the default seven (evaluated on the same figures) when none are declared."""
-    if ind.objectives:
-        return list(ind.objectives), True
-    results = []
-    for spec in DEFAULT_OBJECTIVES:
-        figure = INDICATORS[spec.indicator].pick(ind)
-        results.append(
-            ObjectiveResult(
-                spec.number, spec.title, spec.indicator, spec.comparator, spec.target, figure,
-                is_met(spec.comparator, figure.value, spec.target),
-            )
-        )
-    return results, False
+    """The year's objectives as ``compute_all`` resolved them (the default seven when none are declared)."""
+    return list(ind.objectives), ind.objectives_declared
 
 
 def _legal_basis(ctx: _Context, year: m.ObjectiveYear | None, count: int) -> Paragraph:
@@ -189,7 +177,10 @@ def _period_note(ctx: _Context) -> tuple[Inline, ...]:
     if ctx.dossier_note_done:
         return ()
     ctx.dossier_note_done = True
-    return (FootnoteRef(f"Tính {ctx.ind.periods.dossiers.dates_text}."),)
+    notes = [FootnoteRef(f"Tính {ctx.ind.periods.dossiers.dates_text}.")]
+    if (rule := rule_footnote(ctx.ind.outcome_rule)) is not None:  # a figure counted by a non-default rule
+        notes.append(FootnoteRef(rule))
+    return tuple(notes)
 
 
 def _dossiers(ctx: _Context, obj: ObjectiveResult) -> list[Block]:

@@ -27,7 +27,8 @@ def _timestamps() -> list[sa.Column]:
         sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),  # issue 12's lock
+        # the record-safety version of every editable table (revision 0004)
+        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
     ]
 
 

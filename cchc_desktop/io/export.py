@@ -28,6 +28,7 @@ from ..core.db import Database
 from ..core.enums import DossierEventKind
 from ..core.errors import CchcError
 from ..core.files import atomic_path
+from ..core.formatting import format_date_text
 from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
 from ..core.labels import field_label
 from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
@@ -418,8 +419,33 @@ BIEU_NUMBER = "Biểu số 06a/VPCP/KSTT"
 TOTAL_LABEL = "Tổng cộng"
 
 
-def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path:
-    """Biểu 06a by field for the dossier period of ``spec`` (SPEC §6.3)."""
+BLANK = "\u00a0" * 5
+
+
+def reporting_unit(prof: m.OrganisationProfile | None) -> str:
+    """ "Sở Y tế tỉnh Khánh Hòa": the agency with its province, from "UBND TỈNH KHÁNH HÒA"."""
+    if prof is None:
+        return ""
+    agency = prof.agency_short or prof.agency
+    parent = (prof.parent_agency or "").strip()
+    for prefix in ("UBND ", "ỦY BAN NHÂN DÂN ", "UỶ BAN NHÂN DÂN "):
+        if parent.upper().startswith(prefix):
+            words = parent[len(prefix):].split()
+            kind = 2 if [w.upper() for w in words[:2]] == ["THÀNH", "PHỐ"] else 1
+            place = " ".join(w.capitalize() for w in words[kind:])
+            return f"{agency} {' '.join(words[:kind]).lower()} {place}".strip()
+    return f"{agency} tỉnh {prof.place}" if prof.place else agency
+
+
+def _signer_name(session: Session, prof: m.OrganisationProfile | None) -> str:
+    default = session.scalar(select(m.Signer.name).where(m.Signer.is_default.is_(True), m.Signer.active.is_(True)))
+    return default or (prof.signer_name if prof else "") or ""
+
+
+def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str, *, date: dt.date | None = None) -> Path:
+    """Biểu 06a by field for the dossier period of ``spec`` (SPEC §6.3), with the printed form's place
+    and date line and its two signatures (người lập biểu, thủ trưởng đơn vị); ``date`` left out leaves
+    the day and month blank for the signer."""
     path = Path(path)
     period = periods_for(session, spec).dossiers
     rows = dossier_classes_by_field(session, period)
@@ -440,7 +466,7 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
             ws.merge_cells(merge)
 
     put("A1", BIEU_NUMBER, bold, Alignment(horizontal="left"), "A1:E1")
-    put("I1", f"Đơn vị báo cáo: {prof.agency if prof else ''}", normal, Alignment(horizontal="left"), "I1:M1")
+    put("I1", f"Đơn vị báo cáo: {reporting_unit(prof)}", normal, Alignment(horizontal="left"), "I1:M1")
     receiver = (prof.report_receiver if prof else None) or ""
     put("I2", f"Đơn vị nhận báo cáo: {receiver}", normal, Alignment(horizontal="left"), "I2:M2")
     put("A4", BIEU_TITLE, Font(name="Times New Roman", bold=True, size=14), center, "A4:M4")
@@ -507,6 +533,18 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
                 cell.alignment = Alignment(horizontal="center" if col == 1 else "right", vertical="center")
                 if col > 2:
                     cell.number_format = "#,##0"
+    # place and date, then the two signatures of the printed form (columns A and I only: B stays empty)
+    foot = total_row + 2
+    place = (prof.place if prof and prof.place else "") or "………"
+    when = format_date_text(date) if date else f"ngày{BLANK}tháng{BLANK}năm {max(period.end.year, dt.date.today().year)}"
+    put(f"I{foot}", f"{place}, {when}", italic, center, f"I{foot}:M{foot}")
+    put(f"A{foot + 1}", "NGƯỜI LẬP BIỂU", bold, center, f"A{foot + 1}:E{foot + 1}")
+    put(f"I{foot + 1}", "THỦ TRƯỞNG ĐƠN VỊ", bold, center, f"I{foot + 1}:M{foot + 1}")
+    put(f"A{foot + 2}", "(Ký, ghi rõ họ tên)", italic, center, f"A{foot + 2}:E{foot + 2}")
+    put(f"I{foot + 2}", "(Ký tên, đóng dấu)", italic, center, f"I{foot + 2}:M{foot + 2}")
+    name = _signer_name(session, prof)
+    if name:
+        put(f"I{foot + 7}", name, bold, center, f"I{foot + 7}:M{foot + 7}")
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 34
     for letter in "CDEFGHIJKLM":

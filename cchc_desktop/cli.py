@@ -118,11 +118,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
-        from .core.logs import log_unexpected, unexpected_message
+    except Exception as exc:  # noqa: BLE001 - the database's environment (server gone, disk …): one sentence
+        from sqlalchemy.exc import OperationalError
 
-        print(unexpected_message(log_unexpected(exc)), file=sys.stderr)
+        if not isinstance(exc, OperationalError):
+            return _unexpected(exc)
+        from .core.db import translate_operational_error
+
+        print(translate_operational_error(exc).message, file=sys.stderr)
         return EXIT_ERROR
+
+
+def _unexpected(exc: BaseException) -> int:
+    """The last line of defence: never a traceback, the details go to the log."""
+    from .core.logs import log_unexpected, unexpected_message
+
+    print(unexpected_message(log_unexpected(exc)), file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

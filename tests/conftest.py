@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# As in the application (ui/collector.py): no automatic collection, which could run in a worker thread and
+# free Qt objects there; the fixture below collects on the main (GUI) thread between tests.
+gc.disable()
 
 import pytest  # noqa: E402
 
 from cchc_desktop.core.db import Database, open_database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread() -> object:
+    yield
+    gc.disable()  # a library may have switched it back on
+    from cchc_desktop.ui.collector import collect_due
+
+    collect_due()
 
 
 @pytest.fixture(autouse=True)

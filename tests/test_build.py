@@ -333,8 +333,8 @@ def test_app_keeps_data_logs_and_backups_in_the_user_data_folder(
 ) -> None:
     """The environment build.py runs the frozen app with sends every default path of the app (database,
     demo, settings, logs, backups) to the user's data folder, none into the install (package) folder."""
-    from cchc_desktop.commands.backup import default_backup_path
     from cchc_desktop.core import db, logs
+    from cchc_desktop.core.backup import backups_dir
 
     env = build.app_env(tmp_path / "home")
     assert "CCHC_DATA_DIR" not in env
@@ -347,7 +347,7 @@ def test_app_keeps_data_logs_and_backups_in_the_user_data_folder(
         db.default_database_path(),
         db.demo_database_path(),
         logs.log_path(),
-        default_backup_path(),
+        backups_dir(),
     ]
     for path in paths:
         assert path.is_relative_to(data), path

@@ -15,4 +15,5 @@ COMMAND_MODULES = (
     "report",
     "importer",
     "export",
+    "audit",
 )

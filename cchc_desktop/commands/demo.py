@@ -49,7 +49,7 @@ def _rebuild_sqlite(db: Database, path: Path) -> str:
     backup_before(db, "demo")
     db.close()
     crash_point("demo-after-backup")
-    fresh = temp_name(path).with_suffix(".db")
+    fresh = temp_name(path)  # beside the database: same disk, and no other program opens it
     try:
         new = open_database(fresh)
         try:

@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(result.summary())
+    if result.committed and result.batch_id is not None:
+        print(f"Lần nhập số {result.batch_id}; hoàn tác cả lần nhập: cchc-desktop undo-import {result.batch_id}")
     for reject in result.rejects[:SHOWN_REASONS]:
         column = f", cột “{reject.column}”" if reject.column else ""
         print(f"  Dòng {reject.row}{column}: {reject.reason}")

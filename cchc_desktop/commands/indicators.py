@@ -105,11 +105,12 @@ def _dossier_lines(ind: IndicatorSet, dates: str) -> list[str]:
         _line("trước hạn", format_count(d.early), _rate(d.early_figure), indent=2),
         _line("đúng hạn", format_count(d.on_time), _rate(d.on_time_only_figure), indent=2),
         _line("quá hạn", format_count(d.late), _rate(d.late_figure), indent=2),
-        _line("Trả lại, rút hồ sơ", format_count(d.returned)),
         _line("Đang giải quyết", format_count(d.in_progress)),
         _line("trong hạn", format_count(d.in_progress_within), indent=2),
         _line("quá hạn", format_count(d.in_progress_overdue), indent=2),
+        _line("Kết thúc không có kết quả (đã tính ở trên)", format_count(d.ended_without_result)),
         _line("Tỷ lệ giải quyết trước và đúng hạn", "", _rate(d.on_time_figure)),
+        f"Quy tắc tính: {ind.outcome_rule.name}" + ("" if ind.outcome_rule.is_default else " (không mặc định)"),
         "",
     ]
 

@@ -1,6 +1,10 @@
 """``cchc-desktop report quality|cchc --period P --out F.docx [--pdf [F.pdf]] [--number N] [--date dd/mm/yyyy]
-[--signer NAME]``: the Word report in the format of Nghị định 30/2020/NĐ-CP (and its PDF, drawn by Qt:
-no Word or LibreOffice needed), recorded as an issued report."""
+[--authority "KT. GIÁM ĐỐC" --position "PHÓ GIÁM ĐỐC"] [--signer NAME] [--issue | --reprint]``: the Word
+report in the format of Nghị định 30/2020/NĐ-CP (and its PDF, drawn by Qt: no Word or LibreOffice needed).
+
+A report with an empty section or a failed check is a draft: marked "DỰ THẢO", written under a draft
+file name, never recorded, and the command exits with ``EXIT_DRAFT``. ``--issue`` (with a number and a
+date) refuses a draft and records the issued files in the register; ``--reprint`` writes them again."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from ..core.errors import CchcError
 from ..core.periods import PeriodSpec
 
 KINDS = {"quality": ReportType.QUALITY, "cchc": ReportType.CCHC}
+EXIT_DRAFT = 3  # the file was written, but it is a draft (an empty section or a failed check)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -43,7 +48,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--number", metavar="SỐ", help="số văn bản, ví dụ 125 (để trống: văn thư điền sau)")
     p.add_argument("--date", metavar="dd/mm/yyyy", help="ngày ban hành (để trống: để trống ngày, tháng)")
-    p.add_argument("--signer", metavar="HỌ_TÊN", help="người ký (mặc định: theo thông tin cơ quan)")
+    p.add_argument("--authority", metavar="QUYỀN_HẠN", help="quyền hạn người ký, ví dụ “KT. GIÁM ĐỐC”")
+    p.add_argument("--position", metavar="CHỨC_VỤ", help="chức vụ dưới quyền hạn, ví dụ “PHÓ GIÁM ĐỐC”")
+    p.add_argument("--signer", metavar="HỌ_TÊN", help="người ký (mặc định: người ký mặc định của cơ quan)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--issue", action="store_true",
+        help="ban hành: cần --number và --date; từ chối khi còn mục trống hoặc số liệu chưa khớp; ghi vào sổ",
+    )  # fmt: skip
+    mode.add_argument("--reprint", action="store_true", help="in lại đúng bản đã ban hành của kỳ này")
     p.set_defaults(func=run)
 
 
@@ -63,29 +76,47 @@ def parse_number(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..reports.common import ReportOptions  # the report stack loads only for this command
-    from ..reports.export import export_report
+    from ..reports.export import export_report, reprint_issued
 
     spec = PeriodSpec.parse(args.period)
     out = Path(args.out).expanduser()
     pdf = None
     if args.pdf is not None:
         pdf = Path(args.pdf).expanduser() if args.pdf else out.with_suffix(".pdf")
+    if args.position and not args.authority:
+        raise CchcError("Chức vụ (--position) đi kèm quyền hạn (--authority), ví dụ --authority \"KT. GIÁM ĐỐC\".")
     options = ReportOptions(
         number=parse_number(args.number) if args.number else None,
         date=parse_date(args.date) if args.date else None,
-        signer_name=args.signer.strip() if args.signer and args.signer.strip() else None,
+        signer_name=_text(args.signer),
+        signer_authority=_text(args.authority),
+        signer_title=_text(args.position),
     )
     db = open_database(getattr(args, "db", None), create=False, upgrade=False)
     try:
         with db.transaction() as session:
-            result = export_report(session, KINDS[args.kind], spec, out, pdf, options)
+            if args.reprint:
+                issued = reprint_issued(session, KINDS[args.kind], spec, out, pdf)
+                written = f"{out}" + (f" và {pdf}" if pdf else "")
+                print(f"Đã in lại báo cáo số {issued.number} ({spec.label}) vào {written}, đúng bản đã ban hành.")
+                return 0
+            result = export_report(session, KINDS[args.kind], spec, out, pdf, options, issue=args.issue)
     finally:
         db.close()
     written = f"{result.docx}" + (f" và {result.pdf}" if result.pdf else "")
-    print(f"Đã xuất báo cáo {spec.label} vào {written}; đã ghi vào sổ báo cáo đã ban hành.")
-    if result.draft_notes:
+    if result.is_draft:
+        print(f"Đã xuất bản DỰ THẢO báo cáo {spec.label} vào {written} (chưa ghi vào sổ báo cáo đã ban hành).")
+        print(f"Chưa thể ban hành: {'; '.join(result.draft_reasons)}.")
+        return EXIT_DRAFT
+    if result.issued_id is not None:
+        print(f"Đã ban hành báo cáo {spec.label} vào {written}; đã ghi vào sổ báo cáo đã ban hành.")
+    else:
         print(
-            f"Lưu ý: bản dự thảo còn {result.draft_notes} mục chưa có nội dung (được tô vàng); "
-            "hãy nhập nội dung trước khi trình ký."
+            f"Đã xuất báo cáo {spec.label} vào {written}. Bản này chưa được ghi sổ: để ban hành, chạy lại với "
+            "--issue --number SỐ --date dd/mm/yyyy."
         )
     return 0
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None

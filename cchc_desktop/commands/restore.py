@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.backup import restore_backup
+from ..core.backup import check_backup_file, restore_backup
 from ..core.db import open_database, resolve_location
 from ..core.errors import CchcError
 from .backup import print_backups
@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
             "Cơ sở dữ liệu dùng chung trên máy chủ PostgreSQL được khôi phục tại máy chủ (pg_restore); "
             "lệnh này chỉ khôi phục tệp SQLite."
         )
+    check_backup_file(source)  # a foreign, broken or newer file is refused before anything is opened
     if target.exists() and target.stat().st_size > 0:
         # A healthy, known database only (a foreign or newer file is refused, untouched).
         open_database(target, create=False, upgrade=False).close()

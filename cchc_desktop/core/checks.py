@@ -13,11 +13,15 @@ from .enums import SurveyMode
 from .formatting import format_count
 from .indicators import (
     INDICATORS,
+    DossierClasses,
     IndicatorSet,
     compute_all,
     document_months,
+    dossier_classes_by_field,
     dossier_counts_drift,
-    dossiers_open_at,
+    dossiers_in_progress_at,
+    field_extremes,
+    fields_shown,
     survey_of_campaign,
 )
 from .periods import PeriodSpec
@@ -100,6 +104,8 @@ def consistency_findings(
         indicators = compute_all(session, spec)
     findings: list[Finding] = []
     findings += _identity_findings(session, indicators)
+    findings += table_findings(printed_tables(session, indicators))
+    findings += claim_findings(sentence_claims(indicators))
     findings += _survey_findings(session, indicators)
     findings += _part_findings(indicators)
     findings += _empty_period_findings(session, indicators)
@@ -122,19 +128,135 @@ def _identity_findings(session: Session, ind: IndicatorSet) -> list[Finding]:
         )
     d = ind.dossiers
     period = ind.periods.dossiers
-    open_now = dossiers_open_at(session, period.end)
+    open_now = dossiers_in_progress_at(session, period, settings=ind.settings)
     if not d.identity_holds or d.in_progress != open_now:
         findings.append(
             Finding(
                 Severity.ERROR,
                 f"Số liệu hồ sơ {period.label} không khớp: kỳ trước chuyển sang ({format_count(d.carried_over)}) "
                 f"+ tiếp nhận ({format_count(d.received)}) phải bằng đã giải quyết ({format_count(d.resolved)}) "
-                f"+ trả lại/rút ({format_count(d.returned)}) + đang giải quyết ({format_count(d.in_progress)}; "
-                f"đếm trực tiếp: {format_count(open_now)}).",
+                f"+ đang giải quyết ({format_count(d.in_progress)}; đếm trực tiếp: {format_count(open_now)}).",
                 "dossier",
             )
         )
     return findings
+
+
+# --------------------------------------------------------------------------- printed tables and sentences
+
+
+@dataclass(frozen=True)
+class PrintedTable:
+    """A dossier table the app prints: its name and its rows (label, classes), the total row last."""
+
+    name: str
+    rows: tuple[tuple[str, DossierClasses], ...]
+    total: DossierClasses
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A figure a sentence prints and the same figure in the table printed with it."""
+
+    what: str
+    sentence: int
+    table: int | None  # None: the table has no such row
+
+
+def printed_tables(session: Session, ind: IndicatorSet) -> list[PrintedTable]:
+    """Every dossier table the reports print for ``ind``: Biểu 06a (by field, as the Excel form and the
+    report page build it) and the R2 field table (the fields shown, then the total)."""
+    period = ind.periods.dossiers
+    bieu = dossier_classes_by_field(session, period, settings=ind.settings)
+    shown = fields_shown(ind.by_field)
+    return [
+        PrintedTable(
+            "Biểu 06a",
+            tuple((r.field_name, r.classes) for r in bieu),
+            sum((r.classes for r in bieu), DossierClasses()),
+        ),
+        PrintedTable(
+            "Bảng hồ sơ theo lĩnh vực (báo cáo CCHC)",
+            tuple((r.field_name, r.classes) for r in shown),
+            ind.dossiers,
+        ),
+    ]
+
+
+def table_findings(tables: list[PrintedTable]) -> list[Finding]:
+    """Every row and the total row satisfy (3) = (7) + (11) and its splits; the rows add up to the total."""
+    findings: list[Finding] = []
+    for table in tables:
+        for label, classes in (*table.rows, ("Tổng cộng", table.total)):
+            for broken in classes.identity_breaks():
+                findings.append(
+                    Finding(Severity.ERROR, f"{table.name}, dòng “{label}”: {broken}.", "dossier")
+                )
+        summed = sum((c for _, c in table.rows), DossierClasses())
+        if table.rows and summed != table.total:
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"{table.name}: các dòng cộng lại ({format_count(summed.total_handled)} hồ sơ) khác dòng tổng "
+                    f"cộng ({format_count(table.total.total_handled)} hồ sơ).",
+                    "dossier",
+                )
+            )
+    return findings
+
+
+def sentence_claims(ind: IndicatorSet) -> list[Claim]:
+    """The figures the report sentences print next to a table that prints them too: R2's totals against
+    its field table's total row, its most/fewest-fields sentence against the fields' rows, and R1's
+    objectives against the indicator they name."""
+    d = ind.dossiers
+    shown = fields_shown(ind.by_field)
+    table_total = sum((r.classes for r in shown), DossierClasses())
+    claims = [
+        Claim("Tổng số hồ sơ tiếp nhận", d.total_handled, table_total.total_handled),
+        Claim("Hồ sơ đã giải quyết", d.resolved, table_total.resolved),
+        Claim(
+            "Hồ sơ giải quyết trước hạn, đúng hạn",
+            d.early + d.on_time,
+            table_total.early + table_total.on_time,
+        ),
+        Claim("Hồ sơ giải quyết quá hạn", d.late, table_total.late),
+        Claim("Hồ sơ đang giải quyết", d.in_progress, table_total.in_progress),
+    ]
+    by_name = {r.field_name: r.classes.total_handled for r in shown}
+    extremes = field_extremes(ind.by_field)
+    if extremes is not None:
+        for name in extremes.most:
+            claims.append(
+                Claim(f"Lĩnh vực nhiều hồ sơ nhất “{name}”", extremes.most_count, by_name.get(name))
+            )
+        for name in extremes.fewest:
+            claims.append(Claim(f"Lĩnh vực ít hồ sơ nhất “{name}”", extremes.fewest_count, by_name.get(name)))
+    for obj in ind.objectives:
+        ind_def = INDICATORS.get(obj.indicator)
+        if ind_def is not None:
+            claims.append(
+                Claim(f"Mục tiêu {obj.number} (tử số)", obj.figure.numerator, ind_def.pick(ind).numerator)
+            )
+            claims.append(
+                Claim(
+                    f"Mục tiêu {obj.number} (mẫu số)", obj.figure.denominator, ind_def.pick(ind).denominator
+                )
+            )
+    return claims
+
+
+def claim_findings(claims: list[Claim]) -> list[Finding]:
+    return [
+        Finding(
+            Severity.ERROR,
+            f"{c.what}: câu báo cáo ghi {format_count(c.sentence)}, bảng ghi "
+            f"{format_count(c.table) if c.table is not None else 'không có dòng này'}.",
+            "indicator",
+        )
+        for c in claims
+        if c.sentence != c.table
+    ]
 
 
 def _survey_findings(session: Session, ind: IndicatorSet) -> list[Finding]:

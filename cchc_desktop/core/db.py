@@ -195,6 +195,9 @@ def _probe_sqlite(path: Path) -> None:
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
+        msg = str(exc).lower()
+        if "unable to open" in msg or "readonly" in msg or "read-only" in msg:
+            raise DatabaseError(read_only_message(path)) from exc
         raise DatabaseError(f"Không mở được tệp {path}: {exc}.") from exc
     try:
         result = con.execute("PRAGMA quick_check").fetchone()[0]
@@ -487,6 +490,9 @@ def open_database(
                 result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
             if result != "ok":
                 raise DatabaseError(f"Cơ sở dữ liệu {db.display_name} bị hỏng ({result}).")
+        else:
+            with engine.connect():  # an unreachable server is said now, in one sentence
+                pass
         if upgrade:
             _upgrade(db, backup=backup)
     except OperationalError as exc:

@@ -2,8 +2,9 @@
 reproduce the reference report of 2024 exactly, plus ordinary variety in 2023 and early 2025.
 
 Figures for the report year 2024 (statistical cut-off 15/12/2023 – 14/12/2024):
-- dossiers: 187 carried over + 3.620 received = 3.587 resolved (3.585 early, 2 on time) + 12 returned
-  + 208 in progress at the end (all within their deadline);
+- dossiers: 187 carried over + 3.620 received = 3.587 resolved (3.585 early, 2 on time) + 220 in
+  progress at the end, all within their deadline (12 of them waiting for supplements, within by the
+  default outcome rule);
 - online: 2.644 of the 3.390 dossiers of online-level TTHC (2.031 / 2.131 full, 613 / 1.259 partial),
   on 99 procedures; 230 more dossiers belong to TTHC with no online level;
 - survey: 65 forms in 4 groups (the reference distributions); 2023 campaign of 60 forms (55 early);
@@ -26,10 +27,12 @@ from sqlalchemy.orm import Session
 from . import models as m
 from .db import Database
 from .defaults import seed_fields, seed_objectives, seed_questionnaire
+from .demo_texts import add_report_texts
 from .enums import (
     AnnouncementAction,
     AssignedBy,
     Channel,
+    DossierEventKind,
     DossierOutcome,
     DurationUnit,
     OnlineLevel,
@@ -41,6 +44,7 @@ from .workdays import WorkCalendar
 D = dt.date
 PERIOD_START = D(2023, 12, 15)
 PERIOD_END = D(2024, 12, 14)
+RETURNED_AFTER_CUT_OFF = D(2024, 12, 20)  # the 12 dossiers waiting for supplements at the cut-off
 AGENCY_CODE = "000.00.31.H34"
 DEMO_USER = "demo"
 
@@ -311,6 +315,7 @@ class _DemoBuilder:
         self.cal = WorkCalendar()
         self.seq: dict[D, int] = {}
         self.rows: list[dict[str, object]] = []
+        self.waiting: list[tuple[str, D]] = []  # (code, supplement requested on)
 
     # -- reference data --------------------------------------------------------------
     def organisation(self) -> None:
@@ -464,7 +469,8 @@ class _DemoBuilder:
         self.rng.shuffle(received)
         assert len(received) == 3620
 
-        # Fates: 208 still in progress at the end (need a long deadline), 12 returned, 2 on time, rest early.
+        # Fates: 208 still in progress at the end (need a long deadline), 12 waiting for supplements at
+        # the end (in progress within deadline by the default rule; returned after it), 2 on time, rest early.
         long_idx = [i for i, (p, _) in enumerate(received) if p.days >= 15]
         in_progress = set(self.rng.sample(long_idx, 208))
         rest = [i for i in range(len(received)) if i not in in_progress]
@@ -486,8 +492,13 @@ class _DemoBuilder:
             r = self.rng.choice(days_all[: len(days_all) // 2] if i in on_time else days_all)
             due = self._due(proc, r)
             if i in returned:
-                back = min(self.cal.add_working_days(r, 2), PERIOD_END)
-                self._add(proc, channel, r, due, back, DossierOutcome.RETURNED)
+                # waiting for supplements since two working days after receipt, still at the cut-off (in
+                # progress within deadline under the default rule, Biểu 06a, whatever the due date), then
+                # returned when the supplements never came, after the cut-off
+                asked = min(self.cal.add_working_days(r, 2), PERIOD_END)
+                self._add(proc, channel, r, due, RETURNED_AFTER_CUT_OFF, DossierOutcome.RETURNED)
+                self.rows[-1]["supplement_requests"] = 1
+                self.waiting.append((str(self.rows[-1]["code"]), asked))
             elif i in on_time:
                 self._add(proc, channel, r, due, due, DossierOutcome.RESOLVED)
             else:
@@ -543,6 +554,15 @@ class _DemoBuilder:
             due = self._due(proc, r)
             channel = Channel.ONLINE if proc.level != OnlineLevel.NONE and self.rng.random() < 0.7 else self._channel_offline()
             self._add(proc, channel, r, due, self._early(r, due, D(2025, 3, 31)), DossierOutcome.RESOLVED)
+
+    def dossiers_waiting_events(self) -> None:
+        """The supplement requests of the dossiers still waiting for supplements (issue 11)."""
+        ids = dict(self.s.execute(select(m.Dossier.code, m.Dossier.id).where(
+            m.Dossier.code.in_([code for code, _ in self.waiting]))).all())  # type: ignore[arg-type]
+        for code, asked in self.waiting:
+            self.s.add(m.DossierEvent(dossier_id=ids[code], kind=DossierEventKind.SUPPLEMENT_REQUESTED,
+                                      occurred_on=asked, note="Yêu cầu bổ sung giấy tờ", updated_by=DEMO_USER))
+        self.s.flush()
 
     def flush_dossiers(self) -> None:
         self.rows.sort(key=lambda row: (row["received_on"], row["code"]))  # type: ignore[arg-type, return-value]
@@ -732,8 +752,7 @@ def add_current_period(b: _DemoBuilder, today: D | None = None) -> None:  # noqa
     for _ in range(45):  # open, within their deadline
         proc, received = rng.choice(procs), rng.choice(recent)
         add(received, proc, None)
-    new_rows = b.rows[rows_before:]
-    b.rows = b.rows[:rows_before]
+    new_rows = b.rows[rows_before:]  # (the rows before were written by ``flush_dossiers``)
     for chunk in range(0, len(new_rows), 2000):
         b.s.execute(insert(m.Dossier), new_rows[chunk : chunk + 2000])
 
@@ -798,6 +817,7 @@ def build_demo(db: Database, *, wipe: bool = False, today: D | None = None) -> s
     transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary. ``today``: the
     day the current period is built around (default: the real date, see ``demo_anchor``)."""
     with db.transaction() as session:
+        session.info["audit_skip"] = True  # generated records: no audit trail (core.audit.SKIP)
         if wipe:
             wipe_all(session)
         b = _DemoBuilder(session)
@@ -808,10 +828,13 @@ def build_demo(db: Database, *, wipe: bool = False, today: D | None = None) -> s
         b.dossiers_2024()
         b.dossiers_history()
         b.flush_dossiers()
+        b.dossiers_waiting_events()
+        add_demo_dossier_events(session)
         b.surveys()
         b.tasks()
         b.documents()
         b.objectives()
+        add_report_texts(session)
         add_current_period(b, today)
         counts = {
             "thủ tục": session.scalar(select(func.count()).select_from(m.Procedure)),
@@ -821,3 +844,80 @@ def build_demo(db: Database, *, wipe: bool = False, today: D | None = None) -> s
         }
     return ", ".join(f"{n:,}".replace(",", ".") + f" {what}" for what, n in counts.items())
 
+
+
+# -- dossier events (SPEC §11) -------------------------------------------------------------
+
+
+def add_demo_dossier_events(session: Session) -> None:
+    """The demo dossiers' events, recorded through ``core.dossier_events`` like the form's: every extension
+    and every return the rows above carry as columns becomes its dated event, and a handful of 2024
+    dossiers get realistic ones — supplements requested and received (the clock restarts), an extension with
+    its apology letter (Mẫu 04) — chosen so that no reference figure moves (SPEC §10): only dossiers
+    resolved early whose new due dates are later still, or in progress at the cut-off within their deadline.
+    Its own random generator, so the records built after it are unchanged."""
+    from . import dossier_events as de
+    from .enums import DossierEventKind as K
+
+    rng = random.Random(118_2025)
+    cal = WorkCalendar.from_session(session)
+    d = m.Dossier
+
+    def before(day: D, floor: D) -> D:
+        """The working day before ``day``, not before ``floor``."""
+        prev = day - dt.timedelta(days=1)
+        while not cal.is_working_day(prev) and prev > floor:
+            prev -= dt.timedelta(days=1)
+        return max(prev, floor)
+
+    def add(dossier_id: int, **values: object) -> None:
+        de.add_event(session, dossier_id, values, user=DEMO_USER)
+
+    # The columns of the rows above, as events (the extension granted the working day before the due date).
+    for dossier_id, received, due, ext, letter in session.execute(
+            select(d.id, d.received_on, d.due_on, d.extended_due_on, d.apology_letter)
+            .where(d.extended_due_on.is_not(None)).order_by(d.id)).all():
+        on = before(due, received)
+        add(dossier_id, kind=K.EXTENDED, occurred_on=on, document_number=letter, document_date=on, new_due_on=ext)
+    for dossier_id, resolved, outcome in session.execute(
+            select(d.id, d.resolved_on, d.outcome).where(d.outcome.not_in([DossierOutcome.RESOLVED]))
+            .order_by(d.id)).all():
+        assert outcome is not None
+        add(dossier_id, kind=de.OUTCOME_KIND[outcome], occurred_on=resolved,
+            note="Hồ sơ không đủ điều kiện; đã hướng dẫn tổ chức, cá nhân.")
+
+    # 2024: supplements requested and received on dossiers resolved early with time to spare.
+    early = session.execute(
+        select(d.id, d.received_on, d.due_on, d.resolved_on).where(
+            d.received_on.between(PERIOD_START, D(2024, 10, 31)), d.outcome == DossierOutcome.RESOLVED,
+            d.resolved_on < d.due_on, d.extended_due_on.is_(None)).order_by(d.id)).all()
+    roomy = [row for row in early if cal.working_days_between(row.received_on, row.resolved_on) >= 4]
+    picked = rng.sample(roomy, 14)
+    for n, row in enumerate(picked[:10], 1):
+        asked = cal.add_working_days(row.received_on, 1)
+        add(row.id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=asked, document_number=f"{n:02d}/PYCBS-SYT",
+            document_date=asked, note="Bổ sung bản sao chứng chỉ hành nghề có chứng thực.")
+        add(row.id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=cal.add_working_days(asked, 1))
+    # … and an extension with its apology letter, granted the working day before the due date (or on the
+    # day of the resolution, when that came earlier): the dossier was still resolved early.
+    for n, row in enumerate(picked[10:], 11):
+        on = min(before(row.due_on, row.received_on), row.resolved_on)
+        add(row.id, kind=K.EXTENDED, occurred_on=on, document_number=f"{n:02d}/PXL-SYT", document_date=on,
+            new_due_on=cal.add_working_days(row.due_on, 5), note="Chờ kết quả thẩm định thực tế tại cơ sở.")
+
+    # In progress at the 2024 cut-off, within the deadline: one waiting for supplements over the cut-off,
+    # one extended; both resolved in 2025 before their (new) due dates.
+    open_at_end = session.execute(
+        select(d.id, d.received_on, d.due_on, d.resolved_on).where(
+            d.received_on.between(D(2024, 11, 25), PERIOD_END), d.resolved_on > PERIOD_END,
+            d.resolved_on < d.due_on, d.extended_due_on.is_(None)).order_by(d.id)).all()
+    waiting, extended = rng.sample(open_at_end, 2)
+    asked = max(waiting.received_on, D(2024, 12, 12))
+    add(waiting.id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=asked, document_number="15/PYCBS-SYT",
+        document_date=asked, note="Bổ sung hợp đồng lao động của người phụ trách chuyên môn.")
+    came = cal.add_working_days(PERIOD_END, 1)
+    if came <= waiting.resolved_on:
+        add(waiting.id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=came)
+    on = min(max(extended.received_on, D(2024, 12, 13)), extended.resolved_on)
+    add(extended.id, kind=K.EXTENDED, occurred_on=on, document_number="16/PXL-SYT", document_date=on,
+        new_due_on=cal.add_working_days(extended.due_on, 5), note="Chờ ý kiến của đơn vị phối hợp.")

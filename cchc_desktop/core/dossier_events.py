@@ -116,9 +116,14 @@ def base_of(cols: Mapping[str, Any], stored: Sequence[Event], procedure: m.Proce
     )
 
 
+def day_order(kind: Any) -> int:
+    """Rank of an event among those of the same day."""
+    return _DAY_ORDER.get(kind, 3)
+
+
 def ordered(events: Iterable[Event]) -> list[Event]:
     indexed = list(enumerate(events))
-    indexed.sort(key=lambda ie: (ie[1].occurred_on, _DAY_ORDER.get(ie[1].kind, 3), ie[0]))
+    indexed.sort(key=lambda ie: (ie[1].occurred_on, day_order(ie[1].kind), ie[0]))
     return [e for _, e in indexed]
 
 
@@ -337,30 +342,50 @@ _EVENT_TO_DOSSIER_FIELD = {"occurred_on": "received_on", "new_due_on": "due_on",
                            "document_date": None}
 
 
-def reconcile_record(session: Session, rec: dict[str, Any], own_id: int | None) -> list[m.DossierEvent]:
-    """For ``services.create``/``update`` of a dossier: the events its columns imply and it has not got yet
-    (an extension, an ending outcome), returned as new rows to attach; ``rec``'s state columns are set to
-    what its events say. A column that contradicts a recorded event is refused (edit the event instead)."""
+def reconcile_record(session: Session, rec: dict[str, Any], own_id: int | None, extra: Sequence[Event] = (),
+                     *, count_given: bool = False) -> list[m.DossierEvent]:
+    """For ``services.create``/``update`` of a dossier (and the import): the events its columns imply and
+    it has not got yet (an extension, an ending outcome), with the ``extra`` events an import row states
+    (those already recorded are skipped, so a re-import adds nothing), returned as new rows to attach;
+    ``rec``'s state columns are set to what the events say. A column that contradicts a recorded event
+    is refused (edit the event instead). ``count_given``: ``rec``'s supplement count came with the dated
+    requests (an import row), so it includes them rather than adding to them."""
     if rec.get("received_on") is None or rec.get("due_on") is None:
         return []  # the generic rules refuse the record
     stored = [Event.of(r) for r in _stored(session, own_id)] if own_id is not None else []
-    implied = _implied(rec, stored)
+    new = [e for e in extra if not any(_same(e, s) for s in stored)]
+    implied = _implied(rec, [*stored, *new])
     procedure = session.get(m.Procedure, rec["procedure_id"]) if rec.get("procedure_id") else None
     end = next((e for e in stored if e.kind in ENDING_OUTCOME), None)
     if end is not None and (rec.get("outcome") != ENDING_OUTCOME[end.kind] or rec.get("resolved_on") != end.occurred_on):
         raise ValidationError("outcome", f"Hồ sơ đã kết thúc bằng sự kiện “{end.kind.label}” ngày "
                                          f"{fmt(end.occurred_on)}: hãy sửa sự kiện đó trong danh sách sự kiện.")
     base = base_of(rec, stored, procedure)
-    if any(e.kind == K.EXTENDED for e in implied):
+    if any(e.kind == K.EXTENDED for e in [*implied, *new]):
         base.apology_letter = None
+    events = [*stored, *new, *implied]
+    if count_given:
+        dated = sum(e.kind == K.SUPPLEMENT_REQUESTED for e in events)
+        base.undated_requests = max(0, (rec.get("supplement_requests") or 0) - dated)
     try:
-        state = derive(session, base, [*stored, *implied])
+        state = derive(session, base, events)
     except ValidationError as exc:
         key = _EVENT_TO_DOSSIER_FIELD.get(exc.field or "", exc.field)
         raise ValidationError(key, exc.message) from exc
-    _check_contradictions(rec, stored, state)
+    restarted_now = any(e.kind == K.SUPPLEMENT_RECEIVED for e in new)
+    _check_contradictions(rec, stored, state, due=not restarted_now, count=not count_given)
     rec.update(state.items())
-    return [m.DossierEvent(**e.values()) for e in implied]
+    return [m.DossierEvent(**e.values()) for e in [*new, *implied]]
+
+
+def _same(a: Event, b: Event) -> bool:
+    """The same event recorded again (a re-import): same kind and day; the one extension or the one end
+    of the same kind whatever its recorded day (an undated extension was dated by rule)."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == K.EXTENDED:
+        return a.new_due_on in (None, b.new_due_on)
+    return a.occurred_on == b.occurred_on or a.kind in ENDING_OUTCOME
 
 
 def _implied(rec: Mapping[str, Any], stored: Sequence[Event]) -> list[Event]:
@@ -379,7 +404,8 @@ def _implied(rec: Mapping[str, Any], stored: Sequence[Event]) -> list[Event]:
     return out
 
 
-def _check_contradictions(rec: Mapping[str, Any], stored: Sequence[Event], state: State) -> None:
+def _check_contradictions(rec: Mapping[str, Any], stored: Sequence[Event], state: State, *, due: bool = True,
+                          count: bool = True) -> None:
     ext = next((e for e in stored if e.kind == K.EXTENDED), None)
     if ext is not None and (rec.get("extended_due_on") != state.extended_due_on
                             or rec.get("apology_letter") != state.apology_letter):
@@ -387,10 +413,10 @@ def _check_contradictions(rec: Mapping[str, Any], stored: Sequence[Event], state
         raise ValidationError(key, f"Gia hạn của hồ sơ đã ghi thành sự kiện ngày {fmt(ext.occurred_on)}: hãy sửa "
                                    "sự kiện gia hạn trong danh sách sự kiện của hồ sơ.")
     restart = [e for e in stored if e.kind == K.SUPPLEMENT_RECEIVED]
-    if restart and rec.get("due_on") != state.due_on:
+    if due and restart and rec.get("due_on") != state.due_on:
         raise ValidationError("due_on", f"Ngày hẹn trả đã được tính lại khi nhận hồ sơ bổ sung ngày "
                                         f"{fmt(restart[-1].occurred_on)}: hãy sửa sự kiện đó.")
     requested = sum(e.kind == K.SUPPLEMENT_REQUESTED for e in stored)
-    if (rec.get("supplement_requests") or 0) < requested:
+    if count and (rec.get("supplement_requests") or 0) < requested:
         raise ValidationError("supplement_requests", f"Số lần yêu cầu bổ sung ({rec.get('supplement_requests') or 0}) "
                                                      f"ít hơn số yêu cầu bổ sung đã ghi thành sự kiện ({requested}).")

@@ -28,3 +28,13 @@ class ValidationError(CchcError):
 
 class NotFoundError(CchcError):
     """A record asked for by id or code does not exist."""
+
+
+class ConflictError(CchcError):
+    """A save based on an older read of a record that someone else has changed since (or deleted):
+    refused, nothing overwritten; the message says what the other person changed."""
+
+    def __init__(self, message: str, *, table: str | None = None, record_id: int | None = None) -> None:
+        super().__init__(message)
+        self.table = table
+        self.record_id = record_id

@@ -28,6 +28,8 @@ ENTITY_LABELS: dict[type[m.Base], str] = {
     m.ReportText: "nội dung báo cáo",
     m.IssuedReport: "báo cáo đã ban hành",
     m.WorkdayException: "ngày nghỉ/làm bù",
+    m.Signer: "người ký",
+    m.QualityDocument: "văn bản hệ thống quản lý chất lượng",
     m.UnitAlias: "tên gọi khác của đơn vị",
 }
 
@@ -59,6 +61,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "classify_against_extended_due": "Đánh giá theo hạn đã gia hạn",
         "late_receipt_hour": "Giờ tiếp nhận muộn (tính từ ngày làm việc sau)",
         "online_denominator": "Mẫu số tỷ lệ hồ sơ trực tuyến",
+        "outcome_rule": "Quy tắc tính hồ sơ kết thúc không có kết quả",
         "report_font_size": "Cỡ chữ báo cáo",
     },
     m.Unit: {
@@ -187,6 +190,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "decision_date": "Ngày quyết định",
         "plan_number": "Số kế hoạch thực hiện",
         "plan_date": "Ngày kế hoạch",
+        "publication_url": "Địa chỉ công bố các quy trình ISO",
     },
     m.QualityObjective: {
         "objective_year_id": "Năm",
@@ -211,7 +215,16 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "period_end": "Đến ngày",
         "signer_name": "Người ký",
         "file_path": "Tệp",
+        "signer_authority": "Thẩm quyền ký",
+        "signer_title": "Chức vụ",
+        "docx_content": "Tệp Word đã ban hành",
+        "pdf_content": "Tệp PDF đã ban hành",
+        "sha256": "Mã kiểm tra (SHA-256)",
     },
+    m.Signer: {"name": "Họ tên", "authority": "Thẩm quyền ký", "title": "Chức vụ", "is_default": "Mặc định",
+               "active": "Đang dùng"},  # fmt: skip
+    m.QualityDocument: {"year": "Năm", "number": "Số, ký hiệu", "issued_on": "Ngày ban hành",
+                        "description": "Trích yếu", "kind": "Loại văn bản"},  # fmt: skip
     m.WorkdayException: {"day": "Ngày", "kind": "Loại", "note": "Ghi chú"},
 }
 

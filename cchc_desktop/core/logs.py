@@ -6,9 +6,16 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from .db import data_dir
+from .db import data_dir, mask_url
 
 _configured: Path | None = None
+
+
+class MaskingFormatter(logging.Formatter):
+    """No secret in the log: a database URL's password (in a message or a traceback) is written as ***."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_url(super().format(record))
 
 
 def log_path() -> Path:
@@ -23,7 +30,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -32,7 +33,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from .enums import (
     AnnouncementAction,
@@ -83,6 +84,13 @@ class TimestampMixin:
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
     updated_by: Mapped[str | None] = mapped_column(String(100))
+    # Optimistic locking (issue 12): every UPDATE/DELETE of the ORM checks and increments it, so a save
+    # based on an older read is refused instead of silently overwriting another person's change.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- organisation
@@ -123,6 +131,9 @@ class OrganisationProfile(TimestampMixin, Base):
         text_enum(OnlineDenominator), default=OnlineDenominator.ONLINE_PROCEDURES
     )
     report_font_size: Mapped[int] = mapped_column(Integer, default=14)
+    # issue 11: the outcome rule preset (core.indicators.OUTCOME_RULES) deciding the Biểu 06a column of
+    # dossiers that ended without a result; migration 0002
+    outcome_rule: Mapped[str] = mapped_column(String(30), default="bieu06a", server_default="bieu06a")
 
     __table_args__ = (
         CheckConstraint("iso_deadline_days > 0", name="iso_deadline_positive"),
@@ -607,6 +618,8 @@ class ObjectiveYear(TimestampMixin, Base):
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
     plan_number: Mapped[str | None] = mapped_column(String(50))  # "364/KH-SYT"
     plan_date: Mapped[dt.date | None] = mapped_column(Date)
+    # where the procedures under the quality system are published (R1, objective 4)
+    publication_url: Mapped[str | None] = mapped_column(Text)
 
     objectives: Mapped[list[QualityObjective]] = relationship(
         back_populates="objective_year", cascade="all, delete-orphan", order_by="QualityObjective.number"
@@ -659,6 +672,13 @@ class IssuedReport(TimestampMixin, Base):
     period_end: Mapped[dt.date] = mapped_column(Date)
     signer_name: Mapped[str | None] = mapped_column(String(100))
     file_path: Mapped[str | None] = mapped_column(Text)
+    # issue 13: who signed under which authority, and the issued files themselves (a reprint is the
+    # same file, whatever changed in the records since)
+    signer_authority: Mapped[str | None] = mapped_column(String(100))
+    signer_title: Mapped[str | None] = mapped_column(String(100))
+    docx_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (CheckConstraint("period_end >= period_start", name="period_order"),)
 
@@ -714,9 +734,87 @@ class DossierEvent(TimestampMixin, Base):
 # (models of issue 12 go here; keep this comment so side-by-side changes merge cleanly)
 
 
+class ImportBatch(Base):
+    """One import of a file: what was read, by whom, what it did; ``undone_at`` once undone as a whole."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    n_new: Mapped[int] = mapped_column(Integer, default=0)
+    n_updated: Mapped[int] = mapped_column(Integer, default=0)
+    n_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """One create / update / delete / restore / undo of one record: who, when, which record (table, id,
+    natural code), its version after the change, and the old and new values as JSON (``core.audit``).
+    A deletion keeps the full record and the rows deleted with it (``children``); ``in_bin`` marks a
+    deletion still in the recycle bin (Thùng rác)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))  # create, update, delete, restore, undo
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[int] = mapped_column(Integer)
+    record_code: Mapped[str | None] = mapped_column(String(300))
+    record_version: Mapped[int | None] = mapped_column(Integer)
+    old_values: Mapped[str | None] = mapped_column(Text)
+    new_values: Mapped[str | None] = mapped_column(Text)
+    children: Mapped[str | None] = mapped_column(Text)
+    in_bin: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (
+        Index("ix_audit_entry_table_record", "table_name", "record_id"),
+        Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_bin", "in_bin", sqlite_where=text("in_bin"), postgresql_where=text("in_bin")),
+    )
+
+
+
 
 # --------------------------------------------------------------------------- report register, signers, quality-management documents
 # (models of issue 13 go here; keep this comment so side-by-side changes merge cleanly)
+
+
+class Signer(TimestampMixin, Base):
+    """A person who signs the organisation's reports, with the authority and title printed above the
+    name (NĐ 30/2020: "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC")."""
+
+    __tablename__ = "signer"
+
+    name: Mapped[str] = mapped_column(String(100))
+    authority: Mapped[str] = mapped_column(String(100), default="GIÁM ĐỐC")
+    title: Mapped[str | None] = mapped_column(String(100))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("name", "authority", name="uq_signer_name_authority"),)
+
+
+class QualityDocument(TimestampMixin, Base):
+    """A document of the year's quality-management system (TCVN ISO 9001:2015): the decision
+    re-issuing the system's documents, the year's ISO plan, the decision announcing conformity…"""
+
+    __tablename__ = "quality_document"
+
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[str] = mapped_column(String(50))  # "745/QĐ-SYT"
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)  # "về việc công bố Hệ thống quản lý chất lượng …"
+    kind: Mapped[str] = mapped_column(String(30), default="Quyết định")  # Quyết định, Kế hoạch, …
+
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_quality_document_year_number"),)
 
 
 

@@ -6,6 +6,10 @@ checked as a whole record, and only then written; a refused record raises ``Vali
 with the attribute and a Vietnamese message, and nothing of it is flushed.
 
 Callers own the transaction: ``with db.transaction() as s: services.create(s, Dossier, {...})``.
+
+Every change is written to the audit trail in the same flush (``core.audit``). ``update`` and ``delete``
+take the version the caller read (``expected_version``): a save based on an older read is refused with
+``ConflictError`` saying what the other person changed, and nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -22,18 +26,20 @@ from typing import Any, TypeVar
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, Time, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.sqltypes import Enum as SAEnum
 
+from . import audit
 from . import models as m
 from .enums import DossierOutcome
-from .errors import NotFoundError, ValidationError
+from .errors import ConflictError, NotFoundError, ValidationError
 from .labels import entity_label, field_label, in_sentence
 
 T = TypeVar("T", bound=m.Base)
 Record = dict[str, Any]
 Rule = Callable[[Session, type[m.Base], Record, int | None], None]
 
-SYSTEM_COLUMNS = {"id", "created_at", "updated_at", "updated_by"}
+SYSTEM_COLUMNS = {"id", "created_at", "updated_at", "updated_by", "version"}
 MAX_FUTURE = dt.timedelta(days=366)
 
 
@@ -362,12 +368,33 @@ def _apply_defaults(model: type[m.Base], rec: Record) -> None:
             rec[key] = default.arg
 
 
-def _flush(session: Session, model: type[m.Base], obj: m.Base | None = None) -> None:
+def _flush(session: Session, model: type[m.Base], read: tuple[int, int] | None = None) -> None:
+    """Flush inside a savepoint; ``read``: (id, version) of the record as the caller read it, to say
+    what changed when the row turns out to be stale."""
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
         raise ValidationError(None, _integrity_message(model, exc)) from exc
+    except StaleDataError as exc:  # the row changed (or went) between our read and our write
+        record_id, version = read if read is not None else (None, None)
+        message = (
+            f"Không lưu được: {entity_label(model)} đã được người khác thay đổi hoặc xóa sau khi bạn mở. "
+            "Bấm “Tải lại” để mở bản mới nhất."
+        )
+        if record_id is not None and version is not None:
+            with Session(session.get_bind()) as fresh:  # this transaction is failed; read what was committed
+                message = audit.conflict_message(fresh, model, record_id, version)
+        raise ConflictError(message, table=model.__tablename__, record_id=record_id) from exc
+
+
+def check_version(session: Session, model: type[m.Base], obj: Any, expected_version: int | None) -> None:
+    """Refuse a change based on an older read of ``obj`` (``expected_version``: the version read)."""
+    if expected_version is None or obj.version == expected_version:
+        return
+    raise ConflictError(
+        audit.conflict_message(session, model, obj.id, expected_version), table=model.__tablename__, record_id=obj.id
+    )
 
 
 def _integrity_message(model: type[m.Base], exc: IntegrityError) -> str:
@@ -422,10 +449,26 @@ def get(session: Session, model: type[T], record_id: int) -> T:
 
 
 def update(
-    session: Session, model: type[T], record_id: int, values: Mapping[str, Any], *, user: str | None = None
+    session: Session,
+    model: type[T],
+    record_id: int,
+    values: Mapping[str, Any],
+    *,
+    user: str | None = None,
+    expected_version: int | None = None,
 ) -> T:
-    """Validate the whole record as it would be after the change, then apply it."""
-    obj = get(session, model, record_id)
+    """Validate the whole record as it would be after the change, then apply it. With
+    ``expected_version`` (the version the form read) a record changed since is refused (``ConflictError``)."""
+    try:
+        obj = get(session, model, record_id)
+    except NotFoundError as exc:
+        if expected_version is None:
+            raise
+        raise ConflictError(
+            f"Không lưu được: {entity_label(model)} này đã bị người khác xóa sau khi bạn mở "
+            "(xem Thùng rác).", table=model.__tablename__, record_id=record_id,
+        ) from exc
+    check_version(session, model, obj, expected_version)
     changes = normalise(model, values)
     rec = {k: getattr(obj, k) for k in _columns(model) if k not in SYSTEM_COLUMNS}
     rec.update(changes)
@@ -434,6 +477,7 @@ def update(
     validate(session, model, rec, own_id=record_id)
     implied = _implied_events(session, model, rec, record_id)
     before = {k: getattr(obj, k) for k in rec}
+    read = (obj.id, obj.version)  # type: ignore[attr-defined]
     for key, value in rec.items():
         if before[key] != value:
             setattr(obj, key, value)
@@ -442,7 +486,7 @@ def update(
         event.updated_by = obj.updated_by  # type: ignore[attr-defined]
         obj.events.append(event)  # type: ignore[attr-defined]
     try:
-        _flush(session, model)
+        _flush(session, model, read)
     except ValidationError:
         for key, value in before.items():
             setattr(obj, key, value)
@@ -462,21 +506,43 @@ def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
     )
 
 
-def delete(session: Session, model: type[m.Base], record_ids: Iterable[int]) -> int:
-    """Delete records; all or none (a record still referenced stops the whole deletion)."""
+def delete(
+    session: Session,
+    model: type[m.Base],
+    record_ids: Iterable[int],
+    *,
+    user: str | None = None,
+    expected_versions: Mapping[int, int] | None = None,
+) -> int:
+    """Delete records; all or none (a record still referenced stops the whole deletion). Each record
+    goes to the recycle bin with the rows deleted with it (``core.audit``)."""
     ids = list(record_ids)
     objs = [get(session, model, i) for i in ids]
+    for obj in objs:
+        check_version(session, model, obj, (expected_versions or {}).get(obj.id))  # type: ignore[attr-defined]
+    previous = session.info.get(audit.USER)
+    session.info[audit.USER] = user or previous or current_user()
     try:
         with session.begin_nested():
             for obj in objs:
                 session.delete(obj)
             session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(
+            f"Không xóa được: {entity_label(model)} đã được người khác thay đổi sau khi bạn mở. "
+            "Bấm “Tải lại” để xem bản mới nhất.", table=model.__tablename__,
+        ) from exc
     except IntegrityError as exc:
         raise ValidationError(
             None,
             f"Không xóa được {entity_label(model)} vì còn dữ liệu khác đang dùng đến "
             "(ví dụ hồ sơ thuộc thủ tục). Hãy xóa hoặc chuyển các dữ liệu đó trước.",
         ) from exc
+    finally:
+        if previous is None:
+            session.info.pop(audit.USER, None)
+        else:
+            session.info[audit.USER] = previous
     return len(objs)
 
 

@@ -245,7 +245,8 @@ class DossierWriter:
     # ------------------------------------------------------------------ large loads
 
     def suspend(self) -> None:
-        """Drop the day-count triggers (and, on SQLite, the secondary indexes) until ``restore``."""
+        """Drop the day-count triggers and the secondary indexes (SQLite; on PostgreSQL only disable the
+        trigger) until ``restore``."""
         if self.sqlite:
             found = self.conn.exec_driver_sql(
                 "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'dossier' AND sql IS NOT NULL "
@@ -255,8 +256,10 @@ class DossierWriter:
                 self.conn.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
                 (self.triggers if kind == "trigger" else self.indexes).append(sql)
         elif self.dialect.name == "postgresql":
-            self.conn.exec_driver_sql("DROP TRIGGER IF EXISTS trg_dossier_counts ON dossier")
-            self.triggers = list(m.DOSSIER_COUNT_TRIGGERS.get("postgresql", ()))
+            # Not DROP TRIGGER: its ACCESS EXCLUSIVE lock would block every reader until the import commits.
+            # DISABLE TRIGGER takes SHARE ROW EXCLUSIVE: readers go on, other writers of dossiers wait.
+            self.conn.exec_driver_sql("ALTER TABLE dossier DISABLE TRIGGER trg_dossier_counts")
+            self.triggers = ["ALTER TABLE dossier ENABLE TRIGGER trg_dossier_counts"]
 
     def restore(self) -> None:
         """Recreate what ``suspend`` dropped and bring the day counts in step with the dossiers."""

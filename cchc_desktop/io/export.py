@@ -18,12 +18,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..core import models as m
 from ..core import services
 from ..core.db import Database
+from ..core.enums import DossierEventKind
 from ..core.errors import CchcError
 from ..core.files import atomic_path
 from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
@@ -173,7 +174,31 @@ def _dossiers() -> tuple[list[str], Select[Any]]:
             "field_id": ("Lĩnh vực", (m.Field, "name")),
         },
     )
-    return headers, stmt
+    return _with_event_columns(headers, stmt)
+
+
+# The dossier events as columns named as the import reads them (io.event_columns): the extension, the stop,
+# the last request and receipt of supplements. An export imported again brings the same events back.
+_EVENT_COLUMNS: tuple[tuple[str, DossierEventKind, str, Any], ...] = (
+    ("Ngày gia hạn", DossierEventKind.EXTENDED, "occurred_on", func.max),
+    ("Ngày thư xin lỗi", DossierEventKind.EXTENDED, "document_date", func.max),
+    ("Ngày yêu cầu bổ sung", DossierEventKind.SUPPLEMENT_REQUESTED, "occurred_on", func.max),
+    ("Ngày nhận bổ sung", DossierEventKind.SUPPLEMENT_RECEIVED, "occurred_on", func.max),
+    ("Ngày dừng", DossierEventKind.STOPPED, "occurred_on", func.max),
+    ("Số thông báo dừng", DossierEventKind.STOPPED, "document_number", func.max),
+)
+
+
+def _with_event_columns(headers: list[str], stmt: Select[Any]) -> tuple[list[str], Select[Any]]:
+    e = m.DossierEvent
+    cols = [
+        agg(case((e.kind == kind, getattr(e, attr)))).label(f"ev_{i}")
+        for i, (_, kind, attr, agg) in enumerate(_EVENT_COLUMNS)
+    ]
+    events = select(e.dossier_id, *cols).group_by(e.dossier_id).subquery("ev")
+    stmt = stmt.outerjoin(events, events.c.dossier_id == m.Dossier.id).add_columns(
+        *(events.c[f"ev_{i}"] for i in range(len(_EVENT_COLUMNS))))
+    return [*headers, *(name for name, *_ in _EVENT_COLUMNS)], stmt
 
 
 def _procedures() -> tuple[list[str], Select[Any]]:

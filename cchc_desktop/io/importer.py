@@ -32,8 +32,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ..core import audit, services
 from ..core import models as m
-from ..core import services
 from ..core.backup import backup_before
 from ..core.db import Database
 from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
@@ -41,6 +41,7 @@ from ..core.errors import CchcError, ValidationError
 from . import parsing as p
 from .bulk import DossierRules, DossierWriter
 from .catalogue import Catalogue
+from .event_columns import RowEvents, adjust_values, has_event_data
 from .mapping import (
     HEADER_SCAN_ROWS,
     KIND_LABELS,
@@ -90,6 +91,7 @@ class ImportResult:
     committed: bool = True
     cancelled: bool = False
     header: Header | None = None
+    batch_id: int | None = None  # the import batch (audit trail), None when nothing was committed
 
     @property
     def rejected(self) -> list[Reject]:
@@ -216,6 +218,11 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "channel": p.parse_channel,
     "outcome": p.parse_outcome,
     "supplement_requests": p.parse_count,
+    "extended_on": p.parse_date,
+    "apology_date": p.parse_date,
+    "supplement_requested_on": p.parse_date,
+    "supplement_received_on": p.parse_date,
+    "stopped_on": p.parse_date,
     "online_level": p.parse_online_level,
     "duration": p.parse_duration,
     "abolished_on": p.parse_date,
@@ -308,16 +315,23 @@ def import_file(
     backup_before(db, "import")  # refused (BackupError) when the copy cannot be written: nothing imported
     try:
         with db.transaction(lock="import") as session:  # two imports at once run one after the other
-            opt = _Options(create_missing_procedures or create_missing, progress, user, kind, create_missing=create_missing)
+            result.batch_id = audit.start_batch(session, path, kind, user)
+            opt = _Options(
+                create_missing_procedures or create_missing, progress, user, kind, create_missing=create_missing
+            )
             importer(session, src, result, opt)
             if all_or_nothing and result.rejects:
                 raise _AllOrNothing
+            audit.finish_batch(session, result.batch_id, new=result.imported, updated=result.updated,
+                               rejected=len(result.rejects))
     except _AllOrNothing:
         result.committed = False
+        result.batch_id = None
         result.imported = result.updated = result.created_procedures = 0
         result.created_units = result.created_fields = 0
     except ImportCancelled:
         result.committed = False
+        result.batch_id = None
         result.cancelled = True
         result.imported = result.updated = result.created_procedures = 0
         result.created_units = result.created_fields = 0
@@ -469,6 +483,7 @@ class _DossierLoad:
     rules: DossierRules
     writer: DossierWriter
     written: _Written
+    events: RowEvents
 
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
@@ -479,7 +494,7 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
     load = _DossierLoad(
         session, src.header, result, opt, procedures, units,
         DossierRules(session, {pr.id: pr for pr in procedures.values()}),
-        DossierWriter(session, opt.user), _Written(last_id + 1),
+        DossierWriter(session, opt.user), _Written(last_id + 1), RowEvents(session),
     )
     # A load that is large next to the table: counts and indexes are rebuilt once at the end.
     bulk = src.estimate >= BULK_THRESHOLD and src.estimate >= existing
@@ -537,6 +552,7 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
     existing: dict[int, dict[str, Any]] = {}
     if before:  # dossiers that were in the table before this import: the whole record, typed
         existing = {row["id"]: dict(row) for row in session.execute(select(table).where(table.c.id.in_(before))).mappings()}
+    with_events = load.events.with_events(ids.values())
     accepted: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
     insert_rows: list[int] = []
@@ -552,7 +568,13 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             continue
         old = existing.get(dossier_id) if dossier_id is not None else None
         try:
-            rec = prepare(_dossier_values(parsed, procedures, units), old)
+            values = _dossier_values(parsed, procedures, units)
+            events = has_event_data(parsed) or dossier_id in with_events
+            if events:
+                adjust_values(parsed, values)
+            rec = prepare(values, old)
+            if events:  # the row's events, checked with the dossier before anything is written
+                load.events.check(parsed, rec, None if old is None else old["id"], opt.user)
         except RowError as exc:
             _reject(result, header, kind, number, exc.key, exc.reason, cells)
             continue
@@ -569,11 +591,15 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             written.other[old["id"]] = number
     if inserts:
         load.writer.insert(inserts)
+        audit.record_bulk_created(session, table, [r["code"] for r in inserts], opt.user)
         written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
         result.imported += len(inserts)
     if updates:
         load.writer.update(updates)
+        audit.record_bulk_updated(session, table, [(i, existing[i], rec) for i, rec in updates], opt.user)
         result.updated += len(updates)
+    if load.events.pending:
+        load.events.write(_ids_of(session, [code for code, _ in load.events.pending]))
 
 
 # --------------------------------------------------------------------------- row-by-row kinds

@@ -243,7 +243,8 @@ def parse_online_level(value: Any) -> OnlineLevel | None:
 
 
 def parse_outcome(value: Any) -> DossierOutcome | None:
-    """ "Đã giải quyết" / "Hoàn thành" → resolved; "Trả lại", "Rút hồ sơ" → returned; "Đang xử lý" → None."""
+    """ "Đã giải quyết" / "Hoàn thành" → resolved; "Trả lại" → returned, "Rút hồ sơ" → withdrawn, "Từ chối"
+    → refused, "Dừng giải quyết" → stopped; "Đang xử lý" → None."""
     return _parse_outcome_text(value) if isinstance(value, str) else _parse_outcome_any(value)
 
 
@@ -256,7 +257,13 @@ def _parse_outcome_any(value: Any) -> DossierOutcome | None:
     if is_empty(value):
         return None
     key = fold(str(value))
-    if any(w in key for w in ("tra lai", "rut", "tu choi", "returned", "withdraw")):
+    if any(w in key for w in ("dung giai quyet", "dung xu ly", "tam dung", "stopped")):
+        return DossierOutcome.STOPPED
+    if any(w in key for w in ("rut", "withdraw")):
+        return DossierOutcome.WITHDRAWN
+    if any(w in key for w in ("tu choi", "refused")):
+        return DossierOutcome.REFUSED
+    if any(w in key for w in ("tra lai", "returned")):
         return DossierOutcome.RETURNED
     if any(w in key for w in ("da giai quyet", "hoan thanh", "da tra", "co ket qua", "resolved", "da xu ly")):
         return DossierOutcome.RESOLVED

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ def _xml_root(archive: zipfile.ZipFile, part: str, path: Path) -> Any:
         data = archive.read(part)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, EOFError):
         raise _corrupt(path) from None
     try:
         return SafeET.fromstring(data)
@@ -240,7 +241,7 @@ def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path) -> XlsxScan:
                     break
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError):
         raise _corrupt(path) from None
     return scan
 
@@ -273,7 +274,7 @@ def check_xlsx(path: str | Path, sheet: str | int | None = None) -> XlsxScan:
                 try:
                     with archive.open(part) as fh:
                         head = fh.read(4096)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError):
                     raise _corrupt(path) from None
                 if _DOCTYPE.search(head):
                     raise _unsafe_xml(path)

@@ -12,7 +12,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..core.enums import ReportType
-from ..core.indicators import FieldRow, Figure, IndicatorSet, compute_all
+from ..core.indicators import (
+    FieldRow,
+    Figure,
+    IndicatorSet,
+    compute_all,
+    field_extremes,
+    fields_shown,
+    rule_footnote,
+)
 from ..core.periods import ROMAN, PeriodSpec
 from .common import Organisation, ReportOptions, big_count, counted, join_vi, lower_first, pct
 from .document import (
@@ -185,17 +193,14 @@ def _tasks(ind: IndicatorSet, agency: str) -> list[Block]:
 
 
 def _extremes(rows: list[FieldRow]) -> str | None:
-    """ "lĩnh vực có nhiều hồ sơ nhất là …; ít nhất là …" over the fields that received dossiers."""
-    counted = [(r.classes.received, r.field_name) for r in rows if r.classes.received > 0]
-    if len(counted) < 2:
+    """ "lĩnh vực có nhiều hồ sơ nhất là …; ít nhất là …" on the field table's own basis (its "Tiếp nhận"
+    column, the fields it shows): ``core.indicators.field_extremes``."""
+    found = field_extremes(rows)
+    if found is None:
         return None
-    most = max(n for n, _ in counted)
-    least = min(n for n, _ in counted)
-    most_names = [name for n, name in counted if n == most]
-    least_names = [name for n, name in counted if n == least]
     return (
-        f"Lĩnh vực có nhiều hồ sơ tiếp nhận nhất: {join_vi(most_names)} ({big_count(most)} hồ sơ); lĩnh vực có "
-        f"ít hồ sơ tiếp nhận nhất: {join_vi(least_names)} ({big_count(least)} hồ sơ)."
+        f"Lĩnh vực có nhiều hồ sơ tiếp nhận nhất: {join_vi(list(found.most))} ({big_count(found.most_count)} hồ sơ); "
+        f"lĩnh vực có ít hồ sơ tiếp nhận nhất: {join_vi(list(found.fewest))} ({big_count(found.fewest_count)} hồ sơ)."
     )
 
 
@@ -224,6 +229,7 @@ def _dossiers(ind: IndicatorSet) -> list[Block]:
         runs(
             "Tình hình tiếp nhận, giải quyết hồ sơ thủ tục hành chính",
             FootnoteRef(f"Số liệu tính {ind.periods.dossiers.dates_text}."),
+            *_rule_note(ind),
             ":",
         ),
         keep_with_next=True,
@@ -267,12 +273,18 @@ def _dossiers(ind: IndicatorSet) -> list[Block]:
     if extremes:
         items.append(runs(extremes))
     blocks: list[Block] = [intro, BulletList(tuple(items))]
-    shown = [r for r in ind.by_field if r.classes.total_handled > 0]
+    shown = fields_shown(ind.by_field)
     if shown:
         total = FieldRow(None, "Tổng cộng", d)
         blocks.append(Paragraph(runs("Chi tiết theo lĩnh vực:"), keep_with_next=True))
         blocks.append(_field_table(shown, total))
     return blocks
+
+
+def _rule_note(ind: IndicatorSet) -> tuple[FootnoteRef, ...]:
+    """A footnote naming the outcome rule when the dossier figures did not use the default one."""
+    note = rule_footnote(ind.outcome_rule)
+    return (FootnoteRef(note),) if note else ()
 
 
 def _iso(ind: IndicatorSet, agency: str) -> list[Block]:

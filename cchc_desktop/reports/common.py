@@ -52,6 +52,7 @@ class Organisation:
     signer_name: str
     recipients: tuple[str, ...]
     font_size: int
+    signers: tuple[tuple[str, str, str | None], ...] = ()  # the organisation's list: name, authority, title
 
     @classmethod
     def load(cls, session: Session, report_type: ReportType) -> Organisation:
@@ -71,17 +72,22 @@ class Organisation:
             )
         raw = p.recipients_quality if report_type == ReportType.QUALITY else p.recipients_cchc
         recipients = tuple(line for line in (raw or "").splitlines() if line.strip()) or ("Lưu: VT",)
+        signers = session.scalars(
+            select(m.Signer).where(m.Signer.active.is_(True)).order_by(m.Signer.is_default.desc(), m.Signer.id)
+        ).all()
+        default = next((x for x in signers if x.is_default), None)
         return cls(
             parent_agency=p.parent_agency,
             agency=p.agency,
             agency_short=p.agency_short or "Sở Y tế",
             symbol=p.symbol or "SYT",
             place=p.place or PLACEHOLDER_DOTS,
-            signer_authority=p.signer_authority or "GIÁM ĐỐC",
-            signer_title=p.signer_title,
-            signer_name=p.signer_name or "",
+            signer_authority=default.authority if default else (p.signer_authority or "GIÁM ĐỐC"),
+            signer_title=default.title if default else p.signer_title,
+            signer_name=default.name if default else (p.signer_name or ""),
             recipients=recipients,
             font_size=p.report_font_size or 14,
+            signers=tuple((x.name, x.authority, x.title) for x in signers),
         )
 
     def header(self, options: ReportOptions, year: int) -> Header:
@@ -96,11 +102,16 @@ class Organisation:
         )
 
     def signature(self, options: ReportOptions) -> Signature:
-        authority = options.signer_authority or self.signer_authority
-        title = options.signer_title if options.signer_authority else self.signer_title
-        return Signature(
-            quyen_han=authority, chuc_vu=title, nguoi_ky=options.signer_name or self.signer_name
-        )
+        """The signature block: what the user chose, else the chosen person's entry in the signers'
+        list (a deputy's name never prints under "GIÁM ĐỐC"), else the default signer."""
+        name = options.signer_name or self.signer_name
+        if options.signer_authority:
+            return Signature(quyen_han=options.signer_authority, chuc_vu=options.signer_title, nguoi_ky=name)
+        if options.signer_name:
+            known = next((s for s in self.signers if s[0].casefold() == options.signer_name.casefold()), None)
+            if known is not None:
+                return Signature(quyen_han=known[1], chuc_vu=known[2], nguoi_ky=known[0])
+        return Signature(quyen_han=self.signer_authority, chuc_vu=self.signer_title, nguoi_ky=name)
 
     def page_format(self, options: ReportOptions) -> PageFormat:
         if options.format is not None:

@@ -24,6 +24,7 @@ TEN_LOAI_BAO_CAO = "BÁO CÁO"
 KY_HIEU_BAO_CAO = "BC"  # Phụ lục III: Báo cáo → BC
 NOI_NHAN_LABEL = "Nơi nhận:"
 END_MARK = "./."  # the decree's end of the body text
+DRAFT_MARK = "DỰ THẢO"  # top right of page 1 while a section is empty or a check fails
 BLANK_NUMBER = "\u00a0" * 6  # "Số:       /BC-SYT" left for the clerk (Văn thư)
 BLANK_DAY = "\u00a0" * 5
 
@@ -299,6 +300,7 @@ class Document:
     chu_ky: Signature
     format: PageFormat = field(default_factory=PageFormat)
     title: str = ""  # file properties (Word: Title)
+    draft: bool = False  # "DỰ THẢO" in the header area; never issued
 
     @property
     def closing_text(self) -> str:
@@ -319,7 +321,8 @@ class Document:
     def text(self) -> str:
         """Everything a reader sees, as plain text (tests, search, the command line)."""
         h = self.header
-        lines = [
+        lines = [DRAFT_MARK] if self.draft else []
+        lines += [
             h.co_quan_chu_quan, h.co_quan_ban_hanh, h.so_ky_hieu, h.quoc_hieu, h.tieu_ngu,
             h.dia_danh_ngay_thang, self.ten_loai, self.trich_yeu,
         ]

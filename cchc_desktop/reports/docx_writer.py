@@ -27,6 +27,7 @@ from docx.text.run import Run as DocxRun
 
 from ..core.formatting import NB_HYPHEN, keep_together
 from .document import (
+    DRAFT_MARK,
     NOI_NHAN_LABEL,
     Align,
     BulletList,
@@ -404,9 +405,13 @@ class _DocxWriter:
         fmt, h = self.fmt, self.doc.header
         # A hairline paragraph first: LibreOffice puts a full empty line above a table that opens
         # the document, which would push the header 8 mm down.
-        lead = self._paragraph(size=1.0)
-        lead.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        lead.paragraph_format.line_spacing = Pt(1)
+        if self.doc.draft:  # the draft mark takes the place of the hairline paragraph
+            lead = self._paragraph(align=Align.RIGHT, size=fmt.so_ky_hieu_pt, after=3.0)
+            self._text(lead, DRAFT_MARK, size=fmt.so_ky_hieu_pt, bold=True)
+        else:
+            lead = self._paragraph(size=1.0)
+            lead.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            lead.paragraph_format.line_spacing = Pt(1)
         left_w, right_w = fmt.header_left_mm, fmt.header_right_mm
         table = self._borderless_table(2, [left_w, right_w])
         top_left, top_right = table.rows[0].cells

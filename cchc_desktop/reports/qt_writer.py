@@ -44,6 +44,7 @@ from PySide6.QtGui import (
 
 from ..core.formatting import NB_HYPHEN, WORD_JOINER, keep_together, plain
 from .document import (
+    DRAFT_MARK,
     NOI_NHAN_LABEL,
     Align,
     BulletList,
@@ -264,6 +265,11 @@ class _Builder:
 
     def header(self) -> None:
         fmt, h = self.fmt, self.src.header
+        if self.src.draft:  # "DỰ THẢO" above the header, right (as the .docx)
+            self.new_block(self.block_format(Align.RIGHT, after_pt=3.0), self.char(fmt.so_ky_hieu_pt))
+            self.text(DRAFT_MARK, fmt.so_ky_hieu_pt, bold=True)
+            self.cursor.insertBlock(self.block_format(Align.LEFT), self.char(fmt.so_ky_hieu_pt))
+            self.reuse = True
         table = self.borderless_table(
             2, [fmt.header_left_mm, fmt.header_right_mm], after_pt=fmt.title_space_before_pt
         )

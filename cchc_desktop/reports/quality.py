@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import models as m
-from ..core.defaults import DEFAULT_OBJECTIVES
 from ..core.enums import OnlineDenominator, ReportType
 from ..core.formatting import format_date_prose as format_date
 from ..core.indicators import (
@@ -27,7 +26,7 @@ from ..core.indicators import (
     IndicatorSet,
     ObjectiveResult,
     compute_all,
-    is_met,
+    rule_footnote,
 )
 from ..core.periods import PeriodSpec
 from .common import (
@@ -72,6 +71,8 @@ class _Context:
     units: list[str]
     texts: dict[str, str]
     values: dict[str, str]
+    quality_documents: list[m.QualityDocument]
+    publication_url: str | None
     dossier_note_done: bool = False
 
     @property
@@ -89,9 +90,17 @@ def build_quality_report(session: Session, spec: PeriodSpec, options: ReportOpti
     ind = compute_all(session, spec)
     org = Organisation.load(session, ReportType.QUALITY)
     texts = load_texts(session, ReportType.QUALITY, spec.key)
-    ctx = _Context(ind, org, unit_names(session), texts, placeholder_values(ind, texts))
-    objectives, declared = _objectives(ind)
     year_row = session.scalar(select(m.ObjectiveYear).where(m.ObjectiveYear.year == spec.year))
+    documents = list(
+        session.scalars(
+            select(m.QualityDocument)
+            .where(m.QualityDocument.year == spec.year)
+            .order_by(m.QualityDocument.issued_on, m.QualityDocument.id)
+        )
+    )
+    url = year_row.publication_url if year_row is not None else None
+    ctx = _Context(ind, org, unit_names(session), texts, placeholder_values(ind, texts), documents, url)
+    objectives, declared = _objectives(ind)
 
     blocks: list[Block] = [_legal_basis(ctx, year_row, len(objectives))]
     if not declared:
@@ -132,19 +141,8 @@ def build_quality_report(session: Session, spec: PeriodSpec, options: ReportOpti
 
 
 def _objectives(ind: IndicatorSet) -> tuple[list[ObjectiveResult], bool]:
-    """The year's objectives; the default seven (evaluated on the same figures) when none are declared."""
-    if ind.objectives:
-        return list(ind.objectives), True
-    results = []
-    for spec in DEFAULT_OBJECTIVES:
-        figure = INDICATORS[spec.indicator].pick(ind)
-        results.append(
-            ObjectiveResult(
-                spec.number, spec.title, spec.indicator, spec.comparator, spec.target, figure,
-                is_met(spec.comparator, figure.value, spec.target),
-            )
-        )
-    return results, False
+    """The year's objectives as ``compute_all`` resolved them (the default seven when none are declared)."""
+    return list(ind.objectives), ind.objectives_declared
 
 
 def _legal_basis(ctx: _Context, year: m.ObjectiveYear | None, count: int) -> Paragraph:
@@ -179,7 +177,10 @@ def _period_note(ctx: _Context) -> tuple[Inline, ...]:
     if ctx.dossier_note_done:
         return ()
     ctx.dossier_note_done = True
-    return (FootnoteRef(f"Tính {ctx.ind.periods.dossiers.dates_text}."),)
+    notes = [FootnoteRef(f"Tính {ctx.ind.periods.dossiers.dates_text}.")]
+    if (rule := rule_footnote(ctx.ind.outcome_rule)) is not None:  # a figure counted by a non-default rule
+        notes.append(FootnoteRef(rule))
+    return tuple(notes)
 
 
 def _dossiers(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
@@ -378,22 +379,40 @@ def _iso(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
     return [intro, BulletList(items)]
 
 
+ISO_STANDARD = "TCVN ISO 9001:2015"
+
+
+def _quality_document_item(ctx: _Context, doc: m.QualityDocument) -> tuple[Inline, ...]:
+    """ "Ngày 11/7/2024, Sở Y tế ban hành Quyết định số 438/QĐ-SYT về việc công bố …"."""
+    when = f"Ngày {format_date(doc.issued_on)}, " if doc.issued_on else ""
+    subject = ctx.agency if when else f"{ctx.agency[0].upper()}{ctx.agency[1:]}"
+    about = doc.description.strip().rstrip(".")
+    return runs(f"{when}{subject} ban hành {doc.kind} số {doc.number} {about}.")
+
+
 def _steps(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
+    """Objective 4: the year's quality-management documents (TCVN ISO 9001:2015), the procedures
+    whose ISO steps match the one-stop software, and where they are published."""
     f = ctx.ind.steps_match
+    items = [_quality_document_item(ctx, doc) for doc in ctx.quality_documents]
     if not f.applicable:
-        return [Paragraph(runs("Chưa có TTHC nào đang có hiệu lực trong cơ sở dữ liệu; không phát sinh số liệu."))]
+        items.append(runs("Chưa có TTHC nào đang có hiệu lực trong cơ sở dữ liệu; không phát sinh số liệu."))
+        return [BulletList(tuple(items))]
     what = (
-        "TTHC đang có hiệu lực đã có các bước thiết lập trong quy trình ISO thống nhất với các bước trên phần "
-        "mềm một cửa"
+        "TTHC đang có hiệu lực đã có các bước thiết lập trong quy trình ISO (Hệ thống quản lý chất lượng theo "
+        f"Tiêu chuẩn quốc gia {ISO_STANDARD}) thống nhất với các bước trên phần mềm một cửa"
     )
     if f.numerator == f.denominator:
-        text = f"Tất cả {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)})."
+        text = f"Tất cả {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)})"
     else:
         text = (
             f"Có {f.numerator}/{f.denominator} {what} (tỷ lệ {pct(f)}); còn "
-            f"{count_text(f.denominator - f.numerator)} TTHC chưa thống nhất, cần rà soát, điều chỉnh."
+            f"{counted(f.denominator - f.numerator, 'TTHC')} chưa thống nhất, cần rà soát, điều chỉnh"
         )
-    return [BulletList((runs(text),))]
+    if ctx.publication_url:
+        text += f"; các quy trình được công bố áp dụng Hệ thống quản lý chất lượng tại địa chỉ: {ctx.publication_url}"
+    items.append(runs(text + "."))
+    return [BulletList(tuple(items))]
 
 
 def _tasks(ctx: _Context, obj: ObjectiveResult) -> list[Block]:

@@ -34,6 +34,9 @@ def create_application() -> QApplication:
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    from .collector import install as install_collector
+
+    install_collector(app)  # the garbage collector runs on the GUI thread only
     if not getattr(app, "_cchc_ready", False):
         from . import theme
         from .i18n import install_translator
@@ -58,6 +61,12 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         return
     exc = exc.with_traceback(tb) if tb is not None and exc.__traceback__ is None else exc
     parent = QApplication.activeWindow()
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        from ..core.db import translate_operational_error
+
+        exc = translate_operational_error(exc)
     if isinstance(exc, CchcError):  # the user's environment (locked, full disk …): said kindly
         prompts.error(parent, "Không thực hiện được", exc.message)
         return

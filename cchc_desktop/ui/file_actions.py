@@ -11,7 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
-from ..core.db import data_dir, demo_database_path, sqlite_backup
+from ..core.db import data_dir, demo_database_path
 from ..core.errors import CchcError
 from . import prompts
 
@@ -46,7 +46,15 @@ def _controller():  # type: ignore[no-untyped-def]
     return controller()
 
 
+def _may_leave(window: QWidget | None) -> bool:
+    """Before another database replaces this one: unsaved edits are saved, dropped, or kept (Hủy)."""
+    confirm = getattr(window, "confirm_close", None)
+    return confirm() if confirm is not None else True
+
+
 def create_database(window: QWidget) -> None:
+    if not _may_leave(window):
+        return
     path = prompts.save_file(window, "Tạo cơ sở dữ liệu mới", DB_FILTER, str(data_dir() / "cchc-moi.db"), "db")
     if path is None:
         return
@@ -61,16 +69,47 @@ def create_database(window: QWidget) -> None:
 
 
 def open_database_file(window: QWidget) -> None:
+    if not _may_leave(window):
+        return
     path = prompts.open_file(window, "Mở cơ sở dữ liệu", DB_FILTER, str(data_dir()))
     if path is not None:
         _controller().open_location(str(path))
 
 
 def open_demo(window: QWidget | None) -> None:
+    if not _may_leave(window):
+        return
     _controller().open_demo(window)
 
 
+def backups_dialog(window: MainWindow) -> None:
+    from .dialogs.backups import BackupsDialog
+
+    prompts.run_dialog(BackupsDialog(window))
+
+
+def backup_now(window: MainWindow) -> Path | None:
+    """A backup into the data folder's backups/ (rotated like the automatic ones)."""
+    from ..core.backup import backup_file
+
+    db = window.ctx.db
+    if db.path is None:
+        prompts.info(window, "Sao lưu", "Cơ sở dữ liệu dùng chung trên máy chủ được sao lưu tại máy chủ.")
+        return None
+    try:
+        made = backup_file(db.path, "manual")
+    except CchcError as exc:
+        prompts.error(window, "Sao lưu", exc.message)
+        return None
+    if made is None:
+        prompts.info(window, "Sao lưu", "Cơ sở dữ liệu còn trống; không có gì để sao lưu.")
+        return None
+    window.show_message(f"Đã sao lưu vào {made}")
+    return made
+
+
 def backup(window: MainWindow) -> None:
+    """A backup to a file the user chooses (never overwriting one)."""
     db = window.ctx.db
     if db.path is None:
         prompts.info(window, "Sao lưu", "Cơ sở dữ liệu dùng chung trên máy chủ được sao lưu tại máy chủ.")
@@ -81,12 +120,10 @@ def backup(window: MainWindow) -> None:
     target = prompts.save_file(window, "Sao lưu cơ sở dữ liệu", DB_FILTER, str(folder / f"cchc-{stamp}.db"), "db")
     if target is None:
         return
-    from ..commands.backup import backup_database
+    from ..core.backup import write_backup_to
 
     try:
-        if target.resolve() == db.path.resolve():
-            raise CchcError("Tệp sao lưu không được trùng với cơ sở dữ liệu đang dùng.")
-        backup_database(db.path, target)
+        write_backup_to(db.path, target)
     except CchcError as exc:
         prompts.error(window, "Sao lưu", exc.message)
         return
@@ -94,39 +131,47 @@ def backup(window: MainWindow) -> None:
     prompts.info(window, "Sao lưu", f"Đã sao lưu cơ sở dữ liệu vào tệp:\n{target}")
 
 
-def restore(window: MainWindow) -> None:
-    db = window.ctx.db
-    if db.path is None:
-        prompts.info(window, "Khôi phục", "Cơ sở dữ liệu dùng chung trên máy chủ được khôi phục tại máy chủ.")
-        return
-    source = prompts.open_file(window, "Chọn bản sao lưu để khôi phục", DB_FILTER, str(data_dir() / "backups"))
-    if source is None:
-        return
-    if not prompts.question(
-        window,
+def confirm_restore(parent: QWidget, source: Path) -> bool:
+    return prompts.question(
+        parent,
         "Khôi phục",
         f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu {source.name}?\n"
         "Dữ liệu hiện tại sẽ được sao lưu tự động trước khi thay.",
         yes="Khôi phục",
         no="Không",
         destructive=True,
-    ):
-        return
-    from ..commands.backup import backup_database
+    )
 
-    target = db.path
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = data_dir() / "backups" / f"truoc-khoi-phuc-{stamp}.db"
-    safety.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        backup_database(target, safety)
-        window.ctx.db.close()
-        sqlite_backup(source, target)
-    except (CchcError, OSError) as exc:
-        prompts.error(window, "Khôi phục", getattr(exc, "message", None) or f"Không khôi phục được: {exc}")
+
+def restore(window: MainWindow) -> None:
+    """Choose a backup file, confirm, restore."""
+    db = window.ctx.db
+    if db.path is None:
+        prompts.info(window, "Khôi phục", "Cơ sở dữ liệu dùng chung trên máy chủ được khôi phục tại máy chủ.")
         return
+    source = prompts.open_file(window, "Chọn bản sao lưu để khôi phục", DB_FILTER, str(data_dir() / "backups"))
+    if source is None or not confirm_restore(window, source):
+        return
+    restore_from(window, source)
+
+
+def restore_from(window: MainWindow, source: Path) -> bool:
+    """Check ``source``, back the current state up, copy it in (one transaction), reopen the window."""
+    from ..core.backup import check_backup_file, restore_backup
+
+    target = window.ctx.db.path
+    assert target is not None
+    try:
+        check_backup_file(source)
+        window.ctx.db.close()  # no connection of ours is left while the data is replaced
+        before = restore_backup(source, target)
+    except CchcError as exc:
+        prompts.error(window, "Khôi phục", exc.message)
+        return False
     _controller().open_location(str(target))
-    prompts.info(None, "Khôi phục", f"Đã khôi phục từ {source.name}. Bản dữ liệu trước đó được lưu tại:\n{safety}")
+    where = f" Bản dữ liệu trước đó được lưu tại:\n{before}" if before is not None else ""
+    prompts.info(None, "Khôi phục", f"Đã khôi phục từ {source.name}.{where}")
+    return True
 
 
 def import_kind(window: MainWindow, kind: str) -> None:

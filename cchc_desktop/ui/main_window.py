@@ -56,6 +56,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("objectives", "Mục tiêu chất lượng", "bullseye-arrow", _lazy("objectives", "ObjectivesPage")),
     PageEntry("reports", "Báo cáo", "printer-outline", _lazy("reports", "ReportsPage")),
     PageEntry("settings", "Cài đặt", "cog-outline", _lazy("settings", "SettingsPage")),
+    PageEntry("audit_log", "Nhật ký thay đổi", "history", _lazy("audit_log", "AuditLogPage")),
+    PageEntry("recycle_bin", "Thùng rác", "trash-can-outline", _lazy("audit_log", "RecycleBinPage")),
 )
 
 
@@ -109,8 +111,7 @@ class MainWindow(QMainWindow):
         for number, entry in enumerate(PAGES, 1):
             item = QListWidgetItem(theme.icon(entry.icon_name, theme.TEXT, active="#ffffff"), entry.title)
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
-            shortcut = f"Ctrl+{number % 10}"
-            item.setToolTip(f"{entry.title} ({shortcut})")
+            item.setToolTip(f"{entry.title} (Ctrl+{number % 10})" if number <= 10 else entry.title)
             item.setSizeHint(QSize(200, 38))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_nav)
@@ -188,9 +189,9 @@ class MainWindow(QMainWindow):
                                       "folder-open-outline"))  # fmt: skip
         m_file.addAction(self._action("Mở dữ liệu mẫu", lambda: fa.open_demo(self), None, "database-outline"))
         m_file.addSeparator()
-        m_file.addAction(self._action("Sao lưu…", lambda: fa.backup(self), None, "content-save-outline"))
-        m_file.addAction(self._action("Khôi phục từ bản sao lưu…", lambda: fa.restore(self), None,
+        m_file.addAction(self._action("Sao lưu / Khôi phục…", lambda: fa.backups_dialog(self), None,
                                       "backup-restore"))  # fmt: skip
+        m_file.addAction(self._action("Sao lưu ngay", lambda: fa.backup_now(self), None, "content-save-outline"))
         m_file.addSeparator()
         m_file.addAction(self._action("Thoát", self.close, "Ctrl+Q", "exit-to-app"))
 
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
         self._action("Tìm kiếm", self._focus_search, QKeySequence.StandardKey.Find)
         self._action("Làm mới", self._refresh, QKeySequence.StandardKey.Refresh)
         self._action("Làm mới", self._refresh, "F5")
-        for number, entry in enumerate(PAGES, 1):
+        for number, entry in enumerate(PAGES[:10], 1):  # Ctrl+1 … Ctrl+0: the first ten pages
             self._action(entry.title, lambda _checked=False, k=entry.key: self.show_page(k), f"Ctrl+{number % 10}")
 
     def _open_report(self, kind: str) -> None:

@@ -101,6 +101,7 @@ class Job(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.was_cancelled = False
+        self.work: Callable[[Progress], Any] | None = None
         self.signals = _Signals(self)
         self.progress = Progress(self.signals.progress.emit)
         self.signals.finished.connect(self._on_finished)
@@ -176,6 +177,9 @@ def start_job(
 ) -> Job:
     """Run ``work(progress)`` in the thread pool; callbacks run in the GUI thread."""
     job = Job(parent)
+    # The Job (GUI thread) keeps the work alive too, so the last reference to anything the work holds —
+    # Qt objects included — is never dropped in the worker when the runnable is deleted there.
+    job.work = work
     if on_done is not None:
         job.finished.connect(on_done)
     if on_error is not None:
@@ -192,8 +196,14 @@ def start_job(
 
 def report_error(parent: QWidget | None, exc: BaseException) -> None:
     """A domain error shows its Vietnamese sentence; anything else is logged and shown kindly."""
+    from sqlalchemy.exc import OperationalError
+
     from . import prompts
 
+    if isinstance(exc, OperationalError):  # the database's environment (server gone, disk full …)
+        from ..core.db import translate_operational_error
+
+        exc = translate_operational_error(exc)
     if isinstance(exc, CchcError):
         prompts.error(parent, "Không thực hiện được", exc.message)
         return

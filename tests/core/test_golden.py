@@ -35,10 +35,10 @@ EXPECTED_DOSSIERS = DossierClasses(
     early=3585,
     on_time=2,
     late=0,
-    in_progress=208,
-    in_progress_within=208,
+    in_progress=220,
+    in_progress_within=220,
     in_progress_overdue=0,
-    returned=12,
+    ended_without_result=0,
 )
 
 
@@ -62,7 +62,8 @@ def assert_reference_figures(ind: IndicatorSet) -> None:
         2,
         0,
     )
-    assert (d.returned, d.in_progress, d.in_progress_within, d.in_progress_overdue) == (12, 208, 208, 0)
+    # the 12 dossiers waiting for supplements at the cut-off are in progress within deadline (default rule)
+    assert (d.ended_without_result, d.in_progress, d.in_progress_within, d.in_progress_overdue) == (0, 220, 220, 0)
     assert d.identity_holds
     assert d.early_figure.value == Decimal("99.94") and d.on_time_only_figure.value == Decimal("0.06")
     o = ind.online
@@ -116,7 +117,7 @@ def test_breakdowns_add_up_to_the_year(demo_db, year: IndicatorSet) -> None:
     assert len(year.by_month) == 12
     assert sum(x.received for x in year.by_month) == 3620
     assert sum(x.early for x in year.by_month) == 3585
-    assert year.by_month[0].classes.carried_over == 187 and year.by_month[-1].classes.in_progress == 208
+    assert year.by_month[0].classes.carried_over == 187 and year.by_month[-1].classes.in_progress == 220
     with demo_db.session() as s:
         assert dossier_classes_from_records(s, year.periods.dossiers) == year.dossiers
 
@@ -143,7 +144,8 @@ def test_indicators_json_command(demo_db_file, capsys) -> None:
     assert main(["indicators", "--period", "2024", "--json", "--db", str(demo_db_file)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == [
-        "period", "dossiers", "online", "tasks", "survey", "iso", "steps_match", "documents", "objectives"
+        "period", "dossiers", "online", "tasks", "survey", "iso", "steps_match", "documents", "objectives",
+        "objectives_declared", "outcome_rule", "figures",
     ]  # fmt: skip
     assert data["period"] == {"start": "2023-12-15", "end": "2024-12-14", "label": "năm 2024"}
     assert data["dossiers"] == {k: getattr(EXPECTED_DOSSIERS, k) for k in data["dossiers"]}
@@ -188,8 +190,17 @@ def test_indicators_json_command(demo_db_file, capsys) -> None:
     }  # fmt: skip
     assert [o["met"] for o in data["objectives"]] == [True] * 7
     assert set(data["objectives"][0]) == {
-        "number", "title", "indicator", "comparator", "target", "numerator", "denominator", "value", "met"
+        "number", "title", "indicator", "comparator", "target", "numerator", "denominator", "value", "met",
+        "rule", "basis",
     }  # fmt: skip
+    # every figure names how it was counted: the default outcome rule for dossier figures, its period basis
+    assert data["outcome_rule"]["key"] == "bieu06a" and data["outcome_rule"]["default"] is True
+    assert data["figures"]["dossiers_on_time"] == {
+        "numerator": 3587, "denominator": 3587, "value": 100.0, "rule": "bieu06a", "basis": "cut_off",
+    }  # fmt: skip
+    assert data["figures"]["documents_electronic"]["rule"] is None
+    assert data["figures"]["documents_electronic"]["basis"] == "calendar"
+    assert data["objectives"][0]["rule"] == "bieu06a" and data["objectives"][0]["basis"] == "cut_off"
     assert data["objectives"][6]["comparator"] == ">=" and data["objectives"][5]["comparator"] == ">"
 
 

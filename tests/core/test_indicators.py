@@ -95,7 +95,8 @@ def _edge_records(s) -> Records:
     r.dossier(D(2024, 3, 5), D(2024, 3, 8), D(2024, 3, 12))  # late
     r.dossier(D(2024, 2, 10), D(2024, 2, 20))  # carried over, still open, overdue
     r.dossier(D(2024, 3, 20), D(2024, 3, 31), channel=Channel.ONLINE)  # due on the last day: within
-    r.dossier(D(2024, 3, 3), D(2024, 3, 13), D(2024, 3, 4), outcome=DossierOutcome.RETURNED)  # returned
+    # returned: ended without a result, resolved on time under the default rule (Biểu 06a)
+    r.dossier(D(2024, 3, 3), D(2024, 3, 13), D(2024, 3, 4), outcome=DossierOutcome.RETURNED)
     r.dossier(D(2024, 4, 1), D(2024, 4, 10))  # after the period
     r.dossier(D(2024, 3, 15), D(2024, 3, 25), D(2024, 4, 2))  # resolved after the end: overdue at the end
     return r
@@ -107,14 +108,14 @@ EDGE_CLASSES = DossierClasses(
     received_online=2,
     received_direct=3,
     received_postal=1,
-    resolved=3,
+    resolved=4,
     early=1,
-    on_time=1,
+    on_time=2,
     late=1,
     in_progress=4,
     in_progress_within=2,
     in_progress_overdue=2,
-    returned=1,
+    ended_without_result=1,
 )
 
 
@@ -127,8 +128,8 @@ def test_every_class_at_the_edges_of_the_period(db) -> None:
         assert classes.identity_holds
         assert classes.total_handled == 8 and classes.received_direct_or_postal == 4
         assert dossier_classes_from_records(s, MARCH) == EDGE_CLASSES
-        assert classes.on_time_figure == Figure(2, 3)
-        assert classes.late_figure.value == Decimal("33.33")
+        assert classes.on_time_figure == Figure(3, 4)
+        assert classes.late_figure.value == Decimal("25.00")
 
 
 def test_an_empty_period_is_not_applicable(db) -> None:
@@ -319,10 +320,11 @@ def _oracle(rows: list[dict], start: D, end: D, extended: bool) -> DossierClasse
                 "received_" + {"online": "online", "direct": "direct", "postal": "postal"}[d["channel"].value]
             ] += 1
         if res is not None and start <= res <= end:
-            if out == DossierOutcome.RETURNED:
-                c["returned"] += 1
+            c["resolved"] += 1
+            if out == DossierOutcome.RETURNED:  # the default rule: resolved on time
+                c["ended_without_result"] += 1
+                c["on_time"] += 1
             else:
-                c["resolved"] += 1
                 c["early" if res < due else "on_time" if res == due else "late"] += 1
         if r <= end and (res is None or res > end):
             c["in_progress"] += 1

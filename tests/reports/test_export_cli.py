@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from cchc_desktop.cli import main
+from cchc_desktop.commands.report import EXIT_DRAFT
 from cchc_desktop.core import models as m
 from cchc_desktop.core.db import Database, open_database
 from cchc_desktop.core.enums import ReportType
@@ -52,9 +53,9 @@ def test_report_quality_writes_docx_and_pdf_and_records_it(
 ) -> None:
     out = outdir / "r1.docx"
     argv = ["report", "quality", "--db", str(demo_path), "--period", "2024", "--out", str(out), "--pdf"]
-    argv += ["--number", "125", "--date", "20/12/2024", "--signer", "Nguyễn Văn An"]
+    argv += ["--number", "125", "--date", "20/12/2024", "--signer", "Nguyễn Văn An", "--issue"]
     assert main(argv) == 0
-    assert "Đã xuất báo cáo năm 2024" in capsys.readouterr().out
+    assert "Đã ban hành báo cáo năm 2024" in capsys.readouterr().out
     assert (outdir / "r1.pdf").read_bytes().startswith(b"%PDF")
     word = docx.Document(str(out))
     assert plain(word.tables[0].rows[1].cells[0].text) == "Số: 125/BC-SYT"
@@ -65,20 +66,52 @@ def test_report_quality_writes_docx_and_pdf_and_records_it(
     )
     assert (row.period_start, row.period_end) == (dt.date(2023, 12, 15), dt.date(2024, 12, 14))
     assert row.signer_name == "Nguyễn Văn An" and row.file_path == str(out.resolve())
+    assert row.docx_content == out.read_bytes() and row.pdf_content == (outdir / "r1.pdf").read_bytes()
     assert sorted(p.name for p in outdir.iterdir()) == ["r1.docx", "r1.pdf"]
+    # reprinting gives the issued files back, byte for byte
+    again = outdir / "again.docx"
+    argv = ["report", "quality", "--db", str(demo_path), "--period", "2024", "--out", str(again), "--reprint"]
+    assert main([*argv, "--pdf"]) == 0
+    assert again.read_bytes() == out.read_bytes()
+    assert (outdir / "again.pdf").read_bytes() == (outdir / "r1.pdf").read_bytes()
+    # the same number is not issued twice in a year
+    argv = ["report", "quality", "--db", str(demo_path), "--period", "2024", "--out", str(outdir / "x.docx")]
+    assert main([*argv, "--number", "125", "--date", "21/12/2024", "--issue"]) == 1
+    assert "Số 125/BC-SYT đã được dùng" in capsys.readouterr().err
+    assert len(issued(demo_path)) == 1
+
+
+def test_a_deputy_signs_under_kt_giam_doc(demo_path: Path, outdir: Path) -> None:
+    out = outdir / "r1.docx"
+    argv = ["report", "quality", "--db", str(demo_path), "--period", "2024", "--out", str(out)]
+    argv += ["--authority", "KT. GIÁM ĐỐC", "--position", "Phó Giám đốc", "--signer", "Trần Thị Bình"]
+    assert main(argv) == 0
+    signature = [p.text for p in docx.Document(str(out)).tables[-1].rows[0].cells[1].paragraphs if p.text]
+    assert signature == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị Bình"]
+    assert issued(demo_path) == []  # exported, not issued
 
 
 def test_report_cchc_without_number_leaves_it_blank_and_warns_about_empty_sections(
     demo_path: Path, outdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = outdir / "r2.docx"
-    assert main(["report", "cchc", "--db", str(demo_path), "--period", "2024-H2", "--out", str(out)]) == 0
+    argv = ["report", "cchc", "--db", str(demo_path), "--period", "2021-H2", "--out", str(out)]
+    assert main(argv) == EXIT_DRAFT
     printed = capsys.readouterr().out
-    assert "7 mục chưa có nội dung" in printed
-    number = docx.Document(str(out)).tables[0].rows[1].cells[0].text
+    assert "DỰ THẢO" in printed and "mục chưa có nội dung" in printed
+    draft = outdir / "r2-du-thao.docx"
+    assert [p.name for p in outdir.iterdir()] == [draft.name]  # a draft never looks issued
+    word = docx.Document(str(draft))
+    assert word.paragraphs[0].text == "DỰ THẢO"
+    number = plain(word.tables[0].rows[1].cells[0].text)
     assert number.startswith("Số:") and number.endswith("/BC-SYT") and not any(c.isdigit() for c in number)
-    [row] = issued(demo_path)
-    assert row.number is None and row.report_type == ReportType.CCHC and row.issued_on == dt.date.today()
+    assert issued(demo_path) == []  # never recorded as issued
+    # issuing a draft is refused, with the reason, and writes nothing
+    argv += ["--number", "130", "--date", "05/01/2022", "--issue"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Chưa ban hành được vì báo cáo còn là dự thảo: còn") and len(err.splitlines()) == 1
+    assert [p.name for p in outdir.iterdir()] == [draft.name] and issued(demo_path) == []
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from cchc_desktop.core import models as m
 from cchc_desktop.core.db import Database
@@ -65,13 +65,13 @@ def test_r2_fills_computed_sections_and_flags_empty_ones(r2: Document) -> None:
     assert "Sở Y tế được giao 95 nhiệm vụ; đã hoàn thành 95 nhiệm vụ, tất cả đều đúng hoặc trước hạn" in text
     assert "không có nhiệm vụ quá hạn chưa hoàn thành" in text
     assert " 0 hồ sơ" not in text and ",00%" not in text
-    assert "Tổng số hồ sơ tiếp nhận: 2.054 hồ sơ (kỳ trước chuyển sang 118 hồ sơ; tiếp nhận mới trong kỳ 1.936" in text
+    assert "Tổng số hồ sơ tiếp nhận: 2.059 hồ sơ (kỳ trước chuyển sang 123 hồ sơ; tiếp nhận mới trong kỳ 1.936" in text
     assert "nộp trực tuyến 1.415 hồ sơ (tỷ lệ 77,66%)" in text
-    assert "Lĩnh vực có nhiều hồ sơ tiếp nhận nhất: Dược phẩm (571 hồ sơ)" in text
+    assert "Lĩnh vực có nhiều hồ sơ tiếp nhận nhất: Dược phẩm (614 hồ sơ)" in text
     assert "ban hành 05 quyết định công bố 46 TTHC" in text
     assert "2.798 văn bản đi và 488 quyết định" in text
     table = next(b for b in r2.noi_dung if isinstance(b, Table))
-    assert table.rows[-1][1:3] == ("Tổng cộng", "2.054")
+    assert table.rows[-1][1:3] == ("Tổng cộng", "2.059")
     notes = draft_notes(r2)
     assert len(notes) == 7  # I.1, 2, 4, 5, 6, II, III: typed sections left empty
     assert all(n.startswith("[Chưa có nội dung mục") for n in notes)
@@ -105,6 +105,8 @@ def test_r2_with_an_unknown_placeholder_refuses_to_build(demo_db: Database) -> N
 
 
 def test_copy_from_the_previous_period_fills_only_empty_sections(demo_db: Database) -> None:
+    with demo_db.transaction() as s:  # start from no report text (the demo has some)
+        s.execute(delete(m.ReportText))
     with demo_db.transaction() as s:
         save_texts(s, ReportType.CCHC, "2024-H1", {"the_che": "Rà soát 12 văn bản.", "kho_khan": "Thiếu người."})
         save_texts(s, ReportType.CCHC, H2.key, {"kho_khan": "Đã viết cho kỳ này."})
@@ -118,6 +120,8 @@ def test_copy_from_the_previous_period_fills_only_empty_sections(demo_db: Databa
 
 
 def test_copy_falls_back_to_the_last_edited_report_and_says_when_there_is_none(demo_db: Database) -> None:
+    with demo_db.transaction() as s:  # start from no report text (the demo has some)
+        s.execute(delete(m.ReportText))
     with demo_db.transaction() as s, pytest.raises(CchcError, match="Chưa có nội dung báo cáo của kỳ trước"):
         copy_from_previous(s, ReportType.CCHC, H2)
     with demo_db.transaction() as s:

@@ -79,3 +79,90 @@ def test_no_symbol_unit_or_rate_is_split_by_a_line_break_in_the_qt_layout(demo_c
                     checked += 1
             block = block.next()
     assert checked > 100  # R1 alone cites 33 document symbols
+
+
+def test_draft_mark_exactly_when_a_section_is_empty_or_a_check_fails(
+    demo_copy: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cchc_desktop.core.checks import Finding, Severity
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports import export
+    from cchc_desktop.reports.docx_writer import build_docx
+
+    with demo_copy.session() as s:
+        r1 = export.build_report(s, ReportType.QUALITY, PeriodSpec.parse("2024"))
+        empty = export.build_report(s, ReportType.CCHC, PeriodSpec.parse("2021-H2"))
+        assert not r1.draft and export.count_draft_notes(r1) == 0
+        assert empty.draft and export.count_draft_notes(empty) > 0
+        assert empty.text().startswith("DỰ THẢO\n") and not r1.text().startswith("DỰ THẢO")
+        assert build_docx(empty).paragraphs[0].text == "DỰ THẢO"
+        assert build_docx(r1).paragraphs[0].text == ""
+        failed = [Finding(Severity.ERROR, "Số liệu hồ sơ không khớp.")]
+        monkeypatch.setattr(export, "consistency_findings", lambda *_a, **_k: failed)
+        checked = export.build_report(s, ReportType.QUALITY, PeriodSpec.parse("2024"))
+        assert checked.draft and export.draft_reasons(s, PeriodSpec.parse("2024"), checked) == [
+            "Số liệu hồ sơ không khớp"
+        ]
+        warned = [Finding(Severity.WARNING, "Một thủ tục chưa có lĩnh vực.")]
+        monkeypatch.setattr(export, "consistency_findings", lambda *_a, **_k: warned)
+        assert not export.build_report(s, ReportType.QUALITY, PeriodSpec.parse("2024")).draft  # a warning is not a failure
+
+
+def test_demo_r1_gives_the_reference_evidence(demo_copy: Database) -> None:
+    with demo_copy.session() as s:
+        text = build_quality_report(s, PeriodSpec.parse("2024"), ReportOptions()).text()
+    assert "Bộ phận Một cửa Sở Y tế tại Trung tâm Phục vụ hành chính công tỉnh gồm 01 nhân viên" in text
+    assert "Ngày 27/10/2023, Sở Y tế ban hành Quyết định số 745/QĐ-SYT" in text
+    assert "Ngày 10/01/2024, Sở Y tế ban hành Kế hoạch số 110/KH-SYT" in text
+    assert "Ngày 11/7/2024, Sở Y tế ban hành Quyết định số 438/QĐ-SYT về việc công bố Hệ thống" in text
+    assert text.count("TCVN ISO 9001:2015") >= 4
+    assert "tại địa chỉ: https://syt.khanhhoa.gov.vn/Default.aspx?ArticleId=3d626b71" in text
+    # the reference's two slips are right here: 187 + 3.620 = 3.807, and "hài lòng" is 6,15%
+    assert "3.807 hồ sơ" in text and "2.805" not in text and "16,67%" not in text
+
+
+@pytest.mark.parametrize("key", ["2024-H1", "2024"])
+def test_demo_r2_has_no_empty_section_and_plans_for_the_next_period(demo_copy: Database, key: str) -> None:
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports.export import build_report, count_draft_notes
+
+    with demo_copy.session() as s:
+        doc = build_report(s, ReportType.CCHC, PeriodSpec.parse(key), ReportOptions())
+    assert count_draft_notes(doc) == 0 and not doc.draft
+    text = doc.text()
+    label, plan = {"2024-H1": ("6 THÁNG ĐẦU NĂM 2024", "6 THÁNG CUỐI NĂM 2024"), "2024": ("NĂM 2024", "NĂM 2025")}[key]
+    assert f"I. KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH {label}" in text
+    assert f"III. KẾ HOẠCH {plan}" in text and "IV. ĐỀ XUẤT, KIẾN NGHỊ" in text
+    assert doc.closing_text.endswith("xin báo cáo để UBND tỉnh và Sở Nội vụ được biết./.")
+    assert "+ Kiểm tra việc niêm yết" in text  # second-level items keep their "+"
+    assert "Số liệu văn bản tính theo kỳ dương lịch" in "\n".join(doc.footnotes())
+
+
+def test_typed_narrative_keeps_two_levels_inline_styles_and_quoted_titles() -> None:
+    from cchc_desktop.reports.document import BulletList, Paragraph
+    from cchc_desktop.reports.texts import text_blocks
+
+    blocks = text_blocks("Triển khai *Kế hoạch 118*:\n- Tuyên truyền **86 tin, bài**;\n+ trên Cổng “Thông tin điện tử”;\n- Kiểm tra.")
+    assert [type(b) for b in blocks] == [Paragraph, BulletList, BulletList, BulletList]
+    assert [(b.marker, b.level) for b in blocks[1:]] == [("-", 1), ("+", 2), ("-", 1)]  # type: ignore[union-attr]
+    first = blocks[0].content  # type: ignore[union-attr]
+    assert [(r.text, r.italic) for r in first] == [("Triển khai ", False), ("Kế hoạch 118", True), (":", False)]
+    item = blocks[1].items[0]  # type: ignore[union-attr]
+    assert [(r.text, r.bold) for r in item] == [("Tuyên truyền ", False), ("86 tin, bài", True), (";", False)]
+    quoted = blocks[2].items[0]  # type: ignore[union-attr]
+    assert [(r.text, r.italic) for r in quoted][1] == ("“Thông tin điện tử”", True)
+
+
+def test_computed_blocks_are_placeholders_the_user_moves_or_removes() -> None:
+    from cchc_desktop.reports.document import Paragraph, plain_text, runs
+    from cchc_desktop.reports.texts import compose
+
+    computed = {"nhiem_vu": [Paragraph(runs("TASKS"))], "ho_so": [Paragraph(runs("DOSSIERS"))]}
+
+    def texts(body: str) -> list[str]:
+        return [plain_text(b.content) for b in compose(body, computed, ("ho_so",), ("nhiem_vu",))]  # type: ignore[union-attr]
+
+    assert texts("Typed.") == ["DOSSIERS", "Typed.", "TASKS"]  # default places
+    assert texts("[[nhiem_vu]]\nTyped.") == ["DOSSIERS", "TASKS", "Typed."]  # moved
+    assert texts("Typed.\n[[-nhiem_vu]]") == ["DOSSIERS", "Typed."]  # removed: never twice
+    assert texts("[[khong_co]]") == ["DOSSIERS", "[[khong_co]]", "TASKS"]  # an unknown token stays visible

@@ -87,9 +87,9 @@ def test_main_window_pages_shortcuts_and_remembered_geometry(qtbot: Any, ctx: Ap
     qtbot.waitUntil(lambda: "dashboard" in window.pages)
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "Tổng quan", "Thủ tục hành chính", "Quyết định công bố", "Hồ sơ", "Khảo sát", "Nhiệm vụ", "Văn bản",
-        "Mục tiêu chất lượng", "Báo cáo", "Cài đặt",
+        "Mục tiêu chất lượng", "Báo cáo", "Cài đặt", "Nhật ký thay đổi", "Thùng rác",
     ]  # fmt: skip
-    assert len(PAGES) == 10
+    assert len(PAGES) == 12  # + Nhật ký thay đổi, Thùng rác (no Ctrl+digit left for them)
     shortcut(window, "Ctrl+4").trigger()
     assert window.current_page() is window.pages.get("dossiers")
     answers.expect("dialog", lambda p: p.dialog.reject() or QDialog.DialogCode.Rejected)
@@ -198,7 +198,7 @@ def test_backup_then_restore_through_the_file_menu(qtbot: Any, demo_db: Database
         qtbot.addWidget(restored)
         with controller.ctx.db.session() as session:
             assert session.scalar(select(func.count()).select_from(m.Task)) == 379
-        assert "truoc-khoi-phuc-" in answers.seen[-1].text
+        assert "-truoc-khoi-phuc.db" in answers.seen[-1].text
         wait_jobs(QApplication.instance())
         restored.close()
     finally:

@@ -307,3 +307,36 @@ def _tile(dash: Any, number: int) -> Any:
     texts = [w.text() for w in tile.findChildren(QLabel)]
     return SimpleNamespace(target=next(t for t in texts if t.startswith("Mục tiêu")),
                            status=next(t for t in texts if t in ("Đạt", "Chưa đạt", "Không phát sinh")))  # fmt: skip
+
+
+def test_quality_documents_are_entered_on_the_objectives_page(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    from cchc_desktop.core.periods import PeriodSpec
+    from cchc_desktop.reports.quality import build_quality_report
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.current_year() == 2024
+
+    def manage(prompt: Any) -> int:
+        dialog = prompt.dialog
+        assert dialog.list.count() == 3  # the demo's three TCVN ISO 9001:2015 documents
+
+        def fill(form_prompt: Any) -> int:
+            form = form_prompt.dialog
+            set_text(form.input("number"), "900/QĐ-SYT")
+            set_text(form.input("description"), "về việc kiện toàn Ban chỉ đạo ISO của Sở Y tế")
+            assert form.save()
+            return QDialog.DialogCode.Accepted
+
+        answers.expect("dialog", fill)
+        dialog.edit(new=True)
+        assert dialog.list.count() == 4
+        return QDialog.DialogCode.Accepted
+
+    answers.expect("dialog", manage)
+    page.edit_documents()
+    with ctx.db.session() as session:
+        doc = session.scalar(select(m.QualityDocument).where(m.QualityDocument.number == "900/QĐ-SYT"))
+        assert (doc.year, doc.kind) == (2024, "Quyết định")
+        text = build_quality_report(session, PeriodSpec.parse("2024")).text()
+    assert "Sở Y tế ban hành Quyết định số 900/QĐ-SYT về việc kiện toàn Ban chỉ đạo ISO của Sở Y tế." in text

@@ -3,6 +3,7 @@ Word and PDF exports written off the GUI thread, print and print preview through
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,9 @@ def test_narrative_section_typed_in_place_reaches_the_word_file(
     assert page.save_section()
     assert page.section.itemText(index).startswith("✔ ")
     with ctx.db.session() as session:
-        body = session.scalar(select(m.ReportText.body).where(m.ReportText.section_key == "kho_khan"))
+        body = session.scalar(
+            select(m.ReportText.body).where(m.ReportText.section_key == "kho_khan", m.ReportText.period_key == "2024")
+        )
     assert body.endswith("{ho_so.tiep_nhan} hồ sơ")
     set_text(page.number, "125")
     out = tmp_path / "r2.docx"
@@ -72,13 +75,39 @@ def test_narrative_section_typed_in_place_reaches_the_word_file(
     qtbot.waitUntil(lambda: job.done, timeout=30_000)
     assert job.error is None, job.error
     wait_jobs(QApplication.instance())
-    text = docx_text(out)
+    text = docx_text(out)  # the demo's 2024 narrative is complete: not a draft
     assert "Một số đơn vị còn chậm cập nhật hồ sơ lên hệ thống: 3.620 hồ sơ" in text
-    assert "125/BC-SYT" in text
+    assert "125/BC-SYT" in text and "DỰ THẢO" not in text
     assert page.folder_button.isEnabled()
+    assert "chưa ban hành" in page.export_status.text()
+    with ctx.db.session() as session:  # exported is not issued
+        assert session.scalar(select(func.count()).select_from(m.IssuedReport)) == 0
+    # "Ban hành" needs a date, then records the issued file
+    answers.expect("error", None)
+    assert page.issue() is None
+    assert "ngày ban hành" in answers.seen[-1].text
+    page.issued_on.set_value(dt.date(2024, 12, 20))
+    issued_path = tmp_path / "r2-ban-hanh.docx"
+    answers.expect("save_file", str(issued_path))
+    job = page.issue()
+    qtbot.waitUntil(lambda: job.done, timeout=30_000)
+    assert job.error is None, job.error
+    wait_jobs(QApplication.instance())
+    assert page.export_status.text().startswith("Đã ban hành r2-ban-hanh.docx")
     with ctx.db.session() as session:
         issued = session.scalar(select(m.IssuedReport).order_by(m.IssuedReport.id.desc()))
         assert (issued.report_type, issued.number, issued.period_key) == (ReportType.CCHC, "125/BC-SYT", "2024")
+        assert issued.docx_content == issued_path.read_bytes()
+    # a section emptied again makes it a draft, which "Ban hành" refuses
+    set_text(page.editor, "")
+    assert page.save_section()
+    page.refresh_preview()
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.document is not None
+                    and page.preview.document.draft, timeout=20_000)  # fmt: skip
+    set_text(page.number, "126")
+    answers.expect("error", None)
+    assert page.issue() is None
+    assert "còn là dự thảo" in answers.seen[-1].text
 
 
 def test_unknown_placeholder_is_shown_in_the_preview(qtbot: Any, ctx: AppContext) -> None:

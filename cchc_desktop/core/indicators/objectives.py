@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import models as m
+from ..defaults import DEFAULT_OBJECTIVES
 from ..enums import Comparator
 from ..periods import FamilyPeriods, Period, PeriodSpec, periods_for
-from .common import NO_FIGURE, Figure, Settings, _figure_json, _rate, settings_for
+from .common import NO_FIGURE, Figure, OutcomeRule, Settings, _figure_json, _rate, settings_for
 from .documents import DocumentSummary, document_summary
 from .dossiers import (
+    DOSSIER_FIGURES,
     DossierClasses,
     FieldRow,
     MonthRow,
@@ -67,6 +69,20 @@ class IndicatorSet:
     documents: DocumentSummary
     objectives: list[ObjectiveResult]
     settings: Settings | None = None
+    # False: the year declares no objectives and ``objectives`` are the default seven (core.defaults)
+    objectives_declared: bool = True
+
+    def how_counted(self, key: str) -> tuple[str, str]:
+        """(outcome rule preset, period basis) of the catalogue figure ``key``."""
+        return how_counted(key, self.periods, self.settings or Settings())
+
+    def figure(self, key: str) -> Figure:
+        """The catalogue figure ``key``, stamped with its rule and period basis."""
+        return INDICATORS[key].pick(self).counted(*self.how_counted(key))
+
+    @property
+    def outcome_rule(self) -> OutcomeRule:
+        return (self.settings or Settings()).outcome_rule
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``cchc-desktop indicators --json`` (issue 3 §6): counts as integers, rates as
@@ -148,9 +164,19 @@ class IndicatorSet:
                     "denominator": x.figure.denominator,
                     "value": _rate(x.figure),
                     "met": x.met,
+                    "rule": x.figure.rule or None,
+                    "basis": x.figure.basis or None,
                 }
                 for x in self.objectives
             ],
+            "objectives_declared": self.objectives_declared,
+            # how each figure was counted (issue 11 §4): the outcome rule preset and the period basis
+            "outcome_rule": {
+                "key": self.outcome_rule.key,
+                "name": self.outcome_rule.name,
+                "default": self.outcome_rule.is_default,
+            },
+            "figures": {key: _counted_json(self.figure(key)) for key in INDICATORS},
         }
 
 
@@ -167,7 +193,7 @@ DOSSIER_JSON_KEYS = (
     "in_progress",
     "in_progress_within",
     "in_progress_overdue",
-    "returned",
+    "ended_without_result",
 )
 TASK_JSON_KEYS = (
     "total",
@@ -284,17 +310,52 @@ def is_met(comparator: Comparator, value: Decimal | None, target: Decimal) -> bo
     return value >= target
 
 
-def _objective_rows(session: Session, year: int) -> list[m.QualityObjective]:
+def _counted_json(figure: Figure) -> dict[str, Any]:
+    return {
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "value": _rate(figure),
+        "rule": figure.rule or None,
+        "basis": figure.basis or None,
+    }
+
+
+def how_counted(key: str, periods: FamilyPeriods, settings: Settings) -> tuple[str, str]:
+    """(outcome rule preset — "" for a figure no preset changes —, period basis) of catalogue figure ``key``."""
+    ind = INDICATORS.get(key)
+    family = ind.family if ind is not None else "dossiers"
+    basis = getattr(periods, family).convention.value
+    return (settings.outcome_rule.key if key in DOSSIER_FIGURES else "", basis)
+
+
+class _Objective(Protocol):
+    number: Any
+    title: Any
+    indicator: Any
+    comparator: Any
+    target: Any
+
+
+def _objective_rows(session: Session, year: int) -> tuple[Sequence[_Objective], bool]:
+    """The year's objectives, and whether the year declares them: the default seven when it does not
+    (the one place defaults are resolved — the dashboard and the reports both read this)."""
     oy = session.scalar(select(m.ObjectiveYear).where(m.ObjectiveYear.year == year))
-    return list(oy.objectives) if oy is not None else []
+    declared = list(oy.objectives) if oy is not None else []
+    if declared:
+        return declared, True
+    return DEFAULT_OBJECTIVES, False
 
 
 def _evaluate(
-    objectives: list[m.QualityObjective], figure_of: Callable[[str], Figure | None]
+    objectives: Sequence[_Objective],
+    figure_of: Callable[[str], Figure | None],
+    stamp: Callable[[str], tuple[str, str]] | None = None,
 ) -> list[ObjectiveResult]:
     results = []
     for obj in objectives:
         figure = figure_of(obj.indicator)
+        if figure is not None and stamp is not None:
+            figure = figure.counted(*stamp(obj.indicator))
         comparator = Comparator(obj.comparator)
         target = Decimal(obj.target)
         results.append(
@@ -320,7 +381,9 @@ def evaluate_objectives(session: Session, spec: PeriodSpec) -> list[ObjectiveRes
         ind = INDICATORS.get(key)
         return ind.compute(session, periods) if ind is not None else None
 
-    return _evaluate(_objective_rows(session, spec.year), figure_of)
+    settings = settings_for(session)
+    rows, _declared = _objective_rows(session, spec.year)
+    return _evaluate(rows, figure_of, lambda key: how_counted(key, periods, settings))
 
 
 def compute_all(session: Session, spec: PeriodSpec) -> IndicatorSet:
@@ -349,5 +412,6 @@ def compute_all(session: Session, spec: PeriodSpec) -> IndicatorSet:
         ind = INDICATORS.get(key)
         return ind.pick(partial) if ind is not None else None
 
-    objectives = _evaluate(_objective_rows(session, spec.year), figure_of)
-    return replace(partial, objectives=objectives)
+    rows, declared = _objective_rows(session, spec.year)
+    objectives = _evaluate(rows, figure_of, partial.how_counted)
+    return replace(partial, objectives=objectives, objectives_declared=declared)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ...core import services
-from ...core.errors import CchcError, ValidationError
+from ...core.errors import CchcError, ConflictError, ValidationError
 from ...core.labels import entity_label, field_label
 from ..context import AppContext
 from ..unsaved import confirm_leave, widget_state
@@ -267,6 +268,12 @@ class RecordForm(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        # a save refused because someone else changed the record meanwhile: reload the newest version
+        self.reload_button = QPushButton("Tải lại")
+        self.reload_button.setToolTip("Mở bản mới nhất của bản ghi (những gì bạn vừa nhập sẽ bị bỏ)")
+        self.reload_button.clicked.connect(self.reload_record)
+        self.reload_button.hide()
+        outer.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -333,7 +340,24 @@ class RecordForm(QDialog):
                 if c.default is not None and getattr(c.default, "is_scalar", False)
             }
         obj = services.get(session, self.model, self.record_id)
+        self.loaded_version: int | None = getattr(obj, "version", None)  # a save based on it, or refused
         return {c.key: getattr(obj, c.key) for c in self.model.__table__.columns}
+
+    def reload_record(self) -> None:
+        """After a refused save: read the record again (the other person's values) and its version."""
+        try:
+            with self.ctx.db.session() as session:
+                current = self._load(session)
+        except CchcError as exc:  # deleted meanwhile
+            self.banner.setText(exc.message)
+            self.banner.show()
+            self.reload_button.hide()
+            return
+        for key, value in current.items():
+            if key in self.widgets:
+                write_input(self.widgets[key].spec, self.widgets[key].input, value)
+        self.clear_errors()
+        self.mark_clean()
 
     def _add_field(self, spec: FieldSpec, session: Session) -> None:
         input_widget = make_input(spec, session)
@@ -418,6 +442,7 @@ class RecordForm(QDialog):
 
     def clear_errors(self) -> None:
         self.banner.hide()
+        self.reload_button.hide()
         for fw in self.widgets.values():
             fw.clear_error()
 
@@ -437,6 +462,12 @@ class RecordForm(QDialog):
             values = self.values()
             with self.ctx.db.transaction() as session:
                 self.store(session, values)
+        except ConflictError as exc:  # someone else saved first: nothing overwritten, offer the newest
+            self.banner.setText(exc.message)
+            self.banner.show()
+            self.reload_button.show()
+            self.reload_button.setFocus()
+            return False
         except CchcError as exc:
             self.show_error(exc)
             return False
@@ -448,7 +479,8 @@ class RecordForm(QDialog):
         if self.record_id is None:
             obj = services.create(session, self.model, values)
         else:
-            obj = services.update(session, self.model, self.record_id, values)
+            obj = services.update(session, self.model, self.record_id, values,
+                                  expected_version=getattr(self, "loaded_version", None))
         session.flush()
         self.saved_id = obj.id
         self.store_extra(session, obj)

@@ -394,7 +394,7 @@ class DataPage(Page):
         noun = entity_label(self.model_class)
         what = f"{format_count(len(ids))} {noun} đã chọn" if len(ids) > 1 else f"{noun} đã chọn"
         if not prompts.question(
-            self, "Xác nhận xóa", f"Xóa {what}? Thao tác này không hoàn tác được.", yes="Xóa", no="Không xóa",
+            self, "Xác nhận xóa", f"Xóa {what}? Bản ghi được chuyển vào Thùng rác, có thể khôi phục lại.", yes="Xóa", no="Không xóa",
             destructive=True,
         ):
             return

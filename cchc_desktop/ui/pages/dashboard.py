@@ -23,14 +23,28 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...core import models as m
 from ...core.checks import Finding, Severity, consistency_findings
 from ...core.db import Database
+from ...core.enums import PeriodConvention
 from ...core.formatting import format_count, format_date, format_percent, format_percent_short
-from ...core.indicators import INDICATORS, IndicatorSet, ObjectiveResult, compute_all
+from ...core.indicators import (
+    DOSSIER_FIGURES,
+    INDICATORS,
+    Figure,
+    IndicatorSet,
+    ObjectiveResult,
+    compute_all,
+    dossier_status_condition,
+    dossiers_due_between,
+    outcome_rule,
+    settings_for,
+    task_status_condition,
+    tasks_due_between,
+)
 from ...core.periods import PeriodSpec
 from ...core.workdays import WorkCalendar
 from .. import theme
@@ -75,18 +89,21 @@ class DashboardData:
 
 
 def attention_counts(session: Session, today: dt.date, days: int = ATTENTION_DAYS) -> Attention:
+    """"Cần chú ý": dossiers and tasks overdue today or due within ``days`` working days, by core's
+    predicates (the same as the pages' status filters)."""
     limit = WorkCalendar.from_session(session).add_working_days(today, days)
-    d, t = m.Dossier, m.Task
-    open_d = d.resolved_on.is_(None)
-    task_due = func.coalesce(t.extended_due_on, t.due_on)
-    open_t = t.completed_on.is_(None)
+    settings = settings_for(session)
+
+    def count(condition: Any) -> int:
+        return session.scalar(select(func.count()).where(condition)) or 0
+
     return Attention(
-        dossiers_overdue=session.scalar(select(func.count()).where(open_d, d.due_on < today)) or 0,
-        dossiers_due_soon=session.scalar(select(func.count()).where(open_d, d.due_on.between(today, limit))) or 0,
-        tasks_overdue=session.scalar(select(func.count()).where(open_t, task_due < today)) or 0,
-        tasks_due_soon=session.scalar(select(func.count()).where(and_(open_t, task_due.between(today, limit)))) or 0,
+        dossiers_overdue=count(dossier_status_condition("overdue", today, settings)),
+        dossiers_due_soon=count(dossiers_due_between(today, limit, settings)),
+        tasks_overdue=count(task_status_condition("overdue", today)),
+        tasks_due_soon=count(tasks_due_between(today, limit)),
         soon_limit=limit,
-        procedures_review=session.scalar(select(func.count()).where(m.Procedure.needs_review.is_(True))) or 0,
+        procedures_review=count(m.Procedure.needs_review.is_(True)),
     )
 
 
@@ -147,13 +164,23 @@ class ObjectiveTile(QFrame):
         status.addStretch(1)
         layout.addLayout(status)
         self.status_text = text
-        self.setToolTip(result.title)
+        self.setToolTip(f"{result.title}\n{how_counted_text(result.figure)}")
         self.setAccessibleName(f"Mục tiêu {result.number}: {text}")
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.result)
         super().mouseReleaseEvent(event)
+
+
+def how_counted_text(figure: Figure) -> str:
+    """The tooltip line saying how a figure was counted: its period basis and its outcome rule."""
+    parts = []
+    if figure.basis:
+        parts.append(f"Kỳ số liệu: {PeriodConvention(figure.basis).label.lower()}")
+    if figure.rule:
+        parts.append(f"Quy tắc tính hồ sơ: {outcome_rule(figure.rule).name}")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def _indicator_name(key: str) -> str:
@@ -309,11 +336,12 @@ class DashboardPage(Page):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.tiles: list[ObjectiveTile] = []
-        if not ind.objectives:
+        self._first_tile_row = 0 if ind.objectives_declared else 1
+        if not ind.objectives_declared:  # the reports say the same and use the same default objectives
             self.tiles_box.addWidget(
-                muted(f"Chưa khai báo mục tiêu chất lượng năm {ind.spec.year}. Vào trang Mục tiêu chất lượng để tạo."), 0, 0
+                muted(f"Chưa khai báo mục tiêu chất lượng năm {ind.spec.year}; dưới đây là 7 mục tiêu mặc định. "
+                      "Vào trang Mục tiêu chất lượng để khai báo."), 0, 0, 1, -1  # fmt: skip
             )
-            return
         for result in ind.objectives:
             tile = ObjectiveTile(result)
             tile.clicked.connect(self.open_objective)
@@ -334,7 +362,7 @@ class DashboardPage(Page):
             self.tiles_box.removeWidget(tile)
         per_row = self._tiles_per_row()
         for i, tile in enumerate(tiles):
-            self.tiles_box.addWidget(tile, i // per_row, i % per_row)
+            self.tiles_box.addWidget(tile, getattr(self, "_first_tile_row", 0) + i // per_row, i % per_row)
         self._placed_per_row = per_row
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
@@ -349,12 +377,8 @@ class DashboardPage(Page):
             return
         spec = self.ctx.period
         key = result.indicator
-        if key == "dossiers_on_time":
-            show("dossiers").show_filtered(scope="resolved", spec=spec)
-        elif key == "online_uptake":
-            from ...core.enums import Channel
-
-            show("dossiers").show_filtered(scope="received", channel=Channel.ONLINE, spec=spec)
+        if key in DOSSIER_FIGURES:  # exactly the figure's numerator rows
+            show("dossiers").show_filtered(figure=key, spec=spec)
         elif key == "tasks_on_time":
             show("tasks").show_filtered(scope="completed", spec=spec)
         elif key == "iso_within_deadline":
@@ -455,13 +479,11 @@ class DashboardPage(Page):
     def _open_online_month(self, index: int) -> None:
         if self.data is None or not 0 <= index < len(self.data.indicators.by_month):
             return
-        from ...core.enums import Channel
-
         row = self.data.indicators.by_month[index]
         window = self.window()
-        if hasattr(window, "show_page"):
+        if hasattr(window, "show_page"):  # the month's online figure on the tile's denominator
             window.show_page("dossiers").show_filtered(
-                scope="received", channel=Channel.ONLINE, spec=PeriodSpec.range(row.start, row.end)
+                figure="online_uptake", spec=PeriodSpec.range(row.start, row.end)
             )
 
     def _show_tasks(self, ind: IndicatorSet) -> None:
@@ -588,8 +610,7 @@ class DashboardPage(Page):
             d = ind.dossiers
             identity = (
                 f"Kỳ trước chuyển sang {format_count(d.carried_over)} + tiếp nhận {format_count(d.received)} = "
-                f"giải quyết {format_count(d.resolved)} + trả lại {format_count(d.returned)} + "
-                f"đang giải quyết {format_count(d.in_progress)}"
+                f"giải quyết {format_count(d.resolved)} + đang giải quyết {format_count(d.in_progress)}"
             )
             if d.identity_holds:
                 self._line(layout, "check-circle", theme.OK_COLOUR, f"Số liệu hồ sơ khớp: {identity}.")

@@ -6,27 +6,35 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
-from sqlalchemy import and_, case, or_
 from sqlalchemy.orm import Session
 
 from ...core import models as m
 from ...core.enums import Channel, DossierOutcome
 from ...core.errors import CchcError, ValidationError
 from ...core.formatting import format_date
+from ...core.indicators import (
+    DOSSIER_SCOPES,
+    DOSSIER_STATUSES,
+    Settings,
+    dossier_drilldown,
+    dossier_status_expr,
+    figure_condition,
+    settings_for,
+)
 from ...core.services import compute_due_date
 from ..choices import fields, procedures, units
 from ..dialogs.record_form import FieldSpec, RecordForm, row
 from ..models.table import Column, TableSource
 from ..theme import BAD_COLOUR, MUTED, OK_COLOUR, WARN_COLOUR
+from ..widgets.dossier_events import PREFIX as EVENT_PREFIX
+from ..widgets.dossier_events import DossierEventsEditor
 from ..widgets.period_picker import PeriodPicker
 from .base import DataPage, combo
 
-ST_EARLY = "Trước hạn"
-ST_ON_TIME = "Đúng hạn"
-ST_LATE = "Trễ hạn"
-ST_OPEN = "Đang giải quyết"
-ST_OVERDUE = "Quá hạn"
-ST_RETURNED = "Trả lại / rút"
+# The statuses and scopes are core's classes (core.indicators.dossiers): this page only names them.
+S = DOSSIER_STATUSES
+ST_EARLY, ST_ON_TIME, ST_LATE, ST_OPEN, ST_OVERDUE = S["early"], S["on_time"], S["late"], S["open"], S["overdue"]
+ST_WAITING, ST_ENDED, ST_EXCLUDED = S["waiting"], S["ended"], S["excluded"]
 
 SCOPES: list[tuple[str, str]] = [
     ("Mọi hồ sơ", "all"),
@@ -35,56 +43,14 @@ SCOPES: list[tuple[str, str]] = [
     ("Kỳ trước chuyển sang", "carried_over"),
     ("Đang giải quyết cuối kỳ", "in_progress"),
 ]
-STATUSES: list[tuple[str, str]] = [
-    (ST_EARLY, "early"),
-    (ST_ON_TIME, "on_time"),
-    (ST_LATE, "late"),
-    (ST_OPEN, "open"),
-    (ST_OVERDUE, "overdue"),
-    (ST_RETURNED, "returned"),
-]
+assert {key for _, key in SCOPES} - {"all"} == set(DOSSIER_SCOPES)
+STATUSES: list[tuple[str, str]] = [(label, key) for key, label in DOSSIER_STATUSES.items()]
 
 
-def status_expr(today: dt.date) -> Any:
+def dossier_source(settings: Settings | None = None) -> TableSource:
+    """The table; its status column is each dossier's state today under the profile's rules."""
     d = m.Dossier
-    return case(
-        (d.outcome == DossierOutcome.RETURNED, ST_RETURNED),
-        (and_(d.resolved_on.is_(None), d.due_on < today), ST_OVERDUE),
-        (d.resolved_on.is_(None), ST_OPEN),
-        (d.resolved_on < d.due_on, ST_EARLY),
-        (d.resolved_on == d.due_on, ST_ON_TIME),
-        else_=ST_LATE,
-    )
-
-
-def status_condition(key: str, today: dt.date) -> Any:
-    d = m.Dossier
-    resolved = d.outcome == DossierOutcome.RESOLVED
-    return {
-        "early": and_(resolved, d.resolved_on < d.due_on),
-        "on_time": and_(resolved, d.resolved_on == d.due_on),
-        "late": and_(resolved, d.resolved_on > d.due_on),
-        "open": and_(d.resolved_on.is_(None), d.due_on >= today),
-        "overdue": and_(d.resolved_on.is_(None), d.due_on < today),
-        "returned": d.outcome == DossierOutcome.RETURNED,
-    }[key]
-
-
-def scope_condition(scope: str, start: dt.date, end: dt.date) -> Any:
-    d = m.Dossier
-    if scope == "received":
-        return d.received_on.between(start, end)
-    if scope == "resolved":
-        return and_(d.outcome == DossierOutcome.RESOLVED, d.resolved_on.between(start, end))
-    if scope == "carried_over":
-        return and_(d.received_on < start, or_(d.resolved_on.is_(None), d.resolved_on >= start))
-    if scope == "in_progress":
-        return and_(d.received_on <= end, or_(d.resolved_on.is_(None), d.resolved_on > end))
-    return None
-
-
-def dossier_source() -> TableSource:
-    d = m.Dossier
+    settings = settings or Settings()
     return TableSource(
         model=d,
         columns=[
@@ -97,9 +63,10 @@ def dossier_source() -> TableSource:
             Column("received", "Ngày nhận", d.received_on, kind="date", width=86, indexed=True),
             Column("due", "Hẹn trả", d.due_on, kind="date", width=86, indexed=True),
             Column("resolved", "Ngày trả", d.resolved_on, kind="date", width=86, indexed=True),
-            Column("status", "Kết quả", status_expr(dt.date.today()), kind="status", width=108,
+            Column("status", "Kết quả", dossier_status_expr(dt.date.today(), settings), kind="status", width=108,
                    colours={ST_EARLY: OK_COLOUR, ST_LATE: BAD_COLOUR, ST_OVERDUE: BAD_COLOUR,
-                            ST_OPEN: WARN_COLOUR, ST_RETURNED: MUTED}),  # fmt: skip
+                            ST_OPEN: WARN_COLOUR, ST_WAITING: WARN_COLOUR, ST_ENDED: MUTED,
+                            ST_EXCLUDED: MUTED}),  # fmt: skip
             Column("unit", "Đơn vị", m.Unit.short_name, width=100, hidden=True),
         ],
         joins=[
@@ -122,7 +89,11 @@ class DossiersPage(DataPage):
     count_noun = "hồ sơ"
 
     def make_source(self) -> TableSource:
-        return dossier_source()
+        return dossier_source(self._settings())
+
+    def _settings(self) -> Settings:
+        with self.ctx.db.session() as session:
+            return settings_for(session)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.scope = combo(SCOPES, first=None, min_chars=18)
@@ -139,9 +110,15 @@ class DossiersPage(DataPage):
         for w in (self.field_filter, self.unit_filter, self.channel_filter, self.status_filter):
             row2.addWidget(w)
             w.currentIndexChanged.connect(self.apply_filters)
+        self.figure_key: str | None = None  # a dashboard figure's rows (numerator), until the user filters
+        for w in (self.scope, self.field_filter, self.unit_filter, self.channel_filter, self.status_filter):
+            w.activated.connect(self._clear_figure)
         self.scope.currentIndexChanged.connect(self._on_scope)
         self.period.changed.connect(self._on_period)
         self.ctx.period_changed.connect(self._on_ctx_period)
+
+    def _clear_figure(self, _index: int = 0) -> None:
+        self.figure_key = None
 
     def _on_scope(self) -> None:
         self.period.setVisible(self.scope.currentData() != "all")
@@ -158,24 +135,34 @@ class DossiersPage(DataPage):
                 self.apply_filters()
 
     def conditions(self) -> list[Any]:
-        out: list[Any] = []
         scope = self.scope.currentData()
+        period = None
         if scope and scope != "all":
-            p = self.ctx.family_periods(self.period.spec()).dossiers
-            out.append(scope_condition(scope, p.start, p.end))
+            period = self.ctx.family_periods(self.period.spec()).dossiers
+        # the class of the period (and the status on its end): the very predicate its count uses
+        settings = self._settings()
+        out: list[Any] = list(
+            dossier_drilldown(scope, self.status_filter.currentData(), period, settings, dt.date.today())
+        )
+        if self.figure_key is not None:
+            figure_period = self.ctx.family_periods(self.period.spec()).dossiers
+            condition = figure_condition(self.figure_key, "numerator", figure_period, settings)
+            if condition is not None:
+                out.append(condition)
         if (field_id := self.field_filter.currentData()) is not None:
             out.append(m.Dossier.field_id == field_id)
         if (unit_id := self.unit_filter.currentData()) is not None:
             out.append(m.Dossier.unit_id == unit_id)
         if (channel := self.channel_filter.currentData()) is not None:
             out.append(m.Dossier.channel == channel)
-        if (status := self.status_filter.currentData()) is not None:
-            out.append(status_condition(status, dt.date.today()))
         return out
 
     def show_filtered(self, *, scope: str = "all", status: str | None = None, field_id: int | None = None,
-                      channel: Channel | None = None, spec: Any = None) -> None:  # fmt: skip
-        """Set the filters at once (the dashboard's drill-down)."""
+                      channel: Channel | None = None, spec: Any = None,
+                      figure: str | None = None) -> None:  # fmt: skip
+        """Set the filters at once (the dashboard's drill-down); ``figure``: the rows of a dossier figure's
+        numerator (core.indicators.figure_condition) for ``spec``."""
+        self.figure_key = figure
         widgets = (self.scope, self.status_filter, self.field_filter, self.channel_filter, self.unit_filter)
         for w in widgets:
             w.blockSignals(True)
@@ -187,7 +174,7 @@ class DossiersPage(DataPage):
             self.unit_filter.setCurrentIndex(0)
             if spec is not None:
                 self.period.set_spec(spec)
-            self.period.setVisible(scope != "all")
+            self.period.setVisible(scope != "all" or figure is not None)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -208,11 +195,11 @@ DOSSIER_FIELDS = [
     FieldSpec("received_on", "date"),
     FieldSpec("received_time", "time", hint="Hồ sơ nhận sau giờ tiếp nhận muộn (mặc định 15:00) tính từ ngày làm việc sau."),
     FieldSpec("due_on", "date"),
-    FieldSpec("extended_due_on", "date", hint="Chỉ khi được gia hạn (có phiếu xin lỗi, hẹn lại)."),
-    FieldSpec("apology_letter"),
+    # The extension (Mẫu 04), supplements, stop and return are dated events: see the events list below.
     FieldSpec("resolved_on", "date", hint="Để trống khi hồ sơ đang giải quyết."),
     FieldSpec("outcome", "enum", enum=DossierOutcome, placeholder="— chưa có kết quả —"),
-    FieldSpec("supplement_requests", "int"),
+    FieldSpec("supplement_requests", "int",
+              hint="Gồm cả các lần yêu cầu bổ sung đã ghi thành sự kiện; số dư là các lần không rõ ngày."),
     FieldSpec("note", "multiline", extra={"height": 56}),
 ]
 
@@ -236,6 +223,37 @@ class DossierForm(RecordForm):
         self.recompute.setToolTip("Tính lại ngày hẹn trả từ thời hạn giải quyết của thủ tục và lịch ngày làm việc")
         self.recompute.clicked.connect(lambda: self._compute_due(force=True))
         due.layout().insertWidget(1, row(self.recompute, self.due_hint))
+        self.events = DossierEventsEditor(session, self.record_id, self._trial_save)
+        label = QLabel("Sự kiện của hồ sơ:")
+        label.setToolTip("Yêu cầu và nhận bổ sung, gia hạn (Mẫu 04), dừng giải quyết (Mẫu 05), trả lại, rút, "
+                         "từ chối — Nghị định 118/2025/NĐ-CP")
+        self.form.addRow(label, self.events)
+
+    def store_extra(self, session: Session, obj: Any) -> None:
+        self.events.apply(session, obj.id)
+
+    def _trial_save(self) -> None:
+        """Save the whole form with the events in a transaction that is rolled back (raises the refusal)."""
+        values = self.values()
+        saved_id = self.saved_id
+        with self.ctx.db.session() as session:
+            try:
+                session.begin()
+                self.store(session, values)
+            finally:
+                session.rollback()
+                self.saved_id = saved_id
+
+    def show_error(self, error: ValidationError | CchcError) -> None:
+        key = getattr(error, "field", None) or ""
+        if key.startswith(EVENT_PREFIX):
+            self.events.show_error(key, error.message)
+            return
+        super().show_error(error)
+
+    def clear_errors(self) -> None:
+        super().clear_errors()
+        self.events.clear_error()
 
     def after_build(self) -> None:
         self.input("procedure_id").currentIndexChanged.connect(lambda _i: self._compute_due())

@@ -6,7 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -42,6 +52,15 @@ YEAR_FIELDS = [
     FieldSpec("decision_date", "date"),
     FieldSpec("plan_number", placeholder="ví dụ 364/KH-SYT", width=220),
     FieldSpec("plan_date", "date"),
+    FieldSpec("publication_url", label="Địa chỉ công bố các quy trình ISO",
+              placeholder="ví dụ https://syt.khanhhoa.gov.vn/…", hint="In ở mục tiêu 4 của báo cáo."),  # fmt: skip
+]
+QUALITY_DOCUMENT_FIELDS = [
+    FieldSpec("kind", label="Loại văn bản", placeholder="Quyết định, Kế hoạch…", width=180),
+    FieldSpec("number", label="Số, ký hiệu", placeholder="ví dụ 438/QĐ-SYT", width=220),
+    FieldSpec("issued_on", "date", label="Ngày ban hành"),
+    FieldSpec("description", "multiline", label="Trích yếu", extra={"height": 80},
+              placeholder="về việc công bố Hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015"),  # fmt: skip
 ]
 
 
@@ -87,7 +106,10 @@ class ObjectivesPage(DataPage):
         self.copy_button.clicked.connect(self.copy_previous)
         self.year_button = button("Quyết định, kế hoạch…", "pencil-outline")
         self.year_button.clicked.connect(self.edit_year)
-        for w in (self.new_year_button, self.copy_button, self.year_button):
+        self.documents_button = button("Văn bản hệ thống QLCL…", "file-document-outline",
+                                       tooltip="Các văn bản ISO 9001:2015 của năm (in ở mục tiêu 4 của báo cáo)")  # fmt: skip
+        self.documents_button.clicked.connect(self.edit_documents)
+        for w in (self.new_year_button, self.copy_button, self.year_button, self.documents_button):
             bar.addWidget(w)
         self.year_info = card()
         info = QHBoxLayout(self.year_info)
@@ -134,6 +156,7 @@ class ObjectivesPage(DataPage):
                 enabled = True
         self.add_button.setEnabled(enabled)
         self.year_button.setEnabled(enabled)
+        self.documents_button.setEnabled(enabled)
         self.copy_button.setEnabled(enabled)
 
     def _on_year(self) -> None:
@@ -227,9 +250,98 @@ class ObjectivesPage(DataPage):
         if prompts.run_dialog(form):
             self._update_year_info()
 
+    def edit_documents(self) -> QualityDocumentsDialog | None:
+        year = self.current_year()
+        if year is None:
+            return None
+        dialog = QualityDocumentsDialog(self.ctx, year, self)
+        prompts.run_dialog(dialog)
+        return dialog
+
     def refresh(self) -> None:
         self._fill_years(self.current_year())
         super().refresh()
+
+
+class QualityDocumentForm(RecordForm):
+    def __init__(self, ctx: Any, year: int, record_id: int | None, parent: QWidget | None = None) -> None:
+        self.year = year
+        initial = None if record_id else {"year": year, "kind": "Quyết định"}
+        super().__init__(ctx, m.QualityDocument, QUALITY_DOCUMENT_FIELDS, record_id, parent=parent, initial=initial,
+                         title=f"Văn bản hệ thống quản lý chất lượng năm {year}")  # fmt: skip
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        values["year"] = self.year
+        return values
+
+
+class QualityDocumentsDialog(QDialog):
+    """The year's quality-management documents (number, date, what it is), as R1 cites them."""
+
+    def __init__(self, ctx: Any, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.year = ctx, year
+        self.setWindowTitle(f"Văn bản hệ thống quản lý chất lượng (TCVN ISO 9001:2015) năm {year}")
+        self.resize(720, 360)
+        col = QVBoxLayout(self)
+        col.addWidget(muted("Các văn bản này được liệt kê ở mục tiêu 4 của báo cáo kết quả thực hiện mục tiêu chất lượng."))
+        self.list = QListWidget()
+        self.list.itemDoubleClicked.connect(lambda _i: self.edit())
+        col.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.add_button = button("Thêm", "plus")
+        self.add_button.clicked.connect(lambda: self.edit(new=True))
+        self.edit_button = button("Sửa", "pencil-outline")
+        self.edit_button.clicked.connect(lambda: self.edit())
+        self.delete_button = button("Xóa", "delete-outline")
+        self.delete_button.clicked.connect(self.delete)
+        close = button("Đóng", "close")
+        close.clicked.connect(self.accept)
+        for w in (self.add_button, self.edit_button, self.delete_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(close)
+        col.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        with self.ctx.db.session() as session:
+            docs = session.scalars(select(m.QualityDocument).where(m.QualityDocument.year == self.year)
+                                   .order_by(m.QualityDocument.issued_on, m.QualityDocument.id)).all()  # fmt: skip
+            for doc in docs:
+                item = QListWidgetItem(f"{doc.kind} {format_document_ref(doc.number, doc.issued_on)} {doc.description}")
+                item.setData(Qt.ItemDataRole.UserRole, doc.id)
+                self.list.addItem(item)
+
+    def _current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def edit(self, new: bool = False) -> None:
+        record_id = None if new else self._current_id()
+        if not new and record_id is None:
+            return
+        form = QualityDocumentForm(self.ctx, self.year, record_id, parent=self)
+        if prompts.run_dialog(form):
+            self.ctx.notify("quality_document")
+            self.reload()
+
+    def delete(self) -> None:
+        record_id = self._current_id()
+        if record_id is None:
+            return
+        if not prompts.question(self, "Xóa văn bản", "Xóa văn bản này khỏi danh sách?", yes="Xóa", no="Không"):
+            return
+        try:
+            with self.ctx.db.transaction() as session:
+                services.delete(session, m.QualityDocument, [record_id])
+        except CchcError as exc:
+            prompts.error(self, "Xóa văn bản", exc.message)
+            return
+        self.ctx.notify("quality_document")
+        self.reload()
 
 
 class ObjectiveForm(RecordForm):

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import models as m
 from ...core import services
 from ...core.checks import Finding, Severity, consistency_findings
 from ...core.enums import ReportType
@@ -231,6 +232,16 @@ class ReportsPage(Page):
         self.signer_title = QLineEdit()
         self.signer_title.setPlaceholderText("khi ký thay: PHÓ GIÁM ĐỐC")
         self.signer = QLineEdit()
+        self.signer_pick = QComboBox()  # the organisation's signers (model Signer)
+        self.signer_pick.setToolTip("Chọn người ký trong danh sách của cơ quan")
+        self.signer_pick.activated.connect(self._pick_signer)
+        self.save_signer_button = button("Lưu người ký", "account-plus-outline",
+                                         tooltip="Thêm người ký hiện tại vào danh sách người ký của cơ quan")  # fmt: skip
+        self.save_signer_button.clicked.connect(self.save_signer)
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.signer_pick, 1)
+        pick_row.addWidget(self.save_signer_button)
+        sign.addRow("Danh sách:", pick_row)
         sign.addRow("Số:", self.number)
         sign.addRow("Ngày ban hành:", self.issued_on)
         sign.addRow("Thẩm quyền ký:", self.authority)
@@ -270,6 +281,9 @@ class ReportsPage(Page):
         self.check_layout.addWidget(muted("Đang kiểm tra…"))
         col.addWidget(self.check_box)
 
+        self.issue_button = button("Ban hành", "check-decagram-outline",
+                                   tooltip="Ban hành: cần số và ngày; ghi tệp Word vào sổ báo cáo đã ban hành")  # fmt: skip
+        self.issue_button.clicked.connect(self.issue)
         self.word_button = button("Xuất Word", "file-word-outline", primary=True, tooltip="Xuất báo cáo ra tệp Word (.docx)")
         self.word_button.clicked.connect(lambda: self.export("docx"))
         self.pdf_button = button("Xuất PDF", "file-pdf-box", tooltip="Xuất báo cáo ra tệp PDF")
@@ -286,7 +300,7 @@ class ReportsPage(Page):
         self.folder_button = button("", "folder-open-outline", tooltip="Mở thư mục chứa tệp vừa xuất")
         self.folder_button.clicked.connect(self.open_folder)
         self.folder_button.setEnabled(False)
-        for w in (self.word_button, self.pdf_button, self.excel_button, self.print_button, self.preview_button,
+        for w in (self.issue_button, self.word_button, self.pdf_button, self.excel_button, self.print_button, self.preview_button,
                   self.word_print_button, self.folder_button):  # fmt: skip
             self.header.add_right(w)
         self.export_status = muted()
@@ -349,17 +363,54 @@ class ReportsPage(Page):
             self.report_type.setCurrentIndex(index)
 
     def _load_signer(self) -> None:
+        from sqlalchemy import select
+
         with self.ctx.db.session() as session:
             prof = services.profile(session)
-        if prof is None:
-            return
+            rows = session.scalars(
+                select(m.Signer).where(m.Signer.active.is_(True)).order_by(m.Signer.is_default.desc(), m.Signer.id)
+            ).all()
+            self.signers = [(r.authority, r.title or "", r.name) for r in rows]
+        self.signer_pick.clear()
+        for authority, title, name in self.signers:
+            self.signer_pick.addItem(f"{name} – {authority}" + (f" / {title}" if title else ""))
+        self.signer_pick.setEnabled(bool(self.signers))
+        if self.signers:
+            self._set_signer(*self.signers[0])
+        elif prof is not None:
+            self._set_signer(prof.signer_authority or "GIÁM ĐỐC", prof.signer_title or "", prof.signer_name or "")
+
+    def _set_signer(self, authority: str, title: str, name: str) -> None:
         for w in (self.authority, self.signer_title, self.signer):
             w.blockSignals(True)
-        self.authority.setCurrentText(prof.signer_authority or "GIÁM ĐỐC")
-        self.signer_title.setText(prof.signer_title or "")
-        self.signer.setText(prof.signer_name or "")
+        self.authority.setCurrentText(authority)
+        self.signer_title.setText(title)
+        self.signer.setText(name)
         for w in (self.authority, self.signer_title, self.signer):
             w.blockSignals(False)
+
+    def _pick_signer(self, index: int) -> None:
+        if 0 <= index < len(self.signers):
+            self._set_signer(*self.signers[index])
+            self._schedule_preview()
+
+    def save_signer(self) -> None:
+        """Add the signer typed above to the organisation's list (kept for the next reports)."""
+        from sqlalchemy import select
+
+        name, authority = self.signer.text().strip(), self.authority.currentText().strip().upper()
+        if not name or not authority:
+            prompts.error(self, "Lưu người ký", "Hãy nhập họ tên và thẩm quyền ký trước khi lưu.")
+            return
+        with self.ctx.db.transaction() as session:
+            exists = session.scalar(select(m.Signer).where(m.Signer.name == name, m.Signer.authority == authority))
+            if exists is None:
+                first = session.scalar(select(m.Signer.id).limit(1)) is None
+                services.create(session, m.Signer, {"name": name, "authority": authority,
+                                                    "title": self.signer_title.text().strip().upper() or None,
+                                                    "is_default": first, "active": True})  # fmt: skip
+        self._load_signer()
+        self._set_signer(authority, self.signer_title.text(), name)
 
     def options(self) -> Any:
         return _options(self.number.text(), self.issued_on.date(), self.authority.currentText(),
@@ -554,7 +605,8 @@ class ReportsPage(Page):
                 self.pages.show_pages(preview.images)
             self.preview_title.setText(f"{PREVIEW_TITLES[preview.report_type]} {preview.spec.label}")
             note = f"; còn {preview.draft_notes} mục chưa có nội dung (tô vàng)" if preview.draft_notes else ""
-            self.preview_state.setText(f"{len(preview.images)} trang A4{note}")
+            draft = preview.document is not None and preview.document.draft
+            self.preview_state.setText(f"{len(preview.images)} trang A4{' – DỰ THẢO' if draft else ''}{note}")
         self._show_findings(preview.findings)
 
     def _show_table(self, rows: list[list[str]]) -> None:
@@ -640,22 +692,55 @@ class ReportsPage(Page):
         kind_type, spec, options, db = self.current_type(), self.ctx.period, self.options(), self.ctx.db
 
         def work(progress: Any) -> Any:
-            from ...reports.export import build_report, export_report
+            from ...reports.export import build_report, draft_path, export_report
 
             progress(0, 2, "Đang dựng báo cáo…")
             if kind == "docx":
                 with db.transaction() as session:
                     result = export_report(session, kind_type, spec, path, None, options)
-                return result.document
+                return result.document, result.docx
             with db.session() as session:  # the PDF itself is drawn on the GUI thread (Qt's text layout)
-                return build_report(session, kind_type, spec, options)
+                document = build_report(session, kind_type, spec, options)
+            return document, draft_path(path) if document.draft else path
 
         self.export_status.setText("Đang xuất…")
         self.export_job = start_job(self, "Đang xuất báo cáo", work,
-                                    on_done=lambda d: self._exported(d, path), on_error=self._export_failed)  # fmt: skip
+                                    on_done=lambda r: self._exported(*r), on_error=self._export_failed)  # fmt: skip
         return self.export_job
 
-    def _exported(self, document: Any, path: Path) -> None:
+    def issue(self) -> Job | None:
+        """Ban hành: a number and a date, nothing empty, no failed check; the Word file is recorded in the
+        register (a reprint reproduces it)."""
+        if not self.save_section():
+            return None
+        if not self.number.text().strip() or self.issued_on.date() is None:
+            prompts.error(self, "Ban hành báo cáo", "Để ban hành báo cáo, hãy nhập số văn bản và ngày ban hành.")
+            return None
+        if self.preview is not None and self.preview.document is not None and self.preview.document.draft:
+            prompts.error(self, "Ban hành báo cáo", "Chưa ban hành được: báo cáo còn là dự thảo (có mục chưa có "
+                          "nội dung hoặc số liệu chưa khớp). Hãy hoàn thiện trước khi ban hành.")  # fmt: skip
+            return None
+        path = prompts.save_file(self, "Ban hành báo cáo (tệp Word)", "Tài liệu Word (*.docx)", self._suggested(".docx"),
+                                 "docx")  # fmt: skip
+        if path is None:
+            return None
+        settings().setValue("reports/folder", str(path.parent))
+        kind_type, spec, options, db = self.current_type(), self.ctx.period, self.options(), self.ctx.db
+
+        def work(progress: Any) -> Any:
+            from ...reports.export import export_report
+
+            progress(0, 2, "Đang ban hành báo cáo…")
+            with db.transaction() as session:
+                result = export_report(session, kind_type, spec, path, None, options, issue=True)
+            return result.document, result.docx
+
+        self.export_status.setText("Đang ban hành…")
+        self.export_job = start_job(self, "Đang ban hành báo cáo", work,
+                                    on_done=lambda r: self._exported(*r, issued=True), on_error=self._export_failed)  # fmt: skip
+        return self.export_job
+
+    def _exported(self, document: Any, path: Path, issued: bool = False) -> None:
         from ...reports.export import count_draft_notes
 
         if path.suffix.lower() == ".pdf":
@@ -670,7 +755,12 @@ class ReportsPage(Page):
         self.folder_button.setEnabled(True)
         drafts = count_draft_notes(document)
         note = f" Bản dự thảo còn {drafts} mục chưa có nội dung (tô vàng)." if drafts else ""
-        self.export_status.setText(f"Đã xuất {path.name}.{note}")
+        if issued:
+            self.export_status.setText(f"Đã ban hành {path.name}; đã ghi vào sổ báo cáo đã ban hành.")
+        elif document.draft:
+            self.export_status.setText(f"Đã xuất bản DỰ THẢO {path.name} (chưa ban hành).{note}")
+        else:
+            self.export_status.setText(f"Đã xuất {path.name} (chưa ban hành).")
         self.ctx.notify("issued_report")
         self.status_message.emit(f"Đã xuất báo cáo vào {path}")
 

@@ -24,6 +24,7 @@ from ...core import services
 from ...core.enums import OnlineDenominator, PeriodConvention, WorkdayKind
 from ...core.errors import CchcError, ValidationError
 from ...core.formatting import format_date
+from ...core.indicators import OUTCOME_RULES
 from ...core.labels import field_label
 from ..dialogs.record_form import FieldSpec, FieldWidget, RecordForm, make_input, read_input, write_input
 from ..models.table import Column, TableSource
@@ -34,6 +35,11 @@ from .base import DataPage, Page
 
 def font_sizes(_session: Any) -> list[tuple[str, Any]]:
     return [("13 pt", 13), ("14 pt", 14)]
+
+
+def outcome_rules(_session: Any) -> list[tuple[str, Any]]:
+    """The outcome rule presets of core.indicators (the default first)."""
+    return [(rule.name, rule.key) for rule in OUTCOME_RULES.values()]
 
 
 PROFILE_TABS: list[tuple[str, str, list[FieldSpec]]] = [
@@ -73,6 +79,9 @@ PROFILE_TABS: list[tuple[str, str, list[FieldSpec]]] = [
             FieldSpec("classify_against_extended_due", "bool",
                       extra={"text": "Đánh giá trước/đúng/trễ hạn theo hạn đã gia hạn (mặc định: theo hạn ban đầu)"}),  # fmt: skip
             FieldSpec("online_denominator", "enum", enum=OnlineDenominator, optional=False, extra={"min_chars": 46}),
+            FieldSpec("outcome_rule", "fk", choices=outcome_rules, optional=False, extra={"min_chars": 46},
+                      hint="Hồ sơ trả lại, rút, từ chối, dừng giải quyết, chờ bổ sung tính vào cột nào của Biểu 06a; "
+                           "báo cáo ghi chú khi không dùng quy tắc mặc định."),  # fmt: skip
             FieldSpec("report_font_size", "fk", choices=font_sizes, optional=False, width=100),
         ],
     ),

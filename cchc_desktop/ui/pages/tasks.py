@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout
-from sqlalchemy import and_, case, func, or_
 
 from ...core import models as m
 from ...core.enums import AssignedBy
+from ...core.indicators import TASK_SCOPES as CORE_TASK_SCOPES
+from ...core.indicators import TASK_STATUSES as TASK_STATUS_LABELS
+from ...core.indicators import task_drilldown, task_status_expr
 from ..choices import units
 from ..dialogs.record_form import FieldSpec, RecordForm
 from ..models.table import Column, TableSource
@@ -17,61 +19,18 @@ from ..theme import BAD_COLOUR, OK_COLOUR, WARN_COLOUR
 from ..widgets.period_picker import PeriodPicker
 from .base import DataPage, combo
 
-T_EARLY = "Trước hạn"
-T_ON_TIME = "Đúng hạn"
-T_LATE = "Trễ hạn"
-T_OPEN = "Đang thực hiện"
-T_OVERDUE = "Quá hạn"
+# The statuses and scopes are core's classes (core.indicators.tasks): this page only names them.
+T_EARLY, T_ON_TIME, T_LATE = TASK_STATUS_LABELS["early"], TASK_STATUS_LABELS["on_time"], TASK_STATUS_LABELS["late"]
+T_OPEN, T_OVERDUE = TASK_STATUS_LABELS["open"], TASK_STATUS_LABELS["overdue"]
 
-TASK_STATUSES = [(T_EARLY, "early"), (T_ON_TIME, "on_time"), (T_LATE, "late"), (T_OPEN, "open"),
-                 (T_OVERDUE, "overdue")]  # fmt: skip
+TASK_STATUSES = [(label, key) for key, label in TASK_STATUS_LABELS.items()]
 TASK_SCOPES = [
     ("Mọi nhiệm vụ", "all"),
     ("Giao trong kỳ", "assigned"),
     ("Hoàn thành trong kỳ", "completed"),
     ("Đang thực hiện cuối kỳ", "in_progress"),
 ]
-
-
-def effective_due() -> Any:
-    t = m.Task
-    return func.coalesce(case((t.extension_approved.is_(True), t.extended_due_on), else_=None), t.due_on)
-
-
-def task_status_expr(today: dt.date) -> Any:
-    t = m.Task
-    due = effective_due()
-    return case(
-        (and_(t.completed_on.is_(None), due < today), T_OVERDUE),
-        (t.completed_on.is_(None), T_OPEN),
-        (t.completed_on < due, T_EARLY),
-        (t.completed_on == due, T_ON_TIME),
-        else_=T_LATE,
-    )
-
-
-def task_status_condition(key: str, today: dt.date) -> Any:
-    t = m.Task
-    due = effective_due()
-    done = t.completed_on.is_not(None)
-    return {
-        "early": and_(done, t.completed_on < due),
-        "on_time": and_(done, t.completed_on == due),
-        "late": and_(done, t.completed_on > due),
-        "open": and_(t.completed_on.is_(None), due >= today),
-        "overdue": and_(t.completed_on.is_(None), due < today),
-    }[key]
-
-
-def task_scope_condition(scope: str, start: dt.date, end: dt.date) -> Any:
-    t = m.Task
-    if scope == "assigned":
-        return t.assigned_on.between(start, end)
-    if scope == "completed":
-        return t.completed_on.between(start, end)
-    if scope == "in_progress":
-        return and_(t.assigned_on <= end, or_(t.completed_on.is_(None), t.completed_on > end))
-    return None
+assert {key for _, key in TASK_SCOPES} - {"all"} == set(CORE_TASK_SCOPES)
 
 
 def task_source() -> TableSource:
@@ -154,15 +113,11 @@ class TasksPage(DataPage):
                 self.apply_filters()
 
     def conditions(self) -> list[Any]:
-        out: list[Any] = []
         scope = self.scope.currentData()
-        if scope and scope != "all":
-            p = self.ctx.family_periods(self.period.spec()).tasks
-            out.append(task_scope_condition(scope, p.start, p.end))
+        period = self.ctx.family_periods(self.period.spec()).tasks if scope and scope != "all" else None
+        out = task_drilldown(scope, self.status_filter.currentData(), period, dt.date.today())
         if (unit_id := self.unit_filter.currentData()) is not None:
             out.append(m.Task.lead_unit_id == unit_id)
-        if (status := self.status_filter.currentData()) is not None:
-            out.append(task_status_condition(status, dt.date.today()))
         return out
 
     def show_filtered(self, *, scope: str = "all", status: str | None = None, spec: Any = None) -> None:

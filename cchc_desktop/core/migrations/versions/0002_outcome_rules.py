@@ -4,11 +4,15 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-02
 
-Placeholder reserved for issue 11: outcome rule presets: its schema changes go here (and in core/models.py), so that the
-revision chain stays linear while several changes are made side by side.
+The organisation profile names the outcome rule preset (core.indicators.OUTCOME_RULES) that decides in
+which Biểu 06a column a dossier that ended without a result is counted; existing databases get the
+default, the provincial one-stop systems' Biểu 06a rule. A plain added column: no table rebuild.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -17,8 +21,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column(
+        "organisation_profile",
+        sa.Column("outcome_rule", sa.String(length=30), nullable=False, server_default="bieu06a"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("organisation_profile") as batch:
+        batch.drop_column("outcome_rule")

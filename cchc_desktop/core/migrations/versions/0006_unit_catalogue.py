@@ -36,6 +36,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
+        # the record-safety version of every editable table (revision 0004)
+        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_unit_alias_unit_id_unit"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_alias")),
         sa.UniqueConstraint("name_key", name=op.f("uq_unit_alias_name_key")),

@@ -1,0 +1,130 @@
+"""PostgreSQL with several users: an import never blocks readers, two imports of one file at once give no
+duplicate and no error (issue 12 item 9). Against a throw-away cluster (tests/pg.py)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from cchc_desktop.core import models as m
+from cchc_desktop.io import importer
+from cchc_desktop.io.importer import import_file
+from tests import pg
+
+from .helpers import one_stop_xlsx, seed_catalogue
+
+pytestmark = pytest.mark.skipif(pg.server_bin() is None, reason="PostgreSQL server binaries not installed")
+WAIT = 60  # a safety net against a hang, never a measured time
+
+
+def _in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    gate = threading.Event()
+    for _ in range(WAIT * 50):
+        if condition():
+            return
+        gate.wait(0.02)
+    raise AssertionError("condition never met")
+
+
+def test_a_bulk_import_does_not_block_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("psycopg")
+    from cchc_desktop.core.db import open_database
+
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)  # the bulk path (count trigger suspended)
+    with pg.temporary_cluster() as url:
+        db = open_database(url)
+        reader = create_engine(url)
+        try:
+            seed_catalogue(db)
+            path = one_stop_xlsx(tmp_path / "os.xlsx")
+            inside, release = threading.Event(), threading.Event()
+
+            def progress(done: int, total: int, _text: str) -> bool:
+                inside.set()  # rows written, transaction open
+                assert release.wait(WAIT)
+                return True
+
+            thread, out = _in_thread(lambda: import_file(db, "dossiers", path, progress=progress))
+            try:
+                assert inside.wait(WAIT)
+                with reader.connect() as conn:
+                    conn.execute(text("SET lock_timeout = '5s'"))  # a blocked reader fails instead of waiting
+                    assert conn.execute(text("SELECT COUNT(*) FROM dossier")).scalar() == 0
+                    assert conn.execute(text("SELECT COUNT(*) FROM dossier_received_day")).scalar() == 0
+            finally:
+                release.set()
+                thread.join(WAIT)
+            assert "error" not in out, out.get("error")
+            assert out["result"].imported == 4
+            with db.session() as s:
+                assert s.scalar(select(func.count()).select_from(m.Dossier)) == 4
+        finally:
+            reader.dispose()
+            db.close()
+
+
+def test_two_imports_of_one_file_at_once_give_no_duplicate(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    from cchc_desktop.core.db import open_database
+
+    with pg.temporary_cluster() as url:
+        first_db, second_db = open_database(url), open_database(url)
+        watcher = create_engine(url)
+        try:
+            seed_catalogue(first_db)
+            path = one_stop_xlsx(tmp_path / "os.xlsx")
+            inside, release = threading.Event(), threading.Event()
+
+            def hold(done: int, total: int, _text: str) -> bool:
+                inside.set()
+                assert release.wait(WAIT)
+                return True
+
+            first, first_out = _in_thread(lambda: import_file(first_db, "dossiers", path, progress=hold))
+            assert inside.wait(WAIT)
+            second, second_out = _in_thread(lambda: import_file(second_db, "dossiers", path))
+
+            def second_waits() -> bool:
+                with watcher.connect() as conn:
+                    return bool(
+                        conn.execute(
+                            text("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                        ).scalar()
+                    )
+
+            try:
+                _wait_until(second_waits)  # the second import waits for the first to commit
+            finally:
+                release.set()
+                first.join(WAIT)
+                second.join(WAIT)
+            assert "error" not in first_out and "error" not in second_out, (first_out, second_out)
+            a, b = first_out["result"], second_out["result"]
+            assert (a.imported, a.rejects) == (4, [])
+            assert (b.imported, b.updated, b.rejects) == (0, 4, [])
+            with first_db.session() as s:
+                codes = s.scalars(select(m.Dossier.code)).all()
+            assert len(codes) == len(set(codes)) == 4
+        finally:
+            watcher.dispose()
+            first_db.close()
+            second_db.close()

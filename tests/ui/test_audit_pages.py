@@ -1,0 +1,152 @@
+"""Record safety in the window (issue 12): a stale form is refused with what the other person changed and
+offers “Tải lại”; a deleted record goes to Thùng rác and comes back with the same values; an import batch
+is undone from Nhật ký thay đổi."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import func, select
+
+from cchc_desktop.core import audit, dossier_events, services
+from cchc_desktop.core import models as m
+from cchc_desktop.io.importer import import_file
+from cchc_desktop.ui.context import AppContext
+from cchc_desktop.ui.pages.audit_log import AuditLogPage, RecycleBinPage
+from cchc_desktop.ui.pages.dossiers import DossiersPage
+from cchc_desktop.ui.pages.tasks import TasksPage
+from tests.ui.conftest import Answers
+from tests.ui.helpers import set_text
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns if c.key not in audit.NOT_AUDITED}
+
+
+def test_stale_dossier_form_is_refused_shows_the_change_and_reloads(qtbot: Any, ctx: AppContext,
+                                                                    answers: Answers) -> None:
+    page = DossiersPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        dossier = s.scalar(select(m.Dossier).where(m.Dossier.resolved_on.is_not(None)).limit(1))
+        dossier_id, before = dossier.id, dossier.applicant
+    seen: dict[str, Any] = {}
+
+    def edit(prompt: Any) -> int:
+        form = prompt.dialog
+        # meanwhile, a colleague saves the same dossier on another PC
+        with ctx.db.transaction() as s:
+            services.update(s, m.Dossier, dossier_id, {"note": "Đã liên hệ người nộp"}, user="dong_nghiep")
+        set_text(form.input("applicant"), "Công ty Dược Hòa Bình")
+        assert not form.save()
+        seen["banner"] = form.banner.text()
+        seen["reload"] = not form.reload_button.isHidden()
+        form.reload_button.click()
+        seen["note"] = form.input("note").toPlainText()
+        seen["applicant"] = form.input("applicant").text()
+        set_text(form.input("applicant"), "Công ty Dược Hòa Bình")
+        assert form.save()
+        return QDialog.DialogCode.Accepted
+
+    answers.expect("dialog", edit)
+    page.edit_record(dossier_id)
+    assert "đã được người khác thay đổi sau khi bạn mở" in seen["banner"]
+    assert "dong_nghiep lúc" in seen["banner"] and "Ghi chú: (trống) → Đã liên hệ người nộp" in seen["banner"]
+    assert seen["reload"] is True
+    assert (seen["note"], seen["applicant"]) == ("Đã liên hệ người nộp", before or "")
+    with ctx.db.session() as s:
+        saved = s.get(m.Dossier, dossier_id)
+        assert (saved.note, saved.applicant) == ("Đã liên hệ người nộp", "Công ty Dược Hòa Bình")
+
+
+def test_deleted_task_goes_to_the_bin_and_is_restored_with_the_same_values(qtbot: Any, ctx: AppContext,
+                                                                            answers: Answers) -> None:
+    tasks = TasksPage(ctx)
+    qtbot.addWidget(tasks)
+    task_id = tasks.table_model.id_at(0)
+    with ctx.db.session() as s:
+        before = _values(s.get(m.Task, task_id))
+        total = s.scalar(select(func.count()).select_from(m.Task))
+    tasks.select_ids([task_id])
+    answers.expect("question", True)
+    tasks.delete_selected()
+    assert "Thùng rác" in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id) is None
+    bin_page = RecycleBinPage(ctx)
+    qtbot.addWidget(bin_page)
+    assert bin_page.table_model.total == 1
+    code_col = bin_page.source.column_index("code")
+    assert bin_page.proxy.index(0, code_col).data() == (before["document_number"] or before["content"][:80])
+    bin_page.view.selectRow(0)
+    assert bin_page.restore_button.isEnabled()
+    bin_page.restore_selected()
+    assert bin_page.table_model.total == 0
+    with ctx.db.session() as s:
+        assert _values(s.get(m.Task, task_id)) == before
+        assert s.scalar(select(func.count()).select_from(m.Task)) == total
+    tasks.refresh()
+    assert tasks.table_model.row_of(task_id) is not None
+
+
+def test_deleted_dossier_with_events_comes_back_from_the_bin(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    with ctx.db.transaction() as s:
+        dossier = s.scalar(select(m.Dossier).where(m.Dossier.resolved_on > m.Dossier.received_on).limit(1))
+        dossier_id = dossier.id
+        dossier_events.add_event(s, dossier_id, {"kind": "supplement_requested",
+                                                 "occurred_on": dossier.received_on, "note": "thiếu giấy phép"})
+    with ctx.db.session() as s:
+        dossier = s.get(m.Dossier, dossier_id)
+        before = _values(dossier)
+        events = [(e.kind, e.occurred_on, e.note) for e in dossier.events]
+        assert events
+    page = DossiersPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.transaction() as s:
+        services.delete(s, m.Dossier, [dossier_id], user="an")
+    bin_page = RecycleBinPage(ctx)
+    qtbot.addWidget(bin_page)
+    bin_page.view.selectRow(0)
+    bin_page.restore_selected()
+    with ctx.db.session() as s:
+        dossier = s.get(m.Dossier, dossier_id)
+        assert _values(dossier) == before
+        assert [(e.kind, e.occurred_on, e.note) for e in dossier.events] == events
+
+
+def test_import_batch_is_undone_from_the_log_page(qtbot: Any, ctx: AppContext, answers: Answers,
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / "tthc.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã TTHC", "Tên thủ tục"])
+    ws.append(["9.001", "Thủ tục thử một"])
+    ws.append(["9.002", "Thủ tục thử hai"])
+    wb.save(path)
+    result = import_file(ctx.db, "procedures", path, user="hoa")
+    assert result.imported == 2
+    page = AuditLogPage(ctx)
+    qtbot.addWidget(page)
+    assert not page.undo_button.isEnabled()
+    page.show_batch(result.batch_id)
+    assert page.undo_button.isEnabled()
+    assert page.table_model.total == 2
+    code_col = page.source.column_index("code")
+    assert sorted(page.proxy.index(r, code_col).data() for r in range(2)) == ["9.001", "9.002"]
+    changes = page.proxy.index(0, page.source.column_index("changes")).data()
+    assert "Tên thủ tục: Thủ tục thử" in changes
+    answers.expect("question", True)
+    answers.expect("info")
+    page.undo_button.click()
+    assert "bỏ 2 bản ghi đã tạo" in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert s.scalar(select(func.count()).where(m.Procedure.code.in_(["9.001", "9.002"]))) == 0
+        assert s.get(m.ImportBatch, result.batch_id).undone_at is not None
+    assert "đã hoàn tác" in page.batch_filter.currentText()
+    answers.expect("question", True)
+    answers.expect("warning")
+    page.undo_button.click()
+    assert "đã được hoàn tác" in answers.seen[-1].text

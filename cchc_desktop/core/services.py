@@ -34,6 +34,7 @@ from . import models as m
 from .enums import DossierOutcome
 from .errors import ConflictError, NotFoundError, ValidationError
 from .labels import entity_label, field_label, in_sentence
+from .text import name_key
 
 T = TypeVar("T", bound=m.Base)
 Record = dict[str, Any]
@@ -337,7 +338,14 @@ RULES: dict[type[m.Base], tuple[Rule, ...]] = {
     m.IssuedReport: (_issued_rules,),
     m.SurveyCampaign: (_campaign_rules,),
 }
-FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {m.Dossier: _dossier_fill}
+def _unit_alias_fill(session: Session, rec: Record) -> None:
+    rec["name_key"] = name_key(rec.get("name"))  # what imports match a unit cell on (io.catalogue)
+
+
+FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {
+    m.Dossier: _dossier_fill,
+    m.UnitAlias: _unit_alias_fill,
+}
 
 
 # --------------------------------------------------------------------------- public API

@@ -3,6 +3,7 @@ matching of the Excel import (io) and anything else that compares what people ty
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -16,3 +17,12 @@ def fold(text: str | None) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def name_key(text: str | None) -> str:
+    """The matching key of a catalogue name (unit, field): ``fold`` without punctuation
+    ("Khám bệnh, chữa bệnh" = "Kham benh chua benh", "Phòng KH-TC" = "phong kh tc")."""
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())

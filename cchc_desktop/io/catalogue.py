@@ -30,6 +30,7 @@ from ..core import models as m
 from ..core import services
 from ..core.db import Database
 from ..core.text import name_key
+from ..core.units import DISTRICT_LEVEL_LAST_DAY, is_district_office
 from .mapping import Header
 from .parsing import clean_text
 
@@ -223,9 +224,10 @@ class Catalogue:
         if uid is None:
             if not self.create:
                 return None
-            unit = services.create(
-                self.session, m.Unit, {"name": plan.unit_name, "code": plan.code, "needs_review": True}, user=self.user
-            )
+            values = {"name": plan.unit_name, "code": plan.code, "needs_review": True}
+            if is_district_office(plan.unit_name):  # the district level ended on 01/7/2025 (SPEC §11)
+                values["valid_to"] = DISTRICT_LEVEL_LAST_DAY
+            unit = services.create(self.session, m.Unit, values, user=self.user)
             self._add_unit(unit)
             self.created_units += 1
             uid = unit.id

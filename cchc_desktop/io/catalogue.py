@@ -224,7 +224,7 @@ class Catalogue:
         if uid is None:
             if not self.create:
                 return None
-            values = {"name": plan.unit_name, "code": plan.code, "needs_review": True}
+            values: dict[str, Any] = {"name": plan.unit_name, "code": plan.code, "needs_review": True}
             if is_district_office(plan.unit_name):  # the district level ended on 01/7/2025 (SPEC §11)
                 values["valid_to"] = DISTRICT_LEVEL_LAST_DAY
             unit = services.create(self.session, m.Unit, values, user=self.user)

@@ -877,6 +877,36 @@ class UnitSuccession(TimestampMixin, Base):
     )
 
 
+class DataPackage(TimestampMixin, Base):
+    """A data package received from a unit (``io.package``): who sent which period, when, which file."""
+
+    __tablename__ = "data_package"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    period_key: Mapped[str] = mapped_column(String(40))  # "2024", "2024-Q3", …
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date, index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    checksum: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the package's data
+    schema_revision: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(300))
+
+
+class PackageRecord(TimestampMixin, Base):
+    """Provenance: a record a package created or updated, and its version right after (a later version
+    means the department edited it since: the next package shows a conflict instead of overwriting)."""
+
+    __tablename__ = "package_record"
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("data_package.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    record_version: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_package_record_table_record", "table_name", "record_id"),)
+
+
 ALL_MODELS: tuple[type[Base], ...] = (
     OrganisationProfile,
     Unit,
@@ -906,4 +936,6 @@ ALL_MODELS: tuple[type[Base], ...] = (
     UnitAlias,
     UnitName,
     UnitSuccession,
+    DataPackage,
+    PackageRecord,
 )

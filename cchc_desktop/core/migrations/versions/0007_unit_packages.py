@@ -61,9 +61,56 @@ def upgrade() -> None:
     )
     op.create_index("ix_unit_succession_predecessor_id", "unit_succession", ["predecessor_id"])
     op.create_index("ix_unit_succession_successor_id", "unit_succession", ["successor_id"])
+    op.create_table(
+        "data_package",
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("period_key", sa.String(length=40), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.Column("checksum", sa.String(length=64), nullable=False),
+        sa.Column("schema_revision", sa.String(length=40), nullable=False),
+        sa.Column("file_name", sa.String(length=300), nullable=False),
+        *_common(),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_data_package_unit_id_unit"), ondelete="RESTRICT"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_package")),
+        sa.UniqueConstraint("checksum", name=op.f("uq_data_package_checksum")),
+    )
+    op.create_index("ix_data_package_unit_id", "data_package", ["unit_id"])
+    op.create_index("ix_data_package_period_end", "data_package", ["period_end"])
+    op.create_table(
+        "package_record",
+        sa.Column("package_id", sa.Integer(), nullable=False),
+        sa.Column("table_name", sa.String(length=40), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("record_version", sa.Integer(), nullable=False),
+        *_common(),
+        sa.ForeignKeyConstraint(["package_id"], ["data_package.id"], name=op.f("fk_package_record_package_id_data_package"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_package_record")),
+    )
+    op.create_index("ix_package_record_package_id", "package_record", ["package_id"])
+    op.create_index("ix_package_record_table_record", "package_record", ["table_name", "record_id"])
+
+
+def _common() -> list[sa.Column]:
+    return [
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("updated_by", sa.String(length=100), nullable=True),
+        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+    ]
 
 
 def downgrade() -> None:
+    op.drop_index("ix_package_record_table_record", table_name="package_record")
+    op.drop_index("ix_package_record_package_id", table_name="package_record")
+    op.drop_table("package_record")
+    op.drop_index("ix_data_package_period_end", table_name="data_package")
+    op.drop_index("ix_data_package_unit_id", table_name="data_package")
+    op.drop_table("data_package")
     op.drop_index("ix_unit_succession_successor_id", table_name="unit_succession")
     op.drop_index("ix_unit_succession_predecessor_id", table_name="unit_succession")
     op.drop_table("unit_succession")

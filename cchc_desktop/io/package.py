@@ -95,7 +95,7 @@ def build_package(session: Session, unit_ref: str | None, period_text: str) -> t
     )  # fmt: skip
     data = {
         "procedures": [
-            {"code": p.code, "name": p.name, "field": fields.get(p.field_id), "online_level": _iso(p.online_level),
+            {"code": p.code, "name": p.name, "field": fields.get(p.field_id or 0), "online_level": _iso(p.online_level),
              "resolution_days": p.resolution_days, "resolution_unit": _iso(p.resolution_unit),
              "abolished_on": _iso(p.abolished_on)}
             for p in procs
@@ -261,25 +261,25 @@ class _Importer:
                 fid = services.create(s, m.Field, {"name": p["field"], "needs_review": True}, user=self.user).id
                 fields[name_key(p["field"])] = fid
             values = {"code": p["code"], "name": p["name"], "field_id": fid, "unit_id": self.unit.id,
-                      "online_level": OnlineLevel(p["online_level"]), "resolution_days": p.get("resolution_days"),
-                      "resolution_unit": DurationUnit(p["resolution_unit"]),
+                      "online_level": _enum(OnlineLevel, p["online_level"]), "resolution_days": p.get("resolution_days"),
+                      "resolution_unit": _enum(DurationUnit, p["resolution_unit"]),
                       "abolished_on": _date(p.get("abolished_on"))}  # fmt: skip
-            existing = s.scalar(select(m.Procedure).where(m.Procedure.code == p["code"]))
-            self._upsert(m.Procedure, existing, values, f"thủ tục {p['code']}")
+            self._upsert(m.Procedure, s.scalar(select(m.Procedure).where(m.Procedure.code == p["code"])), values,
+                         f"thủ tục {p['code']}")
         procs = dict(s.execute(select(m.Procedure.code, m.Procedure.id)).all())
         for x in self.data.get("dossiers", []):
             values = {
                 "code": x["code"], "procedure_id": procs.get(x.get("procedure_code")), "unit_id": self.unit.id,
-                "channel": Channel(x["channel"]), "received_on": _date(x["received_on"]),
+                "channel": _enum(Channel, x["channel"]), "received_on": _date(x["received_on"]),
                 "received_time": dt.time.fromisoformat(x["received_time"]) if x.get("received_time") else None,
                 "due_on": _date(x["due_on"]), "extended_due_on": _date(x.get("extended_due_on")),
                 "apology_letter": x.get("apology_letter"), "resolved_on": _date(x.get("resolved_on")),
-                "outcome": DossierOutcome(x["outcome"]) if x.get("outcome") else None,
+                "outcome": _enum(DossierOutcome, x["outcome"]) if x.get("outcome") else None,
                 "supplement_requests": x.get("supplement_requests") or 0, "applicant": x.get("applicant"),
                 "note": x.get("note"),
             }  # fmt: skip
-            existing = s.scalar(select(m.Dossier).where(m.Dossier.code == x["code"]))
-            self._upsert(m.Dossier, existing, values, f"hồ sơ {x['code']}")
+            self._upsert(m.Dossier, s.scalar(select(m.Dossier).where(m.Dossier.code == x["code"])), values,
+                         f"hồ sơ {x['code']}")
         for t in self.data.get("tasks", []):
             values = {k: t.get(k) for k in TASK_KEYS}
             for k in ("document_date", "assigned_on", "due_on", "extended_due_on", "completed_on"):
@@ -330,6 +330,14 @@ class _Importer:
         services.create(self.s, m.PackageRecord, {"package_id": self.package.id, "table_name": model.__tablename__,
                                                    "record_id": obj.id, "record_version": obj.version},
                         user=self.user)  # fmt: skip
+
+
+def _enum(kind: Any, value: Any) -> Any:
+    """An enum member from its stored value (the enums carry a Vietnamese label beside the value)."""
+    for member in kind:
+        if member.value == value:
+            return member
+    raise ValidationError("", f"Giá trị “{value}” không hợp lệ.")
 
 
 def _date(value: Any) -> dt.date | None:

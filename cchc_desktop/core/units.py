@@ -114,3 +114,19 @@ def predecessors_of(session: Session, unit_id: int) -> list[m.Unit]:
         .order_by(m.UnitSuccession.on_date, m.Unit.id)
     )
     return list(rows)
+
+
+def units_not_sent(session: Session, start: dt.date, end: dt.date) -> list[str]:
+    """The units expected to send a data package for [start, end] that have not: the subordinate units
+    that existed in the period and have sent packages before (an office that does not use packages is
+    never reminded), under the names they bore then."""
+    senders = set(session.scalars(select(m.DataPackage.unit_id).distinct()))
+    if not senders:
+        return []
+    sent = set(
+        session.scalars(
+            select(m.DataPackage.unit_id).where(m.DataPackage.period_start == start, m.DataPackage.period_end == end)
+        )
+    )
+    return [u.name for u in units_in_period(session, start, end)
+            if not u.is_department and u.unit_id in senders and u.unit_id not in sent]  # fmt: skip

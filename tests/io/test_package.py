@@ -221,3 +221,20 @@ def test_a_package_for_another_department_is_refused(packages, tmp_path, capsys)
         assert _snapshot(db)["dossier"] == 0 and _snapshot(db)["data_package"] == 0
     finally:
         db.close()
+
+
+def test_units_that_have_not_sent_for_the_period_are_named(packages, department: Database, tmp_path) -> None:
+    from cchc_desktop.core.units import units_not_sent
+
+    _folder, dbs, files = packages
+    with department.session() as s:
+        assert units_not_sent(s, D(2023, 12, 15), D(2024, 12, 14)) == []  # no package ever: no reminder
+    for f in files[:2]:
+        import_package(department, f)
+    h1 = tmp_path / "h1.cchc"
+    assert main(["export", "package", "--db", str(dbs[2]), "--period", "2024-H1", "--out", str(h1)]) == 0
+    import_package(department, h1)  # the third unit sent only its first half-year
+    with department.session() as s:
+        assert units_not_sent(s, D(2023, 12, 15), D(2024, 12, 14)) == ["TRUNG TÂM KIỂM SOÁT BỆNH TẬT"]
+        assert units_not_sent(s, D(2023, 12, 15), D(2024, 6, 14)) == [
+            "CHI CỤC AN TOÀN VỆ SINH THỰC PHẨM", "TRUNG TÂM GIÁM ĐỊNH Y KHOA"]

@@ -50,3 +50,34 @@ def test_a_room_name_is_mapped_then_moved_to_another_unit(qtbot: Any, ctx: AppCo
         cat = Catalogue(s)
         assert cat.plan_unit("Phòng Nghiệp vụ Dược - Sở Y tế").unit_id == units["Chi cục An toàn vệ sinh thực phẩm"]
         assert cat.plan_unit("000.01.31.H34 - Phòng NVD").unit_id == units["Chi cục An toàn vệ sinh thực phẩm"]
+
+
+def test_dashboard_names_the_units_that_have_not_sent(qtbot: Any, tmp_path) -> None:
+    import datetime as dt
+
+    from cchc_desktop.core import services
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.newdb import create_database, default_profile
+    from cchc_desktop.core.periods import PeriodSpec
+    from cchc_desktop.ui.pages.dashboard import load_dashboard
+
+    create_database(tmp_path / "so.db", default_profile("Khánh Hòa"), year=2024)
+    db = open_database(tmp_path / "so.db")
+    try:
+        with db.transaction() as s:
+            unit = services.create(s, m.Unit, {"name": "Chi cục An toàn vệ sinh thực phẩm"})
+            services.create(s, m.DataPackage, {
+                "unit_id": unit.id, "period_key": "2024-H1", "period_start": dt.date(2023, 12, 15),
+                "period_end": dt.date(2024, 6, 14), "sent_at": dt.datetime(2024, 6, 20, 9), "checksum": "0" * 64,
+                "received_at": dt.datetime(2024, 6, 21, 9), "schema_revision": "0007", "file_name": "h1.cchc"})  # fmt: skip
+        data = load_dashboard(db, PeriodSpec.parse("2024"))
+        assert data.attention.units_not_sent == ["Chi cục An toàn vệ sinh thực phẩm"]
+        ctx = AppContext(db)
+        from cchc_desktop.ui.pages.dashboard import DashboardPage
+
+        page = DashboardPage(ctx)
+        qtbot.addWidget(page)
+        page._show_attention(data)
+        assert "1 đơn vị chưa gửi số liệu kỳ này: Chi cục An toàn vệ sinh thực phẩm" in page.attention_lines
+    finally:
+        db.close()

@@ -239,7 +239,9 @@ def waiting_for_supplements(day: Day) -> ColumnElement[bool]:
     answered = (
         select(got.id)
         .where(
-            got.dossier_id == d.id,
+            # correlated to the request (not to ``dossier``: two levels down SQLAlchemy would not
+            # correlate it and would join every dossier instead)
+            got.dossier_id == asked.dossier_id,
             got.kind == DossierEventKind.SUPPLEMENT_RECEIVED,
             got.occurred_on >= asked.occurred_on,
             got.occurred_on <= day,

@@ -200,11 +200,20 @@ class PackageResult:
     def lines(self) -> list[str]:
         if self.already:
             return [f"Gói số liệu của {self.unit} ({self.period}) đã được nhận trước đây; không có gì thay đổi."]
-        head = (f"Gói số liệu của {self.unit} ({self.period}): {len(self.new)} mới, {len(self.changed)} thay đổi, "
-                f"{self.unchanged} không đổi, {len(self.conflicts)} xung đột")  # fmt: skip
+        head = (f"Gói số liệu của {self.unit} ({self.period}): {_by_kind(self.new)} mới, "
+                f"{_by_kind(self.changed)} thay đổi, {self.unchanged} không đổi, {len(self.conflicts)} xung đột")  # fmt: skip
         out = [head + ("." if self.committed else " (xem trước, chưa lưu).")]
         out += [f"  Xung đột (giữ bản của Sở, không ghi đè): {c}" for c in self.conflicts]
         return out
+
+
+KIND_WORDS = ("thủ tục", "hồ sơ", "nhiệm vụ")
+
+
+def _by_kind(labels: list[str]) -> str:
+    """"9 (3 thủ tục, 6 hồ sơ)": the count and, when there are any, how many of each kind."""
+    parts = [f"{n} {k}" for k in KIND_WORDS if (n := sum(label.startswith(k + " ") for label in labels))]
+    return f"{len(labels)} ({', '.join(parts)})" if parts else str(len(labels))
 
 
 class _Preview(Exception):

@@ -81,3 +81,47 @@ def test_dashboard_names_the_units_that_have_not_sent(qtbot: Any, tmp_path) -> N
         assert "1 đơn vị chưa gửi số liệu kỳ này: Chi cục An toàn vệ sinh thực phẩm" in page.attention_lines
     finally:
         db.close()
+
+
+def test_send_then_receive_a_package_from_the_data_menu(qtbot: Any, answers: Answers, tmp_path) -> None:
+    from PySide6.QtGui import QAction
+    from sqlalchemy import func
+
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.newdb import create_database, default_profile
+    from cchc_desktop.core.periods import PeriodSpec
+    from cchc_desktop.ui import packages
+    from cchc_desktop.ui.main_window import MainWindow
+    from tests.io.test_package import _unit_db
+
+    unit_db = open_database(_unit_db(tmp_path, "CHI CỤC AN TOÀN VỆ SINH THỰC PHẨM", "000.20.31.H34", "1.1", 6))
+    create_database(tmp_path / "so.db", default_profile("Khánh Hòa"), year=2024)
+    dept_db = open_database(tmp_path / "so.db")
+    try:
+        unit_ctx = AppContext(unit_db)
+        unit_ctx.set_period(PeriodSpec.for_year(2024))
+        window = MainWindow(unit_ctx)
+        qtbot.addWidget(window)
+        labels = {a.text() for a in window.findChildren(QAction)}
+        assert {"Gửi số liệu (gói của đơn vị)…", "Nhận số liệu đơn vị…"} <= labels
+        out = tmp_path / "chicuc-2024.cchc"
+        answers.expect("save_file", str(out))
+        answers.expect("info")
+        assert packages.send_package(window) == out and out.exists()
+        assert "6 hồ sơ" in answers.seen[-1].text
+
+        dept = MainWindow(AppContext(dept_db))
+        qtbot.addWidget(dept)
+        answers.expect("open_file", str(out))
+        answers.expect("question", True)
+        answers.expect("info")
+        assert packages.receive_package(dept)
+        question = next(p for p in answers.seen if p.kind == "question")
+        assert "13 (3 thủ tục, 6 hồ sơ, 4 nhiệm vụ) mới" in question.text and "xem trước" in question.text
+        with dept_db.session() as s:
+            assert s.scalar(select(func.count()).select_from(m.Dossier)) == 6
+        window.close()
+        dept.close()
+    finally:
+        unit_db.close()
+        dept_db.close()

@@ -35,7 +35,7 @@ from .enums import DossierOutcome
 from .errors import ConflictError, NotFoundError, ValidationError
 from .formatting import format_count as fmt_count
 from .labels import entity_label, field_label, in_sentence
-from .text import XML_INVALID, code_key
+from .text import XML_INVALID, code_key, name_key
 
 T = TypeVar("T", bound=m.Base)
 Record = dict[str, Any]
@@ -368,7 +368,14 @@ RULES: dict[type[m.Base], tuple[Rule, ...]] = {
     m.IssuedReport: (_issued_rules,),
     m.SurveyCampaign: (_campaign_rules,),
 }
-FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {m.Dossier: _dossier_fill}
+def _unit_alias_fill(session: Session, rec: Record) -> None:
+    rec["name_key"] = name_key(rec.get("name"))  # what imports match a unit cell on (io.catalogue)
+
+
+FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {
+    m.Dossier: _dossier_fill,
+    m.UnitAlias: _unit_alias_fill,
+}
 
 
 # --------------------------------------------------------------------------- public API

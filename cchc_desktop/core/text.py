@@ -42,3 +42,12 @@ def code_key(text: str) -> str:
         return text.strip() if text.isprintable() and "  " not in text else " ".join(text.split())
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def name_key(text: str | None) -> str:
+    """The matching key of a catalogue name (unit, field): ``fold`` without punctuation
+    ("Khám bệnh, chữa bệnh" = "Kham benh chua benh", "Phòng KH-TC" = "phong kh tc")."""
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())

@@ -690,11 +690,15 @@ def dossier_classes_by_unit(
     session: Session, period: Period, *, settings: Settings | None = None
 ) -> list[UnitRow]:
     """One row per unit (the department first), then dossiers without a unit when there are any."""
+    from ..units import units_in_period  # the units of the period, under the names they bore then
+
     classes = _classes_grouped(session, period, "unit", settings=settings)
-    units = session.execute(
-        select(m.Unit.id, m.Unit.name).order_by(m.Unit.is_department.desc(), m.Unit.name)
+    units = [(u.unit_id, u.name) for u in units_in_period(session, period.start, period.end)]
+    listed = {uid for uid, _ in units}
+    ended = session.execute(  # a unit outside its validity that still has dossiers of the period: shown too
+        select(m.Unit.id, m.Unit.name).where(m.Unit.id.in_([k for k in classes if k and k not in listed]))
     ).all()
-    rows = [UnitRow(uid, name, classes.get(uid, DossierClasses())) for uid, name in units]
+    rows = [UnitRow(uid, name, classes.get(uid, DossierClasses())) for uid, name in [*units, *ended]]
     if classes.get(0, DossierClasses()) != DossierClasses():
         rows.append(UnitRow(None, NO_UNIT_LABEL, classes[0]))
     return rows

@@ -47,6 +47,7 @@ from ...core.indicators import (
     tasks_due_between,
 )
 from ...core.periods import PeriodSpec
+from ...core.units import units_not_sent
 from ...core.workdays import WorkCalendar
 from .. import theme
 from ..widgets.common import button, card, muted, section_title
@@ -79,6 +80,7 @@ class Attention:
     tasks_due_soon: int = 0
     soon_limit: dt.date | None = None
     procedures_review: int = 0
+    units_not_sent: list[str] = field(default_factory=list)  # data packages missing for the period
 
 
 @dataclass
@@ -116,6 +118,8 @@ def load_dashboard(db: Database, spec: PeriodSpec) -> DashboardData:
         findings = consistency_findings(session, spec)
         attention = attention_counts(session, dt.date.today())
         online_months = online_by_month(session, indicators.periods.dossiers, settings=indicators.settings)
+        period = indicators.periods.dossiers
+        attention.units_not_sent = units_not_sent(session, period.start, period.end)
     return DashboardData(indicators, findings, attention, online_months)
 
 
@@ -610,6 +614,9 @@ class DashboardPage(Page):
                 add("close-circle", theme.BAD_COLOUR, f"Mục tiêu {result.number} chưa đạt: "
                     f"{format_percent(result.figure.value)} so với {result.comparator.label} "
                     f"{format_percent_short(result.target)}", lambda r=result: self.open_objective(r))  # fmt: skip
+        if a.units_not_sent:
+            add("email-alert-outline", theme.WARN_COLOUR, f"{format_count(len(a.units_not_sent))} đơn vị chưa gửi số liệu "
+                f"kỳ này: {', '.join(a.units_not_sent)}")  # fmt: skip
         if a.procedures_review:
             add("information-outline", theme.ACCENT, f"{format_count(a.procedures_review)} thủ tục cần bổ sung thông tin",
                 self._goto_review)  # fmt: skip

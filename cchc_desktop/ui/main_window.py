@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         from . import file_actions as fa
+        from . import packages
 
         bar = self.menuBar()
         m_file = bar.addMenu("&Tệp")
@@ -214,6 +215,11 @@ class MainWindow(QMainWindow):
             m_import.addAction(self._action(label, lambda _checked=False, k=kind: fa.import_kind(self, k)))
         for kind, label in fa.EXPORT_KINDS:
             m_export.addAction(self._action(label, lambda _checked=False, k=kind: fa.export_kind(self, k)))
+        m_data.addSeparator()
+        m_data.addAction(self._action("Gửi số liệu (gói của đơn vị)…", lambda: packages.send_package(self), None,
+                                      "email-arrow-right-outline"))  # fmt: skip
+        m_data.addAction(self._action("Nhận số liệu đơn vị…", lambda: packages.receive_package(self), None,
+                                      "email-arrow-left-outline"))  # fmt: skip
         m_data.addSeparator()
         m_data.addAction(self._action("Kiểm tra dữ liệu", lambda: fa.check_data(self), None, "check-decagram"))
 

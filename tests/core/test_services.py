@@ -206,6 +206,6 @@ def test_one_thousand_days_is_refused(db) -> None:
             _services.create(session, _m.Procedure, {"code": "9.000001", "name": "Thủ tục thử", "resolution_days": "1.000"})
         except _VE as exc:
             assert exc.field == "resolution_days"
-            assert exc.message == "Thời hạn giải quyết 1.000 ngày quá dài (tối đa 365 ngày); vui lòng kiểm tra lại."
+            assert exc.message == "Thời hạn giải quyết 1.000 ngày quá dài (tối đa 730 ngày); vui lòng kiểm tra lại."
         else:  # pragma: no cover
             raise AssertionError("1.000 days accepted")

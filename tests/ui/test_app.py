@@ -197,7 +197,7 @@ def test_backup_then_restore_through_the_file_menu(qtbot: Any, demo_db: Database
         restored = controller.window
         qtbot.addWidget(restored)
         with controller.ctx.db.session() as session:
-            assert session.scalar(select(func.count()).select_from(m.Task)) == 348
+            assert session.scalar(select(func.count()).select_from(m.Task)) == 379
         assert "-truoc-khoi-phuc.db" in answers.seen[-1].text
         wait_jobs(QApplication.instance())
         restored.close()

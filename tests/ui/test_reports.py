@@ -193,4 +193,4 @@ def test_bieu06a_and_table_exports_write_excel_files(qtbot: Any, ctx: AppContext
     tasks.export_excel()
     qtbot.waitUntil(lambda: out2.exists() and answers.queue == [], timeout=30_000)
     wait_jobs(QApplication.instance())
-    assert openpyxl.load_workbook(out2).active.max_row == 349  # header + 348 tasks
+    assert openpyxl.load_workbook(out2).active.max_row == 380  # header + 379 tasks

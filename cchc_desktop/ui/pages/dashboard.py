@@ -40,12 +40,14 @@ from ...core.indicators import (
     compute_all,
     dossier_status_condition,
     dossiers_due_between,
+    online_by_month,
     outcome_rule,
     settings_for,
     task_status_condition,
     tasks_due_between,
 )
 from ...core.periods import PeriodSpec
+from ...core.units import units_not_sent
 from ...core.workdays import WorkCalendar
 from .. import theme
 from ..widgets.common import button, card, muted, section_title
@@ -78,6 +80,7 @@ class Attention:
     tasks_due_soon: int = 0
     soon_limit: dt.date | None = None
     procedures_review: int = 0
+    units_not_sent: list[str] = field(default_factory=list)  # data packages missing for the period
 
 
 @dataclass
@@ -85,6 +88,7 @@ class DashboardData:
     indicators: IndicatorSet
     findings: list[Finding]
     attention: Attention
+    online_months: list[Figure] = field(default_factory=list)  # the tile's online share, month by month
     computed_at: dt.datetime = field(default_factory=dt.datetime.now)
 
 
@@ -113,7 +117,10 @@ def load_dashboard(db: Database, spec: PeriodSpec) -> DashboardData:
         indicators = compute_all(session, spec)
         findings = consistency_findings(session, spec)
         attention = attention_counts(session, dt.date.today())
-    return DashboardData(indicators, findings, attention)
+        online_months = online_by_month(session, indicators.periods.dossiers, settings=indicators.settings)
+        period = indicators.periods.dossiers
+        attention.units_not_sent = units_not_sent(session, period.start, period.end)
+    return DashboardData(indicators, findings, attention, online_months)
 
 
 # --------------------------------------------------------------------------- tiles
@@ -333,7 +340,7 @@ class DashboardPage(Page):
         self.loading.hide()
         self._show_tiles(data.indicators)
         self._show_months(data.indicators)
-        self._show_online(data.indicators)
+        self._show_online(data.indicators, data.online_months)
         self._show_tasks(data.indicators)
         self._show_attention(data)
         self._show_findings(data.findings)
@@ -392,8 +399,8 @@ class DashboardPage(Page):
         key = result.indicator
         if key in DOSSIER_FIGURES:  # exactly the figure's numerator rows
             show("dossiers").show_filtered(figure=key, spec=spec)
-        elif key == "tasks_on_time":
-            show("tasks").show_filtered(scope="completed", spec=spec)
+        elif key == "tasks_on_time":  # exactly the figure's numerator rows
+            show("tasks").show_filtered(figure=key, spec=spec)
         elif key == "iso_within_deadline":
             page = show("decisions")
             index = page.year_filter.findData(spec.year)
@@ -461,7 +468,8 @@ class DashboardPage(Page):
             spec = PeriodSpec.range(row.start, row.end)
             window.show_page("dossiers").show_filtered(scope="resolved", status=status, spec=spec)
 
-    def _show_online(self, ind: IndicatorSet) -> None:
+    def _show_online(self, ind: IndicatorSet, months: list[Figure]) -> None:
+        """One online-share definition on the dashboard: each month is the objective-7 tile's figure."""
         from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 
         chart = self.online_view.chart()
@@ -473,8 +481,8 @@ class DashboardPage(Page):
         share = QBarSet("Tỷ lệ nộp trực tuyến (%)")
         share.setColor(QColor(theme.SERIES[0]))
         share.setBorderColor(QColor(theme.SERIES[0]))
-        for row in rows:
-            ratio = row.online_figure.ratio
+        for figure in months:
+            ratio = figure.ratio
             share.append(round(ratio * 100, 2) if ratio is not None else 0)
         series.append(share)
         series.setBarWidth(0.6)
@@ -606,6 +614,9 @@ class DashboardPage(Page):
                 add("close-circle", theme.BAD_COLOUR, f"Mục tiêu {result.number} chưa đạt: "
                     f"{format_percent(result.figure.value)} so với {result.comparator.label} "
                     f"{format_percent_short(result.target)}", lambda r=result: self.open_objective(r))  # fmt: skip
+        if a.units_not_sent:
+            add("email-alert-outline", theme.WARN_COLOUR, f"{format_count(len(a.units_not_sent))} đơn vị chưa gửi số liệu "
+                f"kỳ này: {', '.join(a.units_not_sent)}")  # fmt: skip
         if a.procedures_review:
             add("information-outline", theme.ACCENT, f"{format_count(a.procedures_review)} thủ tục cần bổ sung thông tin",
                 self._goto_review)  # fmt: skip

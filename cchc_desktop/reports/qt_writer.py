@@ -281,7 +281,7 @@ class _Builder:
         bf = self.block_format(Align.CENTER)
         bf.setProperty(
             QTextFormat.Property.BlockTrailingHorizontalRulerWidth,
-            QTextLength(QTextLength.Type.FixedLength, self.fx(width_mm)),
+            QTextLength(QTextLength.Type.FixedLength, self.px(width_mm)),  # not scaled by Qt
         )
         self.new_block(bf, self.char(3.0))
 

@@ -50,6 +50,7 @@ def scratch():
         database = open_database(Path(tmp) / "rules.db")
         with database.transaction() as s:
             r = Records(s)
+            s.add(m.OrganisationProfile(parent_agency="UBND TỈNH X", agency="SỞ Y TẾ", place="X"))
             procs = [r.full.id, r.partial.id, r.offline.id]
             fields = {r.full.id: r.drugs.id, r.partial.id: r.clinics.id, r.offline.id: r.clinics.id}
         yield database, procs, fields
@@ -176,6 +177,10 @@ def test_counts_drilldowns_and_the_rules_agree(scratch, raw, start_offset, lengt
     period = Period.between(start, start + dt.timedelta(days=length))
     setting = Settings(classify_against_extended_due=extended, outcome_rule=OUTCOME_RULES[preset])
     expected = oracle(rows, period.start, period.end, setting)
+    with database.transaction() as s:  # the profile's settings, for compute_all
+        profile = s.scalar(select(m.OrganisationProfile))
+        assert profile is not None
+        profile.outcome_rule, profile.classify_against_extended_due = preset, extended
     with database.session() as s:
         fast = dossier_classes(s, period, settings=setting)
         assert fast == DossierClasses(**{k: len(v) for k, v in expected.items()})
@@ -191,6 +196,19 @@ def test_counts_drilldowns_and_the_rules_agree(scratch, raw, start_offset, lengt
         assert sum((x.classes for x in months if x.classes), DossierClasses()).received == fast.received
         assert months[-1].classes is not None and months[-1].classes.in_progress == fast.in_progress
         assert months[0].classes is not None and months[0].classes.carried_over == fast.carried_over
+        # one number everywhere: the objective (dashboard tile, R1), Biểu 06a's cells, the JSON
+        ind = compute_all(s, PeriodSpec.range(period.start, period.end))
+        objective = next(o for o in ind.objectives if o.indicator == "dossiers_on_time")
+        cells = [sum(col) for col in zip(*(r.classes.bieu06a_columns() for r in by_field), strict=True)]
+        assert cells == list(fast.bieu06a_columns())
+        assert (objective.figure.numerator, objective.figure.denominator) == (cells[5] + cells[6], cells[4])
+        as_json = ind.to_json()["figures"]["dossiers_on_time"]
+        assert (as_json["numerator"], as_json["denominator"], as_json["rule"]) == (
+            fast.early + fast.on_time,
+            fast.resolved,
+            preset,
+        )
+        assert ind.dossiers == fast
         # the figures' drill-downs list exactly their numerators' rows
         online = online_uptake(s, period, settings=setting)
         for key, figure in (

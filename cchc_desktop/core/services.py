@@ -34,6 +34,7 @@ from . import models as m
 from .enums import DossierOutcome
 from .errors import ConflictError, NotFoundError, ValidationError
 from .labels import entity_label, field_label, in_sentence
+from .text import XML_INVALID, code_key
 
 T = TypeVar("T", bound=m.Base)
 Record = dict[str, Any]
@@ -41,6 +42,11 @@ Rule = Callable[[Session, type[m.Base], Record, int | None], None]
 
 SYSTEM_COLUMNS = {"id", "created_at", "updated_at", "updated_by", "version"}
 MAX_FUTURE = dt.timedelta(days=366)
+MIN_DATE = dt.date(1900, 1, 1)  # no record of this office is older; earlier years are typing slips
+MAX_INTEGER = 2_147_483_647  # counts and numbers: what a 32-bit INTEGER column (PostgreSQL) holds
+CODE_COLUMNS = frozenset({"code", "ubnd_number", "iso_number", "letter_number", "iso_process_number",
+                          "document_number"})
+MAX_RESOLUTION_DAYS = 730  # a legal resolution time longer than two years is a slip (99999999 ngày)
 
 
 def current_user() -> str:
@@ -79,7 +85,7 @@ def _coerce(model: type[m.Base], key: str, column: Any, value: Any) -> Any:
     ctype = column.type
     if isinstance(ctype, SAEnum):
         enum_cls = ctype.enum_class
-        if isinstance(value, enum_cls):
+        if enum_cls is not None and isinstance(value, enum_cls):
             return value
         if isinstance(value, enum.Enum):
             value = value.value
@@ -118,6 +124,10 @@ def _coerce(model: type[m.Base], key: str, column: Any, value: Any) -> Any:
         raise ValidationError(key, f"{label}: giờ không hợp lệ.")
     if isinstance(ctype, String | Text):
         text = nfc(str(value)).strip()
+        if key in CODE_COLUMNS:  # look-alike codes are one code (NFKC, no invisible character)
+            text = code_key(text)
+        if not text.isprintable():
+            text = XML_INVALID.sub("", text)
         length = getattr(ctype, "length", None)
         if length and len(text) > length:
             raise ValidationError(key, f"{label}: dài quá {length} ký tự.")
@@ -187,6 +197,10 @@ def _rule_not_far_future(session: Session, model: type[m.Base], rec: Record, own
                 f"{field_label(model, key)} ({fmt_date(value)}) vượt quá một năm kể từ hôm nay; "
                 "vui lòng kiểm tra lại.",
             )
+        if isinstance(col.type, Date) and isinstance(value, dt.date) and value < MIN_DATE:
+            raise ValidationError(
+                key, f"{field_label(model, key)} ({fmt_date(value)}) trước năm 1900; vui lòng kiểm tra lại."
+            )
 
 
 def _rule_nonnegative(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -195,6 +209,8 @@ def _rule_nonnegative(session: Session, model: type[m.Base], rec: Record, own_id
         if key not in SYSTEM_COLUMNS and isinstance(col.type, Integer) and not col.foreign_keys:
             if isinstance(value, int) and value < 0:
                 raise ValidationError(key, f"{field_label(model, key)} không được là số âm.")
+            if isinstance(value, int) and value > MAX_INTEGER:
+                raise ValidationError(key, f"{field_label(model, key)} quá lớn ({value}).")
 
 
 def _not_before(rec: Record, later: str, earlier: str, message: str) -> None:
@@ -252,6 +268,12 @@ def compute_due_date(session: Session, procedure: m.Procedure, received_on: dt.d
     """The due date from the procedure's legal resolution time and the working-day calendar."""
     if not procedure.resolution_days:
         return None
+    if procedure.resolution_days > MAX_RESOLUTION_DAYS:  # stored before the bound existed
+        raise ValidationError(
+            "due_on",
+            f"Thủ tục {procedure.code} có thời hạn giải quyết {procedure.resolution_days} ngày (quá "
+            f"{MAX_RESOLUTION_DAYS} ngày) nên không tự tính được ngày hẹn trả; hãy sửa thời hạn của thủ tục.",
+        )
     from .workdays import due_date_for  # local: the calendar loads the holiday tables lazily
 
     return due_date_for(session, procedure, received_on, received_time)
@@ -303,6 +325,10 @@ def _procedure_rules(session: Session, model: type[m.Base], rec: Record, own_id:
     days = rec.get("resolution_days")
     if days is not None and days <= 0:
         raise ValidationError("resolution_days", "Thời hạn giải quyết phải lớn hơn 0.")
+    if days is not None and days > MAX_RESOLUTION_DAYS:
+        raise ValidationError(
+            "resolution_days", f"Thời hạn giải quyết không được quá {MAX_RESOLUTION_DAYS} ngày (đang là {days})."
+        )
 
 
 def _profile_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -498,11 +524,20 @@ def update(
     return obj
 
 
-def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
-    from sqlalchemy import update as sql_update
+def touch(session: Session, obj: Any) -> None:
+    """A record whose child rows changed (a survey form's answers): its version moves on, so a save based
+    on an older read of it is refused (``expected_version``)."""
+    obj.updated_at = func.current_timestamp()
+    _flush(session, type(obj), (obj.id, obj.version))
+    audit.record_touch(session, obj)
 
-    session.execute(
-        sql_update(m.Dossier).where(m.Dossier.procedure_id == proc.id).values(field_id=proc.field_id)
+
+def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
+    """The dossiers' copy of the procedure's field follows it (versions and audit trail included)."""
+    table = m.Dossier.__table__
+    audit.update_where(
+        session, table, (table.c.procedure_id == proc.id) & table.c.field_id.is_distinct_from(proc.field_id),  # type: ignore[attr-defined]
+        {"field_id": proc.field_id}, user=proc.updated_by or current_user(),
     )
 
 

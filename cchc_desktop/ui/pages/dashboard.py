@@ -40,6 +40,7 @@ from ...core.indicators import (
     compute_all,
     dossier_status_condition,
     dossiers_due_between,
+    online_by_month,
     outcome_rule,
     settings_for,
     task_status_condition,
@@ -85,6 +86,7 @@ class DashboardData:
     indicators: IndicatorSet
     findings: list[Finding]
     attention: Attention
+    online_months: list[Figure] = field(default_factory=list)  # the tile's online share, month by month
     computed_at: dt.datetime = field(default_factory=dt.datetime.now)
 
 
@@ -113,7 +115,8 @@ def load_dashboard(db: Database, spec: PeriodSpec) -> DashboardData:
         indicators = compute_all(session, spec)
         findings = consistency_findings(session, spec)
         attention = attention_counts(session, dt.date.today())
-    return DashboardData(indicators, findings, attention)
+        online_months = online_by_month(session, indicators.periods.dossiers, settings=indicators.settings)
+    return DashboardData(indicators, findings, attention, online_months)
 
 
 # --------------------------------------------------------------------------- tiles
@@ -323,7 +326,7 @@ class DashboardPage(Page):
         self.loading.hide()
         self._show_tiles(data.indicators)
         self._show_months(data.indicators)
-        self._show_online(data.indicators)
+        self._show_online(data.indicators, data.online_months)
         self._show_tasks(data.indicators)
         self._show_attention(data)
         self._show_findings(data.findings)
@@ -379,8 +382,8 @@ class DashboardPage(Page):
         key = result.indicator
         if key in DOSSIER_FIGURES:  # exactly the figure's numerator rows
             show("dossiers").show_filtered(figure=key, spec=spec)
-        elif key == "tasks_on_time":
-            show("tasks").show_filtered(scope="completed", spec=spec)
+        elif key == "tasks_on_time":  # exactly the figure's numerator rows
+            show("tasks").show_filtered(figure=key, spec=spec)
         elif key == "iso_within_deadline":
             page = show("decisions")
             index = page.year_filter.findData(spec.year)
@@ -444,7 +447,8 @@ class DashboardPage(Page):
             spec = PeriodSpec.range(row.start, row.end)
             window.show_page("dossiers").show_filtered(scope="resolved", status=status, spec=spec)
 
-    def _show_online(self, ind: IndicatorSet) -> None:
+    def _show_online(self, ind: IndicatorSet, months: list[Figure]) -> None:
+        """One online-share definition on the dashboard: each month is the objective-7 tile's figure."""
         from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 
         chart = self.online_view.chart()
@@ -456,8 +460,8 @@ class DashboardPage(Page):
         share = QBarSet("Tỷ lệ nộp trực tuyến (%)")
         share.setColor(QColor(theme.SERIES[0]))
         share.setBorderColor(QColor(theme.SERIES[0]))
-        for row in rows:
-            ratio = row.online_figure.ratio
+        for figure in months:
+            ratio = figure.ratio
             share.append(round(ratio * 100, 2) if ratio is not None else 0)
         series.append(share)
         series.setBarWidth(0.6)

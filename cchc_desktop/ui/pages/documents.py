@@ -52,6 +52,7 @@ class DocumentGridModel(QAbstractTableModel):
         self.year = dt.date.today().year
         self.values: list[dict[str, int | None]] = [dict.fromkeys(COUNT_KEYS) for _ in range(12)]
         self.ids: list[int | None] = [None] * 12
+        self.versions: list[int | None] = [None] * 12
         self.dirty: set[int] = set()
         self.error_cell: tuple[int, int] | None = None
 
@@ -60,10 +61,12 @@ class DocumentGridModel(QAbstractTableModel):
         self.year = year
         self.values = [dict.fromkeys(COUNT_KEYS) for _ in range(12)]
         self.ids = [None] * 12
+        self.versions: list[int | None] = [None] * 12  # as read: a save over a newer one is refused
         self.dirty = set()
         self.error_cell = None
         for row in session.scalars(select(m.DocumentCount).where(m.DocumentCount.year == year)):
             self.ids[row.month - 1] = row.id
+            self.versions[row.month - 1] = row.version
             self.values[row.month - 1] = {k: getattr(row, k) for k in COUNT_KEYS}
         self.endResetModel()
 
@@ -262,7 +265,8 @@ class DocumentsPage(Page):
                     if record_id is None:
                         services.create(session, m.DocumentCount, {"year": self.grid.year, "month": month, **values})
                     else:
-                        services.update(session, m.DocumentCount, record_id, values)
+                        services.update(session, m.DocumentCount, record_id, values,
+                                        expected_version=self.grid.versions[row])
         except CchcError as exc:
             key = exc.field if isinstance(exc, ValidationError) else None
             if month is not None:

@@ -11,7 +11,7 @@ from ...core import models as m
 from ...core.enums import AssignedBy
 from ...core.indicators import TASK_SCOPES as CORE_TASK_SCOPES
 from ...core.indicators import TASK_STATUSES as TASK_STATUS_LABELS
-from ...core.indicators import task_drilldown, task_status_expr
+from ...core.indicators import task_drilldown, task_figure_condition, task_status_expr
 from ..choices import units
 from ..dialogs.record_form import FieldSpec, RecordForm
 from ..models.table import Column, TableSource
@@ -92,11 +92,17 @@ class TasksPage(DataPage):
         self.status_filter = combo(TASK_STATUSES, first="Mọi tình trạng", min_chars=12)
         for w in (self.scope, self.period, self.unit_filter, self.status_filter):
             bar.addWidget(w)
+        self.figure_key: str | None = None  # objective 5's rows from the dashboard, until the user filters
+        for w in (self.scope, self.unit_filter, self.status_filter):
+            w.activated.connect(self._clear_figure)
         self.scope.currentIndexChanged.connect(self._on_scope)
         self.period.changed.connect(self._on_period)
         self.unit_filter.currentIndexChanged.connect(self.apply_filters)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.ctx.period_changed.connect(self._on_ctx_period)
+
+    def _clear_figure(self, _index: int = 0) -> None:
+        self.figure_key = None
 
     def _on_scope(self) -> None:
         self.period.setVisible(self.scope.currentData() != "all")
@@ -116,11 +122,16 @@ class TasksPage(DataPage):
         scope = self.scope.currentData()
         period = self.ctx.family_periods(self.period.spec()).tasks if scope and scope != "all" else None
         out = task_drilldown(scope, self.status_filter.currentData(), period, dt.date.today())
+        if self.figure_key is not None:  # objective 5's numerator rows (the dashboard tile)
+            out.append(task_figure_condition("numerator", self.ctx.family_periods(self.period.spec()).tasks))
         if (unit_id := self.unit_filter.currentData()) is not None:
             out.append(m.Task.lead_unit_id == unit_id)
         return out
 
-    def show_filtered(self, *, scope: str = "all", status: str | None = None, spec: Any = None) -> None:
+    def show_filtered(
+        self, *, scope: str = "all", status: str | None = None, spec: Any = None, figure: str | None = None
+    ) -> None:
+        self.figure_key = figure
         for w in (self.scope, self.status_filter, self.unit_filter):
             w.blockSignals(True)
         try:
@@ -129,7 +140,7 @@ class TasksPage(DataPage):
             self.unit_filter.setCurrentIndex(0)
             if spec is not None:
                 self.period.set_spec(spec)
-            self.period.setVisible(scope != "all")
+            self.period.setVisible(scope != "all" or figure is not None)
         finally:
             for w in (self.scope, self.status_filter, self.unit_filter):
                 w.blockSignals(False)

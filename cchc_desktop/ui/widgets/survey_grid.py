@@ -45,6 +45,7 @@ class FormRow:
     number: int | None
     group_id: int | None
     answers: dict[int, int | None] = field(default_factory=dict)  # criterion id → option id
+    version: int | None = None  # as read: a save over someone else's newer save is refused
 
 
 def load_criteria(session: Session, questionnaire_id: int) -> list[CriterionInfo]:
@@ -78,6 +79,7 @@ class SurveyFormsModel(QAbstractTableModel):
         self.beginResetModel()
         self.campaign_id = campaign_id
         self.rows, self.dirty, self.deleted, self.error_cell = [], set(), [], None
+        self.versions: dict[int, int] = {}
         self.criteria, self.groups = [], []
         if campaign_id is not None:
             camp = session.get(m.SurveyCampaign, campaign_id)
@@ -94,7 +96,8 @@ class SurveyFormsModel(QAbstractTableModel):
                     .where(m.SurveyForm.campaign_id == campaign_id)
                 ):
                     answers.setdefault(form_id, {})[crit_id] = option_id
-                self.rows = [FormRow(f.id, f.number, f.group_id, answers.get(f.id, {})) for f in forms]
+                self.rows = [FormRow(f.id, f.number, f.group_id, answers.get(f.id, {}), f.version) for f in forms]
+                self.versions = {f.id: f.version for f in forms}
         self.endResetModel()
 
     def save(self, session: Session) -> None:
@@ -110,7 +113,8 @@ class SurveyFormsModel(QAbstractTableModel):
                 raise ValidationError(f"{r}:0", f"Số phiếu {row.number} bị trùng (dòng {seen[row.number] + 1} và {r + 1}).")
             seen[row.number] = r
         if self.deleted:
-            services.delete(session, m.SurveyForm, self.deleted)
+            services.delete(session, m.SurveyForm, self.deleted,
+                            expected_versions={i: self.versions[i] for i in self.deleted if i in self.versions})
             session.flush()
         for r in sorted(self.dirty):
             row = self.rows[r]
@@ -120,14 +124,16 @@ class SurveyFormsModel(QAbstractTableModel):
             if row.id is None:
                 form = services.create(session, m.SurveyForm, values)
             else:
-                form = services.update(session, m.SurveyForm, row.id, values)
+                form = services.update(session, m.SurveyForm, row.id, values, expected_version=row.version)
             session.flush()
             existing = {
                 a.criterion_id: a for a in session.scalars(select(m.SurveyAnswer).where(m.SurveyAnswer.form_id == form.id))
             }
+            answers_changed = False
             for crit in self.criteria:
                 option_id = row.answers.get(crit.id)
                 old = existing.get(crit.id)
+                answers_changed = answers_changed or option_id != (old.option_id if old is not None else None)
                 if option_id is None and old is not None:
                     services.delete(session, m.SurveyAnswer, [old.id])
                 elif option_id is not None and old is None:
@@ -135,6 +141,8 @@ class SurveyFormsModel(QAbstractTableModel):
                                                               "option_id": option_id})  # fmt: skip
                 elif option_id is not None and old is not None and old.option_id != option_id:
                     services.update(session, m.SurveyAnswer, old.id, {"option_id": option_id})
+            if answers_changed and row.id is not None:
+                services.touch(session, form)  # its answers changed: the form's version moves on
 
     # ----------------------------------------------------------------- editing
 

@@ -78,6 +78,7 @@ def structural_findings(session: Session) -> list[Finding]:
                 tuple(abolished),
             )
         )
+    findings += _dossier_event_findings(session)
     needs_review = session.scalar(select(func.count()).where(m.Procedure.needs_review.is_(True)))
     if needs_review:
         findings.append(
@@ -88,6 +89,22 @@ def structural_findings(session: Session) -> list[Finding]:
             )
         )
     return findings
+
+
+def _dossier_event_findings(session: Session) -> list[Finding]:
+    """Dossiers whose due date, extension or outcome is not what their events say (core.dossier_events)."""
+    from .dossier_events import out_of_step
+
+    ids = out_of_step(session)
+    if not ids:
+        return []
+    return [Finding(
+        Severity.WARNING,
+        f"{format_count(len(ids))} hồ sơ có ngày hẹn trả, gia hạn hoặc kết quả không khớp với các sự kiện của hồ "
+        "sơ (yêu cầu bổ sung, gia hạn, dừng, trả lại…); hãy mở hồ sơ để kiểm tra.",
+        "dossier",
+        tuple(ids),
+    )]
 
 
 # --------------------------------------------------------------------------- period checks (SPEC §5)

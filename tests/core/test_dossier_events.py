@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import insert as sa_insert
 
 from cchc_desktop.core import dossier_events as ev
 from cchc_desktop.core import models as m
@@ -249,3 +250,26 @@ def test_a_removed_event_goes_to_the_bin_and_comes_back_with_its_effect(db, doss
         audit.restore(s, entry_id)
     d = _dossier(db, dossier_id)
     assert (d.extended_due_on, d.apology_letter) == (due + dt.timedelta(days=7), "03/PXL")
+
+
+def test_the_checks_find_dossiers_out_of_step_with_their_events(db, dossier_id) -> None:
+    from sqlalchemy import update
+
+    from cchc_desktop.core.checks import structural_findings
+
+    _add(db, dossier_id, kind=K.EXTENDED, occurred_on=D(2024, 3, 8), new_due_on=D(2024, 4, 30))
+    with db.session() as s:
+        assert ev.out_of_step(s) == [] and not [f for f in structural_findings(s) if "sự kiện" in f.message]
+    with db.transaction() as s:  # written around the services: the column no longer says what the event says
+        s.execute(update(m.Dossier).where(m.Dossier.id == dossier_id).values(extended_due_on=D(2024, 5, 2)))
+        proc_id = s.get(m.Dossier, dossier_id).procedure_id
+        s.execute(sa_insert(m.Dossier).values(code="HS-RAW", procedure_id=proc_id, received_on=D(2024, 3, 1),
+                                              due_on=D(2024, 3, 15), resolved_on=D(2024, 3, 5),
+                                              outcome=DossierOutcome.RETURNED, supplement_requests=0,
+                                              channel="direct"))
+    with db.session() as s:
+        raw = s.scalar(select(m.Dossier.id).where(m.Dossier.code == "HS-RAW"))
+        assert ev.out_of_step(s) == sorted([dossier_id, raw])
+        found = [f for f in structural_findings(s) if "không khớp với các sự kiện" in f.message]
+        assert len(found) == 1 and found[0].message.startswith("2 hồ sơ") and set(found[0].record_ids) == {
+            dossier_id, raw}

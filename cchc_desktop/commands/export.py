@@ -25,8 +25,10 @@ EXPORT_KINDS = (
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="xuất một bảng dữ liệu hoặc Biểu 06a ra Excel")
-    p.add_argument("kind", choices=EXPORT_KINDS, metavar="LOẠI", help="loại: " + ", ".join(EXPORT_KINDS))
-    p.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp Excel cần ghi")
+    p.add_argument("kind", choices=(*EXPORT_KINDS, "package"), metavar="LOẠI",
+                   help="loại: " + ", ".join(EXPORT_KINDS) + "; package: gói số liệu của một đơn vị (.cchc)")
+    p.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp Excel cần ghi (gói số liệu: TỆP.cchc)")
+    p.add_argument("--unit", metavar="ĐƠN_VỊ", help="gói số liệu: đơn vị gửi (tên, mã); mặc định: đơn vị của cơ quan")
     p.add_argument(
         "--period",
         metavar="KỲ",
@@ -37,6 +39,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.kind == "package":
+        from .package import run_export
+
+        return run_export(args)
     from ..io.export import export_kind
 
     out = Path(args.out).expanduser()

@@ -13,7 +13,8 @@ SHOWN_REASONS = 10
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[common], help="nhập dữ liệu từ tệp Excel hoặc CSV")
-    p.add_argument("kind", choices=KINDS, metavar="LOẠI", help="loại dữ liệu: " + ", ".join(KINDS))
+    p.add_argument("kind", choices=(*KINDS, "package"), metavar="LOẠI",
+                   help="loại dữ liệu: " + ", ".join(KINDS) + "; package: gói số liệu (.cchc) của một đơn vị")
     p.add_argument("file", metavar="TỆP", help="tệp .xlsx, .xlsm, .xls hoặc .csv")
     p.add_argument("--mapping", metavar="M.json", help="tệp ánh xạ cột đã lưu")
     p.add_argument("--save-mapping", metavar="M.json", help="lưu ánh xạ cột đã dùng vào tệp này")
@@ -30,7 +31,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--preview",
         action="store_true",
-        help="chỉ liệt kê đơn vị, lĩnh vực, thủ tục chưa có trong danh mục (kèm số dòng), không nhập",
+        help="chỉ liệt kê đơn vị, lĩnh vực, thủ tục chưa có trong danh mục (kèm số dòng), không nhập; "
+        "với gói số liệu: liệt kê bản ghi mới, thay đổi, xung đột mà không lưu",
     )
     p.set_defaults(func=run)
 
@@ -40,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from ..io.importer import import_file
     from ..io.mapping import save_mapping
 
+    if args.kind == "package":
+        from .package import run_import
+
+        return run_import(args)
     path = Path(args.file).expanduser()
     db = open_database(getattr(args, "db", None), create=False, upgrade=False)
     if args.preview:

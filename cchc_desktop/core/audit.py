@@ -665,8 +665,19 @@ def restore(session: Session, entry_id: int, *, user: str | None = None) -> str:
         new_values=entry.old_values, children=entry.children, in_bin=False, batch_id=None,
     ))
     session.expire_all()
+    _resync_dossiers(session, rows, user)
     n = len(rows) - 1
     return f"Đã khôi phục {name}" + (f" cùng {n} dữ liệu kèm theo." if n else ".")
+
+
+def _resync_dossiers(session: Session, rows: list[tuple[Table, int, dict[str, Any]]], user: str) -> None:
+    """A restored dossier event: its dossier's columns follow its events again (``core.dossier_events``),
+    or the restore is refused when the events no longer hold together (e.g. a second extension)."""
+    from .dossier_events import resync
+
+    for dossier_id in sorted({int(v["dossier_id"]) for t, _rid, v in rows if t.name == "dossier_event"}):
+        if session.get(m.Dossier, dossier_id) is not None:
+            resync(session, dossier_id, user=user)
 
 
 # --------------------------------------------------------------------------- import batches

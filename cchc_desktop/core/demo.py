@@ -684,9 +684,138 @@ class _DemoBuilder:
                         plan_number="290/KH-SYT", plan_date=D(2023, 1, 30))
 
 
-def build_demo(db: Database, *, wipe: bool = False) -> str:
+# --------------------------------------------------------------------------- the current period (issue 14)
+# The demo also holds the period being worked on now, with the trouble an office really has: late and
+# overdue dossiers, overdue and open tasks, an incomplete survey form, objectives not met — so the
+# dashboard's "Cần chú ý", the checks and the red tiles show what the app is for.
+#
+# Dates are relative to the real date, never earlier than DEMO_TODAY: "Cần chú ý" compares with the real
+# date, so a demo with fixed current dates would, a year on, show a year-old backlog and an empty current
+# period. Deterministic all the same: the 2024 block keeps its own seed and fixed dates (its figures never
+# move, tests/core/test_golden.py), and this block draws from its own generator seeded with the anchor day,
+# so two builds on the same day are identical and a test passes the anchor (``today``) explicitly.
+DEMO_TODAY = D(2026, 12, 2)
+
+
+def demo_anchor(today: D | None = None) -> D:
+    """The day the current block is built around: the real date, not before ``DEMO_TODAY``."""
+    return max(today or dt.date.today(), DEMO_TODAY)
+
+
+def current_statistical_year(anchor: D) -> int:
+    """The year whose statistical period (15/12 of the year before – 14/12) holds ``anchor``."""
+    return anchor.year + 1 if (anchor.month, anchor.day) >= (12, 15) else anchor.year
+
+
+def add_current_period(b: _DemoBuilder, today: D | None = None) -> None:  # noqa: PLR0915 - one story, told in order
+    """The current period's records, added to the builder's session (after the reference data)."""
+    anchor = demo_anchor(today)
+    year = current_statistical_year(anchor)
+    start = D(year - 1, 12, 15)
+    rng = random.Random(anchor.toordinal())
+    cal = b.cal
+    procs = [p for p in b.in_force if p.days >= 10]
+    first = anchor - dt.timedelta(days=300)  # (the block may begin in the previous period: carried over)
+    days = _working_days(cal, first, anchor - dt.timedelta(days=1))
+
+    def back(day: D, n: int) -> D:
+        """``n`` working days before ``day``."""
+        while n > 0:
+            day -= dt.timedelta(days=1)
+            n -= cal.is_working_day(day)
+        return day
+
+    recent = [d for d in days if d >= anchor - dt.timedelta(days=10)]
+    rows_before = len(b.rows)
+
+    def add(received: D, proc: _Proc, resolved: D | None, due: D | None = None) -> None:
+        channel = Channel.ONLINE if proc.level != OnlineLevel.NONE and rng.random() < 0.65 else Channel.DIRECT
+        due = due or b._due(proc, received)
+        b._add(proc, channel, received, due, resolved, DossierOutcome.RESOLVED if resolved else None)
+
+    for _ in range(320):  # resolved early
+        proc, received = rng.choice(procs), rng.choice(days[: -20])
+        due = b._due(proc, received)
+        add(received, proc, b._early(received, due, anchor - dt.timedelta(days=1)))
+    for _ in range(14):  # resolved late: objective 1 is not met
+        proc, received = rng.choice(procs), rng.choice(days[: -60])
+        due = b._due(proc, received)
+        add(received, proc, cal.add_working_days(due, rng.randint(1, 6)), due)
+    for _ in range(9):  # still open, past their due date
+        proc, received = rng.choice(procs), rng.choice(days[-70:-35])
+        add(received, proc, None)
+    for _ in range(5):  # open, due within the next working days
+        proc = rng.choice(procs)
+        received = back(anchor, proc.days - 2) if proc.unit == DurationUnit.WORKING_DAYS else (
+            anchor - dt.timedelta(days=proc.days - 2))
+        add(max(received, first), proc, None)
+    for _ in range(45):  # open, within their deadline
+        proc, received = rng.choice(procs), rng.choice(recent)
+        add(received, proc, None)
+    new_rows = b.rows[rows_before:]  # (the rows before were written by ``flush_dossiers``)
+    for chunk in range(0, len(new_rows), 2000):
+        b.s.execute(insert(m.Dossier), new_rows[chunk : chunk + 2000])
+
+    dept = b.units[0].id
+    tasks = []
+    for i in range(24):
+        assigned = days[(i * (len(days) - 40)) // 24]
+        due = cal.add_working_days(assigned, rng.choice((5, 10, 15)))
+        done = cal.add_working_days(due, 2) if i % 8 == 3 else b._early(assigned, due, anchor)
+        tasks.append(b._task(3000 + i, assigned, due, min(done, anchor), dept))
+    for i, ago in enumerate((40, 28, 22, 15)):  # open and overdue
+        assigned = back(anchor, ago + 10)
+        tasks.append(b._task(3100 + i, assigned, cal.add_working_days(assigned, 10), None, dept))  # type: ignore[arg-type]
+    for i, ahead in enumerate((2, 4, 12)):  # open, due soon or later
+        assigned = back(anchor, 5)
+        tasks.append(b._task(3200 + i, assigned, cal.add_working_days(anchor, ahead), None, dept))  # type: ignore[arg-type]
+    b.s.add_all(tasks)
+
+    q = seed_questionnaire(b.s)
+    campaign = m.SurveyCampaign(
+        title=f"Khảo sát ý kiến khách hàng đăng ký TTHC tại Bộ phận Một cửa Sở Y tế năm {year}",
+        year=year, held_on=anchor - dt.timedelta(days=20), questionnaire=q, mode=SurveyMode.FORMS,
+        updated_by=DEMO_USER,
+    )  # fmt: skip
+    campaign.groups = [m.RespondentGroup(name=name) for name, _ in SURVEY_GROUPS_2024[:2]]
+    b.s.add(campaign)
+    b.s.flush()
+    forms = [m.SurveyForm(campaign_id=campaign.id, group_id=campaign.groups[i % 2].id, number=i + 1,
+                          filled_on=anchor - dt.timedelta(days=20 - i % 4)) for i in range(24)]  # fmt: skip
+    b.s.add_all(forms)
+    b.s.flush()
+    answers = []
+    for form in forms:
+        for crit in q.criteria:
+            if form.number == 24 and crit.sort_order > 4:  # the incomplete form: two criteria unanswered
+                continue
+            rank = 0 if rng.random() < 0.7 else (1 if rng.random() < 0.8 else 2)
+            option = crit.options[min(rank, len(crit.options) - 1)]
+            answers.append({"form_id": form.id, "criterion_id": crit.id, "option_id": option.id, "updated_by": DEMO_USER})
+    b.s.execute(insert(m.SurveyAnswer), answers)
+
+    for month in range(1, min(anchor.month, 12) + 1):
+        out = 480 + rng.randint(0, 60)
+        dec = 80 + rng.randint(0, 20)
+        inc = 2700 + rng.randint(0, 300)
+        b.s.add(m.DocumentCount(year=year, month=month, outgoing=out, outgoing_secret=2,
+                                outgoing_electronic=out - 2 - rng.randint(0, 6), decisions=dec,
+                                decisions_electronic=dec, incoming=inc, incoming_electronic=inc - rng.randint(0, 9),
+                                updated_by=DEMO_USER))  # fmt: skip
+
+    # A decision whose ISO process came 45 days later: objective 3 is not met.
+    ubnd_day = max(start, anchor - dt.timedelta(days=120))
+    b._decision(f"{700 + year % 100}/QĐ-UBND", ubnd_day, f"{300 + year % 100}/QĐ-SYT", ubnd_day + dt.timedelta(days=45),
+                f"{2900 + year % 100}/SYT-TCHC", ubnd_day + dt.timedelta(days=46),
+                "Công bố danh mục TTHC lĩnh vực dược phẩm sửa đổi, bổ sung", rng.sample(b.in_force, 4))  # fmt: skip
+    seed_objectives(b.s, year, decision_number=f"{40 + year % 100}/QĐ-SYT", decision_date=D(year, 1, 20),
+                    plan_number=f"{300 + year % 100}/KH-SYT", plan_date=D(year, 1, 22))  # fmt: skip
+
+
+def build_demo(db: Database, *, wipe: bool = False, today: D | None = None) -> str:
     """Fill an empty database with the demo records (with ``wipe``: first delete every row, in the same
-    transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary."""
+    transaction — ``demo --force`` on a server); returns a one-line Vietnamese summary. ``today``: the
+    day the current period is built around (default: the real date, see ``demo_anchor``)."""
     with db.transaction() as session:
         session.info["audit_skip"] = True  # generated records: no audit trail (core.audit.SKIP)
         if wipe:
@@ -706,6 +835,7 @@ def build_demo(db: Database, *, wipe: bool = False) -> str:
         b.documents()
         b.objectives()
         add_report_texts(session)
+        add_current_period(b, today)
         counts = {
             "thủ tục": session.scalar(select(func.count()).select_from(m.Procedure)),
             "hồ sơ": len(b.rows),

@@ -156,6 +156,10 @@ class Unit(TimestampMixin, Base):
     # The one-stop software's unit code ("000.00.17.H23"): matched before the name on import.
     code: Mapped[str | None] = mapped_column(String(50), index=True, unique=True)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)  # created by an import
+    # Units over time (issue 16, SPEC §11): the days it existed (None: open-ended); what it became is in
+    # ``UnitSuccession``, the names it had before in ``UnitName``.
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)  # its last day; district offices: 30/6/2025
 
 
 class Field(TimestampMixin, Base):
@@ -842,6 +846,67 @@ class UnitAlias(TimestampMixin, Base):
 # (models of issue 16 go here; keep this comment so side-by-side changes merge cleanly)
 
 
+class UnitName(TimestampMixin, Base):
+    """A name a unit had for a while (the current one is ``Unit.name``): a report of a period names each
+    unit as it was called then (``core.units``)."""
+
+    __tablename__ = "unit_name"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)  # the last day the unit bore this name
+
+    __table_args__ = (
+        CheckConstraint("valid_from IS NULL OR valid_from <= valid_to", name="name_period_ordered"),
+    )
+
+
+class UnitSuccession(TimestampMixin, Base):
+    """A unit that became another on a day (a merger: several rows with the same successor)."""
+
+    __tablename__ = "unit_succession"
+
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    successor_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    on_date: Mapped[dt.date] = mapped_column(Date)  # the successor's first day
+
+    __table_args__ = (
+        UniqueConstraint("predecessor_id", "successor_id"),
+        CheckConstraint("predecessor_id <> successor_id", name="not_itself"),
+    )
+
+
+class DataPackage(TimestampMixin, Base):
+    """A data package received from a unit (``io.package``): who sent which period, when, which file."""
+
+    __tablename__ = "data_package"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    period_key: Mapped[str] = mapped_column(String(40))  # "2024", "2024-Q3", …
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date, index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    checksum: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the package's data
+    schema_revision: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(300))
+
+
+class PackageRecord(TimestampMixin, Base):
+    """Provenance: a record a package created or updated, and its version right after (a later version
+    means the department edited it since: the next package shows a conflict instead of overwriting)."""
+
+    __tablename__ = "package_record"
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("data_package.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    record_version: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_package_record_table_record", "table_name", "record_id"),)
+
+
 ALL_MODELS: tuple[type[Base], ...] = (
     OrganisationProfile,
     Unit,
@@ -869,4 +934,8 @@ ALL_MODELS: tuple[type[Base], ...] = (
     IssuedReport,
     WorkdayException,
     UnitAlias,
+    UnitName,
+    UnitSuccession,
+    DataPackage,
+    PackageRecord,
 )

@@ -29,8 +29,10 @@ from sqlalchemy.orm import Session
 from ..core import models as m
 from ..core import services
 from ..core.db import Database
+from ..core.text import name_key
+from ..core.units import DISTRICT_LEVEL_LAST_DAY, is_district_office
 from .mapping import Header
-from .parsing import clean_text, fold
+from .parsing import clean_text
 
 # "000.00.17.H23", "000.17.17.H23", "G22.12.03.H23": three groups of digits then a province letter code.
 UNIT_CODE = re.compile(r"(?<![\w.])([0-9A-Z]\d{2}\.\d{2}\.\d{2}\.[A-Z]\d{2})(?![\w.])")
@@ -39,15 +41,6 @@ _SEGMENT = re.compile(r"\s+[-–—]\s+")
 # Folded beginnings of a room (or inspectorate, office) of the department.
 ROOM_PREFIXES = ("phong ", "van phong", "thanh tra", "ban ", "to ")
 ROOM_ALONE = ("van phong so", "thanh tra so")
-
-
-_PUNCTUATION = re.compile(r"[^\w]+")
-
-
-def name_key(text: Any) -> str:
-    """The matching key of a unit or field name: no diacritics, no case, no punctuation
-    ("Khám bệnh, chữa bệnh" = "Kham benh chua benh")."""
-    return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
 
 
 def split_unit_cell(text: Any, code_cell: Any = None) -> tuple[str | None, str | None]:
@@ -231,9 +224,10 @@ class Catalogue:
         if uid is None:
             if not self.create:
                 return None
-            unit = services.create(
-                self.session, m.Unit, {"name": plan.unit_name, "code": plan.code, "needs_review": True}, user=self.user
-            )
+            values: dict[str, Any] = {"name": plan.unit_name, "code": plan.code, "needs_review": True}
+            if is_district_office(plan.unit_name):  # the district level ended on 01/7/2025 (SPEC §11)
+                values["valid_to"] = DISTRICT_LEVEL_LAST_DAY
+            unit = services.create(self.session, m.Unit, values, user=self.user)
             self._add_unit(unit)
             self.created_units += 1
             uid = unit.id

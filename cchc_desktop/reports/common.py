@@ -21,6 +21,7 @@ from ..core.formatting import (
     format_percent_short,
 )
 from ..core.indicators import INDICATORS, Figure, ObjectiveResult
+from ..core.periods import Period
 from .document import KY_HIEU_BAO_CAO, Header, PageFormat, Signature
 
 PLACEHOLDER_DOTS = "………"
@@ -119,8 +120,13 @@ class Organisation:
         return PageFormat().with_body_size(self.font_size)
 
 
-def unit_names(session: Session) -> list[str]:
-    """The department first, then the subordinate units (for "bao gồm A, B và C")."""
+def unit_names(session: Session, period: Period | None = None) -> list[str]:
+    """The department first, then the subordinate units (for "bao gồm A, B và C"); for a period, the
+    units that existed then, under the names they bore (``core.units``)."""
+    if period is not None:
+        from ..core.units import units_in_period
+
+        return [u.name for u in units_in_period(session, period.start, period.end)]
     rows = session.execute(select(m.Unit.name, m.Unit.is_department).order_by(m.Unit.is_department.desc(), m.Unit.id))
     return [name for name, _ in rows]
 

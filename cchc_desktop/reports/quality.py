@@ -99,7 +99,8 @@ def build_quality_report(session: Session, spec: PeriodSpec, options: ReportOpti
         )
     )
     url = year_row.publication_url if year_row is not None else None
-    ctx = _Context(ind, org, unit_names(session), texts, placeholder_values(ind, texts), documents, url)
+    units = unit_names(session, ind.periods.dossiers)  # as they were called in the period (core.units)
+    ctx = _Context(ind, org, units, texts, placeholder_values(ind, texts), documents, url)
     objectives, declared = _objectives(ind)
 
     blocks: list[Block] = [_legal_basis(ctx, year_row, len(objectives))]

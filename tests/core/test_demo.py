@@ -13,8 +13,11 @@ def test_demo_record_counts(demo_db) -> None:
         assert count(m.OrganisationProfile) == 1
         assert count(m.Unit) == 3
         assert s.scalar(select(func.count()).where(m.Procedure.abolished_on.is_(None))) == 117
-        assert count(m.SurveyForm) == 65
-        assert count(m.ObjectiveYear) == 2
+        forms_2024 = select(func.count()).select_from(m.SurveyForm).join(
+            m.SurveyCampaign, m.SurveyForm.campaign_id == m.SurveyCampaign.id
+        )
+        assert s.scalar(forms_2024.where(m.SurveyCampaign.year == 2024)) == 65
+        assert sorted(s.scalars(select(m.ObjectiveYear.year))) == [2023, 2024, 2026]  # 2026: the current period
         profile = s.scalar(select(m.OrganisationProfile))
         assert profile.parent_agency == "UBND TỈNH KHÁNH HÒA" and profile.signer_name == "Lê Văn Khoa"
 
@@ -48,3 +51,16 @@ def test_demo_is_deterministic(tmp_path) -> None:
         digests.append(hash(tuple(rows)))
         db.close()
     assert digests[0] == digests[1]
+
+
+def test_only_demo_data_until_someone_edits_a_record(demo_db) -> None:
+    from cchc_desktop.core import services
+    from cchc_desktop.core.demo import holds_only_demo_data
+
+    with demo_db.session() as s:
+        assert holds_only_demo_data(s)
+    with demo_db.transaction() as s:
+        unit = s.scalar(select(m.Unit))
+        services.update(s, m.Unit, unit.id, {"short_name": "Văn phòng"}, user="nguyen.van.a")
+    with demo_db.session() as s:
+        assert not holds_only_demo_data(s)

@@ -4,6 +4,7 @@ department mapped to it by a stored, editable mapping, all in one transaction.""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,9 @@ def test_day_one_import_creates_the_catalogue_and_rejects_nothing(tmp_path: Path
             assert units["Chi cục An toàn vệ sinh thực phẩm"].code == "000.20.17.H23"
             assert units["Trung tâm Giám định y khoa"].code == "000.21.17.H23"
             assert units["UBND huyện Kim Bôi - Phòng Y tế"].code == "000.00.05.H23"
+            # a district office: no longer expected after the end of the district level (SPEC §11)
+            assert units["UBND huyện Kim Bôi - Phòng Y tế"].valid_to == dt.date(2025, 6, 30)
+            assert units["Chi cục An toàn vệ sinh thực phẩm"].valid_to is None
             rooms = {a.name: (a.unit.name, a.code, a.is_room) for a in s.scalars(select(m.UnitAlias)) if a.is_room}
             assert rooms == {
                 "Phòng Nghiệp vụ Dược - Sở Y tế": ("Sở Y tế", "000.01.17.H23", True),

@@ -45,7 +45,8 @@ def test_survey_forms_are_typed_with_digits_and_enter(qtbot: Any, ctx: AppContex
     # Six criteria: early, clear, friendly, good facilities, one trip, "Bình thường" (not satisfied).
     for digit in "121113":
         QTest.keyClick(view, digit)
-    assert grid.rowCount() == 67  # the last answer moved on to a fresh row
+    assert grid.rowCount() == 66  # the last answer of the last form starts no blank form …
+    assert "bấm Insert" in page.detail_status.text()  # … and says how to start one
     assert grid.index(65, 2).data() == "1. Sớm hẹn"
     assert grid.index(65, 7).data() == "3. Bình thường"
     QTest.keyClick(view, Qt.Key.Key_Up)
@@ -53,7 +54,7 @@ def test_survey_forms_are_typed_with_digits_and_enter(qtbot: Any, ctx: AppContex
     assert page.save_details()
     with ctx.db.session() as session:
         forms = session.scalar(select(func.count()).where(m.SurveyForm.campaign_id == _campaign(ctx, 2024)))
-    assert forms == 66  # the blank row the grid grew is not saved
+    assert forms == 66
     assert refresh_dashboard(qtbot, dash)[2] == "98,48%"  # 65 of 66 satisfied
     # Remove it again.
     page.forms_view.setCurrentIndex(grid.index(65, 0))
@@ -112,7 +113,7 @@ def test_campaign_add_with_groups_then_delete(qtbot: Any, ctx: AppContext, answe
         camp = session.scalar(select(m.SurveyCampaign).where(m.SurveyCampaign.year == 2025))
         assert sorted(g.name for g in camp.groups) == ["Cá nhân", "Doanh nghiệp"]
         camp_id = camp.id
-    assert page.table_model.total == 3
+    assert page.table_model.total == 4  # 2023, 2024, the current period's campaign (2026) and this one
 
     def edit(prompt: Any) -> int:
         form = prompt.dialog
@@ -131,7 +132,7 @@ def test_campaign_add_with_groups_then_delete(qtbot: Any, ctx: AppContext, answe
     page.select_ids([camp_id])
     answers.expect("question", True)
     page.delete_selected()
-    assert page.table_model.total == 2
+    assert page.table_model.total == 3
     with ctx.db.session() as session:
         assert session.get(m.SurveyCampaign, camp_id) is None
 
@@ -159,13 +160,13 @@ def test_document_grid_saves_a_year_and_refuses_parts_larger_than_the_whole(qtbo
         feb = session.scalar(select(m.DocumentCount).where(m.DocumentCount.year == 2024, m.DocumentCount.month == 2))
         assert feb.outgoing_secret == 0
     # A new year starts empty and saves the months typed.
-    page.set_year(2026)
+    page.set_year(2027)  # (2026 is the demo's current period)
     assert grid.index(0, 0).data() == ""
     grid.setData(grid.index(0, 0), "10")
     grid.setData(grid.index(0, electronic), "10")
     assert page.save()
     with ctx.db.session() as session:
-        assert session.scalar(select(m.DocumentCount.outgoing).where(m.DocumentCount.year == 2026)) == 10
+        assert session.scalar(select(m.DocumentCount.outgoing).where(m.DocumentCount.year == 2027)) == 10
 
 
 def test_objectives_add_edit_delete_and_copy_from_previous_year(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
@@ -222,9 +223,9 @@ def test_objectives_add_edit_delete_and_copy_from_previous_year(qtbot: Any, ctx:
     assert answers.seen[-1].text == "Thay các mục tiêu năm 2024 bằng 7 mục tiêu của năm 2023?"
     assert page.table_model.total == 7
     # A new year from the default set.
-    answers.expect("int", 2026)
+    answers.expect("int", 2027)  # (2026, the demo's current period, has its objectives)
     page.add_year()
-    assert page.current_year() == 2026
+    assert page.current_year() == 2027
     assert page.table_model.total == 7
 
 

@@ -141,7 +141,9 @@ def test_settings_catalogue_and_form_models_pass_qtmodeltester(qtmodeltester: An
         qtmodeltester.check(panel.table_model)
         qtmodeltester.check(panel.proxy)
     with ctx.db.session() as session:
-        decision_id = session.scalar(select(m.AnnouncementDecision.id).order_by(m.AnnouncementDecision.ubnd_date.desc()))
+        decision_id = session.scalar(
+            select(m.AnnouncementDecision.id).where(m.AnnouncementDecision.ubnd_number == "3159/QĐ-UBND")
+        )
     form = DecisionForm(ctx, decision_id)
     qtbot.addWidget(form)
     assert form.items.rowCount() == 8  # 3159/QĐ-UBND announces 8 TTHC

@@ -266,6 +266,7 @@ class PreviewPage(QWizardPage):
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -354,6 +355,7 @@ class ResultPage(QWizardPage):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()

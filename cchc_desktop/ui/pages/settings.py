@@ -26,6 +26,7 @@ from ...core.errors import CchcError, ValidationError
 from ...core.formatting import format_date
 from ...core.indicators import OUTCOME_RULES
 from ...core.labels import field_label
+from ..choices import units
 from ..dialogs.record_form import FieldSpec, FieldWidget, RecordForm, make_input, read_input, write_input
 from ..models.table import Column, TableSource
 from ..unsaved import widget_state
@@ -200,15 +201,50 @@ class UnitsPanel(_Embedded):
             columns=[
                 Column("name", "Tên đơn vị", u.name, width=300, searchable=True, stretch=True),
                 Column("short", "Tên viết tắt", u.short_name, width=160, searchable=True),
+                Column("code", "Mã đơn vị (một cửa)", u.code, width=140, searchable=True),
                 Column("dept", "Là cơ quan Sở", u.is_department, kind="bool", width=120),
+                Column("review", "Cần bổ sung thông tin", u.needs_review, kind="bool", width=150),
             ],
             default_order=[u.is_department.desc(), u.name.asc()],
         )
 
     def open_form(self, record_id: int | None) -> RecordForm:
         return RecordForm(self.ctx, m.Unit, [FieldSpec("name"), FieldSpec("short_name", width=240),
-                                             FieldSpec("is_department", "bool", extra={"text": "Là cơ quan Sở"})],
+                                             FieldSpec("code", width=200, placeholder="ví dụ 000.00.17.H23"),
+                                             FieldSpec("is_department", "bool", extra={"text": "Là cơ quan Sở"}),
+                                             FieldSpec("needs_review", "bool", extra={"text": "Cần bổ sung thông tin"})],
                           record_id, parent=self)  # fmt: skip
+
+
+class UnitNamesPanel(_Embedded):
+    """How imports read the unit cells of one-stop exports: a name (and code) → a unit (``io.catalogue``)."""
+
+    title = "Tên đơn vị trong tệp nhập"
+    hint = ("Tên (và mã một cửa) mà tệp nhập dùng cho một đơn vị, ví dụ các phòng thuộc Sở được ghép vào Sở; "
+            "sửa đơn vị ở đây thì các lần nhập sau dùng theo.")  # fmt: skip
+    model_class = m.UnitAlias
+    watches = ("unit_alias", "unit")
+    count_noun = "tên"
+
+    def make_source(self) -> TableSource:
+        a = m.UnitAlias
+        return TableSource(
+            model=a,
+            columns=[
+                Column("name", "Tên trong tệp nhập", a.name, width=320, searchable=True, stretch=True),
+                Column("code", "Mã đơn vị (một cửa)", a.code, width=140, searchable=True),
+                Column("unit", "Ghép vào đơn vị", m.Unit.name, width=260),
+                Column("room", "Là phòng thuộc Sở", a.is_room, kind="bool", width=130),
+            ],
+            joins=[(m.Unit, m.Unit.id == a.unit_id)],
+            default_order=[a.name.asc()],
+        )
+
+    def open_form(self, record_id: int | None) -> RecordForm:
+        return RecordForm(self.ctx, m.UnitAlias, [
+            FieldSpec("name"), FieldSpec("code", width=200), FieldSpec("unit_id", "fk", choices=units, optional=False),
+            FieldSpec("is_room", "bool", extra={"text": "Là phòng thuộc Sở"}),
+        ], record_id, parent=self)  # fmt: skip
 
 
 class FieldsPanel(_Embedded):
@@ -312,6 +348,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self.workdays, "Ngày nghỉ, làm bù")
         self.units = UnitsPanel(ctx)
         self.tabs.addTab(self.units, "Đơn vị")
+        self.unit_names = UnitNamesPanel(ctx)
+        self.tabs.addTab(self.unit_names, "Tên đơn vị khi nhập")
         self.fields = FieldsPanel(ctx)
         self.tabs.addTab(self.fields, "Lĩnh vực")
         self.tabs.currentChanged.connect(self._on_tab)

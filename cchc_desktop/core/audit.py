@@ -724,7 +724,8 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
     if batch is None:
         raise CchcError(f"Không có lần nhập số {batch_id}.")
     if batch.undone_at is not None:
-        raise CchcError(f"{_batch_name(batch).capitalize()} đã được hoàn tác lúc "
+        name = _batch_name(batch)
+        raise CchcError(f"{name[:1].upper()}{name[1:]} đã được hoàn tác lúc "
                         f"{batch.undone_at.strftime('%H:%M %d/%m/%Y')}.")
     e = m.AuditEntry
     conn = session.connection()

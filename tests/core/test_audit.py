@@ -133,14 +133,16 @@ def test_log_filters_by_person_table_record_and_date(db: Database) -> None:
     _, dossier_id = _seed(db)
     with db.transaction() as s:
         services.update(s, m.Dossier, dossier_id, {"note": "a"}, user="an")
-    today = dt.date.today()
     with db.session() as s:
+        today = s.scalar(select(func.max(m.AuditEntry.at))).date()  # the day the entries were written
         by_an = s.scalars(audit.log_select(user="an")).all()
         assert [(e.table_name, e.action) for e in by_an] == [("dossier", "update")]
         assert [e.action for e in s.scalars(audit.log_select(table_name="dossier", record="HS-1"))] == [
             "update", "update", "create"]  # newest first: an's note, the event's count, the creation
-        assert len(s.scalars(audit.log_select(start=today, end=today, table_name="procedure")).all()) == 1
-        assert s.scalars(audit.log_select(end=today - dt.timedelta(days=1))).all() == []
+        day_before = s.scalar(select(func.min(m.AuditEntry.at))).date() - dt.timedelta(days=1)
+        assert len(s.scalars(audit.log_select(start=day_before, end=today, table_name="procedure")).all()) == 1
+        assert s.scalars(audit.log_select(end=day_before)).all() == []
+        assert s.scalars(audit.log_select(start=today + dt.timedelta(days=1))).all() == []
         assert set(audit.users(s)) >= {"an", "lan"}
 
 

@@ -203,3 +203,43 @@ def test_survey_grid_does_not_overwrite_answers_saved_meanwhile(qtbot: Any, ctx:
         answers = dict(s.execute(select(m.SurveyAnswer.criterion_id, m.SurveyAnswer.option_id)
                                  .where(m.SurveyAnswer.form_id == form_id)).all())
         assert answers[crit.id] == other
+
+
+def test_log_page_filters_by_person_table_record_and_date(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    import datetime as dt
+
+    from tests.ui.helpers import choose
+
+    with ctx.db.transaction() as s:
+        task = s.scalar(select(m.Task).limit(1))
+        services.update(s, m.Task, task.id, {"note": "Đã đôn đốc"}, user="an")
+        dossier = s.scalar(select(m.Dossier).limit(1))
+        services.update(s, m.Dossier, dossier.id, {"note": "Gọi lại"}, user="binh")
+        code = dossier.code
+    page = AuditLogPage(ctx)
+    qtbot.addWidget(page)
+    assert page.table_model.total == 2
+    page.refresh()
+    choose(page.user_filter, "an")
+    assert page.table_model.total == 1
+    assert "Ghi chú: (trống) → Đã đôn đốc" in page.proxy.index(0, page.source.column_index("changes")).data()
+    choose(page.user_filter, None)
+    choose(page.table_filter, "dossier")
+    assert page.table_model.total == 1
+    choose(page.table_filter, None)
+    page.search.setText(code)
+    page.search.flush()
+    assert page.table_model.total == 1
+    page.search.setText("")
+    page.search.flush()
+    with ctx.db.session() as s:  # the days the two entries were written
+        first, last = s.execute(select(func.min(m.AuditEntry.at), func.max(m.AuditEntry.at))).one()
+    page.start.set_value(last.date() + dt.timedelta(days=1))
+    page.apply_filters()
+    assert page.table_model.total == 0
+    page.start.set_value(first.date())
+    page.apply_filters()
+    assert page.table_model.total == 2
+    answers.expect("info")
+    page.edit_record(page.table_model.id_at(0))
+    assert "Gọi lại" in answers.seen[-1].text

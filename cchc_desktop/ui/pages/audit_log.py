@@ -25,7 +25,7 @@ SEP = "\x1f"
 
 
 def _when(value: Any) -> str:
-    return value.strftime("%H:%M:%S %d/%m/%Y") if isinstance(value, dt.datetime) else ""
+    return value.strftime("%d/%m/%Y %H:%M:%S") if isinstance(value, dt.datetime) else ""
 
 
 def _changes(packed: Any) -> str:
@@ -54,7 +54,8 @@ def _coalesce(col: Any) -> Any:
 
 
 def _table(value: Any) -> str:
-    return audit.table_label(str(value)) if value else ""
+    label = audit.table_label(str(value)) if value else ""
+    return label[:1].upper() + label[1:]
 
 
 def _action(value: Any) -> str:
@@ -65,12 +66,12 @@ def log_source() -> TableSource:
     return TableSource(
         model=E,
         columns=[
-            Column("at", "Thời điểm", E.at, width=140, indexed=True, fmt=_when),
-            Column("user", "Người thực hiện", E.user, width=120, searchable=True),
-            Column("action", "Thao tác", E.action, width=100, fmt=_action),
-            Column("table", "Loại dữ liệu", E.table_name, width=150, fmt=_table),
-            Column("code", "Bản ghi", E.record_code, width=150, searchable=True),
-            Column("changes", "Thay đổi", _packed(), width=320, stretch=True, fmt=_changes),
+            Column("at", "Thời điểm", E.at, width=155, indexed=True, fmt=_when),
+            Column("user", "Người thực hiện", E.user, width=130, searchable=True),
+            Column("action", "Thao tác", E.action, width=90, fmt=_action),
+            Column("table", "Loại dữ liệu", E.table_name, width=130, fmt=_table),
+            Column("code", "Bản ghi", E.record_code, width=210, searchable=True),
+            Column("changes", "Thay đổi", _packed(), width=240, stretch=True, fmt=_changes),
             Column("batch", "Lần nhập", E.batch_id, kind="int", width=70),
         ],
         default_order=[E.id.desc()],
@@ -228,7 +229,7 @@ def bin_source() -> TableSource:
     return TableSource(
         model=E,
         columns=[
-            Column("at", "Xóa lúc", E.at, width=140, indexed=True, fmt=_when),
+            Column("at", "Xóa lúc", E.at, width=155, indexed=True, fmt=_when),
             Column("user", "Người xóa", E.user, width=120, searchable=True),
             Column("table", "Loại dữ liệu", E.table_name, width=160, fmt=_table),
             Column("code", "Bản ghi", E.record_code, width=200, searchable=True, stretch=True),

@@ -136,9 +136,11 @@ def count_words(value: int, unit: str, zero: str | None = None) -> str:
     return f"{format_count_padded(value)} {unit}"
 
 
-def format_document_ref(number: str | None, day: dt.date | None) -> str:
-    """``"2844/BC-SYT ngày 11/7/2024"``; either part may be missing."""
-    parts = [p for p in (number, f"ngày {format_date_short(day)}" if day else None) if p]
+def format_document_ref(number: str | None, day: dt.date | None, *, table: bool = False) -> str:
+    """``"2844/BC-SYT ngày 11/7/2024"`` (the decree's rule, in documents); ``table=True``: the app's own
+    screens, dd/mm/yyyy (``"2844/BC-SYT ngày 11/07/2024"``). Either part may be missing."""
+    when = (format_date(day) if table else format_date_short(day)) if day else None
+    parts = [p for p in (number, f"ngày {when}" if when else None) if p]
     return " ".join(parts)
 
 

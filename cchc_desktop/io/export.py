@@ -408,7 +408,8 @@ def save_rejects(result: Any, path: Path | str) -> int:
     width = max([len(names), *(len(r.values) for r in result.rejects)]) if result.rejects else len(names)
     names += [""] * (width - len(names))
     headers = ["Dòng", "Cột", "Lý do", *[n or f"Cột {i + 1}" for i, n in enumerate(names)]]
-    rows = ([r.row, r.column, r.reason, *r.values, *[None] * (width - len(r.values))] for r in result.rejects)
+    in_order = sorted(result.rejects, key=lambda r: r.row)  # as the file reads (checks find them out of order)
+    rows = ([r.row, r.column, r.reason, *r.values, *[None] * (width - len(r.values))] for r in in_order)
     return write_table(path, "Dòng bị từ chối", headers, rows)
 
 

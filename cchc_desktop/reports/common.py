@@ -202,14 +202,14 @@ def conclusion(obj: ObjectiveResult, agency: str) -> str:
         return "Trong kỳ không phát sinh số liệu để đánh giá mục tiêu này; mục tiêu được tiếp tục theo dõi trong kỳ sau."
     if obj.met:
         above = obj.figure.value is not None and obj.figure.value > obj.target
-        reach = "vượt" if above else "đạt"
+        reach = f"vượt chỉ tiêu {target}" if above else "bằng chỉ tiêu đề ra"
         goal = _goal(obj.title)
         variants = [
-            f"Nhìn chung, {agency} đã {goal}." if goal else f"Nhìn chung, {agency} đã đạt mục tiêu đề ra ({value}).",
-            f"Như vậy, mục tiêu này đã đạt: {measure} là {value}, {reach} chỉ tiêu {target} đề ra.",
+            f"Nhìn chung, {agency} đã {goal}." if goal else f"Nhìn chung, {agency} đã đạt mục tiêu đề ra: {measure} {value}.",
+            f"Như vậy, mục tiêu này đã đạt: {measure} là {value}, {reach}.",
             f"Với kết quả trên, {agency} đã hoàn thành mục tiêu thứ {obj.number} ({measure} {value}, "
             f"chỉ tiêu {target}).",
-            f"Kết quả đạt {value}, {reach} chỉ tiêu {target}; mục tiêu được hoàn thành.",
+            f"Kết quả đạt {value}, {reach}; mục tiêu được hoàn thành.",
         ]
         return variants[(obj.number - 1) % len(variants)]
     gap = ""

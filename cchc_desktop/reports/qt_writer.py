@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
@@ -108,6 +108,7 @@ class _Built:
     keep_ranges: list[tuple[int, int]]  # character ranges that must stay on one page
     tables_atomic: list[QTextTable]  # tables never cut (header, signature)
     tables_by_row: list[QTextTable]  # data tables: cut between rows only
+    rules: list[tuple[int, float]] = field(default_factory=list)  # (block position, width): solid rules
 
 
 def layout_dpi() -> float:
@@ -178,6 +179,7 @@ class _Builder:
         self.keep: list[tuple[int, int]] = []
         self.atomic: list[QTextTable] = []
         self.by_row: list[QTextTable] = []
+        self.rules: list[tuple[int, float]] = []
         self.reuse = True  # the cursor's block is empty and can take the next content
 
     def px(self, mm: float) -> float:
@@ -254,7 +256,7 @@ class _Builder:
         self.inline((Run(self.src.closing_text),))
         self.closing()
         self.keep.append((start, self.cursor.position()))
-        return _Built(self.doc, self.footnotes, self.keep, self.atomic, self.by_row)
+        return _Built(self.doc, self.footnotes, self.keep, self.atomic, self.by_row, self.rules)
 
     def body_format(self, align: Align = Align.JUSTIFY, indent: bool = True) -> QTextBlockFormat:
         return self.block_format(align, indent=indent, after_pt=self.fmt.space_after_pt)
@@ -281,9 +283,10 @@ class _Builder:
         bf = self.block_format(Align.CENTER)
         bf.setProperty(
             QTextFormat.Property.BlockTrailingHorizontalRulerWidth,
-            QTextLength(QTextLength.Type.FixedLength, self.fx(width_mm)),
+            QTextLength(QTextLength.Type.FixedLength, self.px(width_mm)),  # not scaled by Qt
         )
         self.new_block(bf, self.char(3.0))
+        self.rules.append((self.cursor.block().position(), self.px(width_mm)))
 
     def borderless_table(
         self, rows: int, widths_mm: list[float], after_pt: float = 0.0, before_pt: float = 0.0
@@ -621,6 +624,7 @@ class Layout:
         painter.setClipRect(clip)
         ctx.clip = clip
         self.layout.draw(painter, ctx)
+        self._draw_rules(painter)
         if index:
             self._redraw_first_lines(painter, page, clip.left(), clip.width(), hair)
         painter.restore()
@@ -651,6 +655,19 @@ class Layout:
             number_ctx.palette = palette
             number.documentLayout().draw(painter, number_ctx)
             painter.restore()
+
+    def _draw_rules(self, painter: QPainter) -> None:
+        """The rules under the agency, the motto and the subject as solid lines ``rule_pt`` thick, as the
+        .docx draws them (Qt's own ruler is a hairline, nearly invisible on paper)."""
+        pen = QPen(BLACK)
+        pen.setWidthF(self.builder.pt_px(self.fmt.rule_pt))
+        painter.save()
+        painter.setPen(pen)
+        for position, width in self.built.rules:
+            rect = self.layout.blockBoundingRect(self.doc.findBlock(position))
+            y, middle = rect.top() + rect.height() / 2, rect.left() + rect.width() / 2
+            painter.drawLine(QPointF(middle - width / 2, y), QPointF(middle + width / 2, y))
+        painter.restore()
 
     def _redraw_first_lines(self, painter: QPainter, page: PageSlice, left: float, width: float, hair: float) -> None:
         """Vietnamese marks above capitals (Ể, Ố, Ữ…) rise above the line box, so the page clip cuts

@@ -516,11 +516,11 @@ def _online(ctx: _Context, obj: ObjectiveResult) -> list[Block]:
     )
     items = (
         runs(
-            f"Hồ sơ trực tuyến của TTHC toàn trình: {big_count(o.full.numerator)} hồ sơ/"
+            f"Hồ sơ trực tuyến mức toàn trình: {big_count(o.full.numerator)} hồ sơ/"
             f"{big_count(o.full.denominator)} hồ sơ (tỷ lệ {pct(o.full)})."
         ),
         runs(
-            f"Hồ sơ trực tuyến của TTHC một phần: {big_count(o.partial.numerator)} hồ sơ/"
+            f"Hồ sơ trực tuyến mức độ một phần: {big_count(o.partial.numerator)} hồ sơ/"
             f"{big_count(o.partial.denominator)} hồ sơ (tỷ lệ {pct(o.partial)})."
         ),
     )

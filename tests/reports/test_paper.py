@@ -128,3 +128,53 @@ def test_libreoffice_paginates_the_docx_like_the_qt_pdf(built: tuple[Document, P
     rendered = tmp_path / f"{word.stem}.pdf"
     assert run.returncode == 0 and rendered.exists(), run.stderr
     assert len(PdfReader(rendered).pages) == len(PdfReader(pdf).pages)
+
+
+def test_printing_uses_the_same_sizes_as_the_pdf(built: tuple[Document, Path, Path], tmp_path: Path) -> None:
+    """The printer (and so the print preview, which paints through it) draws the PDF's layout."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from cchc_desktop.reports.qt_writer import print_document
+
+    doc, word, pdf = built
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    print_document(doc, printer)
+    printed = pdf_sizes(tmp_path / "printed.pdf")
+    allowed = docx_sizes(word)
+    assert all(min(abs(size - a) for a in allowed) <= 0.05 for size in printed), sorted(printed)
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == len(PdfReader(pdf).pages)
+
+
+def test_header_rules_are_as_long_as_the_decree_says(built: tuple[Document, Path, Path]) -> None:
+    """The rule under the motto is as long as the motto; the one under the agency 40 % of its name
+    (measured on the drawn page: the longest dark horizontal run in each header column)."""
+    from cchc_desktop.reports.document import text_width_mm
+    from cchc_desktop.reports.qt_writer import render_page_images
+
+    doc, _word, _pdf = built
+    dpi = 150
+    image = render_page_images(doc, dpi=dpi)[0]
+    fmt, h = doc.format, doc.header
+
+    def px(mm: float) -> int:
+        return round(mm / 25.4 * dpi)
+
+    def longest_run(x0: int, x1: int) -> float:
+        best = 0
+        for y in range(px(fmt.margin_top_mm), px(fmt.margin_top_mm + 25)):
+            run = 0
+            for x in range(x0, x1):
+                dark = image.pixelColor(x, y).lightness() < 140
+                run = run + 1 if dark else 0
+                best = max(best, run)
+        return best / dpi * 25.4
+
+    left = px(fmt.margin_left_mm)
+    split = left + px(fmt.header_left_mm)
+    motto = text_width_mm(h.tieu_ngu, fmt.tieu_ngu_pt, bold=True)
+    assert abs(longest_run(split, split + px(fmt.header_right_mm)) - motto) < 3
+    agency = max(text_width_mm(h.co_quan_chu_quan.upper(), fmt.co_quan_chu_quan_pt),
+                 text_width_mm(h.co_quan_ban_hanh.upper(), fmt.co_quan_ban_hanh_pt, bold=True))  # fmt: skip
+    assert abs(longest_run(left, split) - agency * fmt.agency_rule_ratio) < 3

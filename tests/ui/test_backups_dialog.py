@@ -32,6 +32,8 @@ def test_backup_now_then_restore_from_the_dialog(qtbot: Any, demo_db: Database, 
         assert controller.open_location(str(demo_db.path))
         window = controller.window
         qtbot.addWidget(window)
+        demo_tasks = _tasks(controller)
+        assert demo_tasks > 0
         assert any(a.text() == "Sao lưu / Khôi phục…" for a in window.menuBar().actions()[0].menu().actions())
         seen: list[BackupsDialog] = []
 
@@ -59,7 +61,7 @@ def test_backup_now_then_restore_from_the_dialog(qtbot: Any, demo_db: Database, 
         restored = controller.window
         qtbot.addWidget(restored)
         assert restored is not window
-        assert _tasks(controller) == 348
+        assert _tasks(controller) == demo_tasks
         before = [b for b in list_backups() if b.reason == "truoc-khoi-phuc"]
         assert len(before) == 1 and before[0].path.name in answers.seen[-1].text
         wait_jobs(QApplication.instance())
@@ -78,6 +80,7 @@ def test_a_refused_file_is_one_sentence_and_nothing_changes(qtbot: Any, demo_db:
         assert controller.open_location(str(demo_db.path))
         window = controller.window
         qtbot.addWidget(window)
+        demo_tasks = _tasks(controller)
         bad = tmp_path / "khong-phai.db"
         bad.write_bytes(b"not a database at all" * 50)
         answers.expect("open_file", str(bad))
@@ -85,7 +88,7 @@ def test_a_refused_file_is_one_sentence_and_nothing_changes(qtbot: Any, demo_db:
         answers.expect("error")
         file_actions.restore(window)
         assert "không phải là bản sao lưu" in answers.seen[-1].text
-        assert controller.window is window and _tasks(controller) == 348
+        assert controller.window is window and _tasks(controller) == demo_tasks
         assert list_backups() == []
         wait_jobs(QApplication.instance())
         window.close()

@@ -282,3 +282,91 @@ def test_a_form_shows_every_refused_field_at_once(qtbot: Any, ctx: AppContext, a
     assert set(seen) == {"code", "name", "resolution_days", "abolished_on"}
     assert seen["resolution_days"].startswith("Thời hạn giải quyết 1.000 ngày quá dài")
     assert "31/02/2024" in seen["abolished_on"]
+
+
+def test_bieu06a_table_keeps_its_rows_when_the_check_has_findings(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.core.checks import Finding, Severity
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.ui.pages.reports import ReportsPage
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1160, 700)  # the page area of a 1366×768 window
+    page.show()
+    page.choose_report("bieu06a")
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.report_type == ReportType.BIEU_06A,
+                    timeout=20_000)  # fmt: skip
+    findings = [Finding(Severity.WARNING, f"Điểm cần xem lại số {n}: một câu khá dài để xuống dòng " * 2)
+                for n in range(8)]  # fmt: skip
+    page._show_findings(findings)
+    QApplication.processEvents()
+    rows_visible = page.table.viewport().height() // page.table.verticalHeader().defaultSectionSize()
+    assert rows_visible >= 6  # not shrunk to its header row
+    assert page.controls.height() <= int(page.height() * 0.4)
+
+
+def test_narrative_editor_and_insert_button_are_above_the_fold(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.reports import ReportsPage
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1160, 700)
+    page.show()
+    page.choose_report("cchc")
+    wait_jobs(QApplication.instance())
+    QApplication.processEvents()
+    viewport = page.controls.viewport()
+    for widget in (page.editor, page.insert_button):
+        bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
+        assert 0 < bottom <= viewport.height(), widget
+
+
+def test_first_run_wizard_keeps_its_fields_full_height_after_an_error(qtbot: Any, tmp_path: Any) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from cchc_desktop.ui.dialogs.new_database import NewDatabaseWizard
+
+    wizard = NewDatabaseWizard(tmp_path / "moi.db")
+    qtbot.addWidget(wizard)
+    wizard.resize(680, 520)
+    wizard.show()
+    page = wizard.currentPage()
+    heights = {k: w.height() for k, w in page.edits.items() if isinstance(w, QLineEdit)}
+    assert not page.validatePage()  # nothing typed: refused with a message under the field
+    QApplication.processEvents()
+    assert any(not e.isHidden() for e in page.errors.values())
+    for key, w in page.edits.items():
+        if isinstance(w, QLineEdit):
+            assert w.height() >= min(heights[key], w.sizeHint().height()), key
+    wizard.reject()
+
+
+def test_wizard_labels_are_level_with_their_fields(qtbot: Any, tmp_path: Any) -> None:
+    from cchc_desktop.ui.dialogs.new_database import NewDatabaseWizard
+
+    wizard = NewDatabaseWizard(tmp_path / "moi.db")
+    qtbot.addWidget(wizard)
+    wizard.resize(680, 560)
+    wizard.show()
+    signer = next(wizard.page(i) for i in wizard.pageIds() if wizard.page(i).title() == "Người ký và nơi nhận")
+    wizard.setStartId(wizard.pageIds()[0])
+    signer.show()
+    QApplication.processEvents()
+    for key, widget in signer.edits.items():
+        label = signer.form.labelForField(widget.parentWidget())
+        top_label = label.mapTo(signer, label.rect().topLeft()).y() + label.contentsMargins().top()
+        top_field = widget.mapTo(signer, widget.rect().topLeft()).y()
+        assert abs(top_label - top_field) <= 8, key
+    wizard.reject()
+
+
+def test_the_objectives_page_writes_dates_dd_mm_yyyy(qtbot: Any, ctx: AppContext) -> None:
+    import re
+
+    from cchc_desktop.ui.pages.objectives import ObjectivesPage
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+    text = page.year_text.text()
+    dates = re.findall(r"ngày (\d{1,2}/\d{1,2}/\d{4})", text)
+    assert dates and all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", d) for d in dates), text

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -34,8 +36,20 @@ class _FormPage(QWizardPage):
         super().__init__()
         self.setTitle(title)
         self.setSubTitle(subtitle)
-        self.form = QFormLayout(self)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # The fields sit in a scroll area: an error line appearing makes the page scroll, never squashes
+        # a field (a 12 px high line edit after a refused "Tiếp tục").
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        self._scroll, self._body = scroll, body
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(6)
         self.edits: dict[str, QWidget] = {}
@@ -46,6 +60,8 @@ class _FormPage(QWizardPage):
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
+        if isinstance(widget, QLineEdit | QComboBox):
+            widget.setMinimumHeight(widget.sizeHint().height())
         box.addWidget(widget)
         if hint:
             hint_label = QLabel(hint)
@@ -57,7 +73,12 @@ class _FormPage(QWizardPage):
         error.setWordWrap(True)
         error.hide()
         box.addWidget(error)
-        self.form.addRow(label + ":", holder)
+        caption = QLabel(label + ":")
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        caption.setContentsMargins(0, 5, 0, 0)  # level with the text of the input, whatever is below it
+        self.form.addRow(caption, holder)
+        # Tall enough for every field and hint as first shown; only error lines make it scroll.
+        self._scroll.setMinimumHeight(min(self._body.sizeHint().height() + 6, 520))
         self.edits[key] = widget
         self.errors[key] = error
         return widget

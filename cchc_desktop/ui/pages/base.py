@@ -30,6 +30,7 @@ from ..context import AppContext, settings
 from ..models.sort_proxy import TypedSortProxy
 from ..models.table import ID_ROLE, RecordTableModel, TableSource
 from ..widgets.common import PageHeader, SearchBox, button
+from ..widgets.picker import searchable_if_long
 
 
 class Page(QWidget):
@@ -477,6 +478,7 @@ def combo(items: Sequence[tuple[str, Any]], *, first: str | None = "Tất cả",
         box.addItem(text, value)
     box.setMinimumContentsLength(min_chars)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    searchable_if_long(box)  # a long catalogue (units, fields): type part of a name; the list as wide as the names
     return box
 
 

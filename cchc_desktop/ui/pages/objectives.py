@@ -148,8 +148,8 @@ class ObjectivesPage(DataPage):
                 self.year_text.setText("Chưa có năm nào. Bấm “Thêm năm…” để tạo bộ mục tiêu theo mẫu.")
                 enabled = False
             else:
-                decision = format_document_ref(oy.decision_number, oy.decision_date) or "chưa nhập"
-                plan = format_document_ref(oy.plan_number, oy.plan_date) or "chưa nhập"
+                decision = format_document_ref(oy.decision_number, oy.decision_date, table=True) or "chưa nhập"
+                plan = format_document_ref(oy.plan_number, oy.plan_date, table=True) or "chưa nhập"
                 self.year_text.setText(
                     f"Năm {oy.year}: Quyết định ban hành mục tiêu {decision}; Kế hoạch thực hiện {plan}."
                 )
@@ -311,7 +311,7 @@ class QualityDocumentsDialog(QDialog):
             docs = session.scalars(select(m.QualityDocument).where(m.QualityDocument.year == self.year)
                                    .order_by(m.QualityDocument.issued_on, m.QualityDocument.id)).all()  # fmt: skip
             for doc in docs:
-                item = QListWidgetItem(f"{doc.kind} {format_document_ref(doc.number, doc.issued_on)} {doc.description}")
+                item = QListWidgetItem(f"{doc.kind} {format_document_ref(doc.number, doc.issued_on, table=True)} {doc.description}")
                 item.setData(Qt.ItemDataRole.UserRole, doc.id)
                 self.list.addItem(item)
 

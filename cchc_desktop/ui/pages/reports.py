@@ -275,6 +275,8 @@ class ReportsPage(Page):
         self.text_status = muted()
         tcol.addWidget(self.text_status)
         col.addWidget(self.text_box)
+        # The narrative and its "Chèn số liệu" first, above the fold at 1366×768; number and signer below.
+        col.insertWidget(col.indexOf(self.sign_box), self.text_box)
 
         self.check_box = QGroupBox("Kiểm tra số liệu trước khi xuất")
         self.check_layout = QVBoxLayout(self.check_box)
@@ -434,14 +436,18 @@ class ReportsPage(Page):
             self.splitter.setOrientation(Qt.Orientation.Vertical)
             self.controls.setMinimumWidth(0)
             body.setMaximumWidth(620)
-            self.controls.setMinimumHeight(body.sizeHint().height())
-            self.splitter.setSizes([body.sizeHint().height(), 10_000])
+            self._fit_table_mode()
         else:
             self.splitter.setOrientation(Qt.Orientation.Horizontal)
-            self.controls.setMinimumWidth(400)
+            # As wide as the controls need (never cut on the right), at least 400 px.
+            scrollbar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+            width = max(400, body.minimumSizeHint().width() + scrollbar + 4)
+            self.controls.setMinimumWidth(width)
             self.controls.setMinimumHeight(0)
+            self.controls.setMaximumHeight(16_777_215)
+            self.table.setMinimumHeight(0)
             body.setMaximumWidth(16_777_215)
-            self.splitter.setSizes([430, 10_000])
+            self.splitter.setSizes([width + 10, 10_000])
         self._fill_sections()
         self.refresh_preview()
 
@@ -627,9 +633,33 @@ class ReportsPage(Page):
                 item.setEditable(False)
                 model.setItem(r, c, item)
         self.table.setModel(model)
+        self._fit_table_mode()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def _fit_table_mode(self) -> None:
+        """Biểu 06a: the controls above take what they need up to about a third of the page (they scroll
+        beyond), the table keeps room for several rows — however many findings the check lists."""
+        if self.current_type() != ReportType.BIEU_06A:
+            return
+        body = self.controls.widget()
+        body.adjustSize()
+        row = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        model = self.table.model()
+        shown_rows = min(model.rowCount() if model is not None else 10, 14)
+        table_needs = header + max(shown_rows, 6) * row + 8
+        cap = max(150, self.splitter.height() - self.splitter.handleWidth() - table_needs, int(self.height() * 0.3))
+        height = min(body.sizeHint().height(), cap)
+        self.controls.setMinimumHeight(min(height, 150))
+        self.controls.setMaximumHeight(height)
+        self.table.setMinimumHeight(header + 6 * row + 4)
+        self.splitter.setSizes([height, 10_000])
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_table_mode()
 
     def _show_findings(self, findings: list[Finding]) -> None:
         layout = self.check_layout
@@ -646,6 +676,7 @@ class ReportsPage(Page):
             layout.addWidget(self._finding_label(name, colour, f.message))
         if len(findings) > 6:
             layout.addWidget(muted(f"… và {len(findings) - 6} điểm khác (menu Dữ liệu → Kiểm tra dữ liệu)."))
+        self._fit_table_mode()
 
     def _finding_label(self, icon_name: str, colour: str, text: str) -> QWidget:
         holder = QWidget()

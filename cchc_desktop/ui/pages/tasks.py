@@ -161,8 +161,9 @@ class TasksPage(DataPage):
 
     def _build_toolbar(self) -> None:
         super()._build_toolbar()
-        self.done_button = button("Đánh dấu hoàn thành", "check-circle-outline",
-                                  tooltip="Ghi ngày hoàn thành cho các nhiệm vụ đang chọn (mặc định hôm nay)")  # fmt: skip
+        self.done_button = button("Hoàn thành", "check-circle-outline",
+                                  tooltip="Đánh dấu hoàn thành: ghi ngày hoàn thành cho các nhiệm vụ đang chọn "
+                                          "(mặc định hôm nay)")  # fmt: skip
         self.done_button.clicked.connect(self.mark_done)
         self.header.right.insertWidget(2, self.done_button, 0, Qt.AlignmentFlag.AlignBottom)
 

@@ -51,7 +51,7 @@ CALAMINE_MAX_CELLS = 6_000_000  # used range read at once by calamine; larger sh
 # calamine copies a shared string into every cell that uses it; above this many characters of text the
 # sheet is streamed by openpyxl, which keeps each shared string once.
 CALAMINE_MAX_TEXT = 40_000_000
-MAX_SHARED_STRINGS = 512 << 20  # bytes of xl/sharedStrings.xml (openpyxl keeps the table in memory)
+MAX_SHARED_STRINGS = 256 << 20  # bytes of xl/sharedStrings.xml (both readers keep the table in memory)
 _CHUNK = 4 << 20
 
 _CELL_COL = re.compile(rb'<c r="([A-Z]{1,4})')

@@ -118,9 +118,12 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 def _cap() -> None:
+    if sys.platform == "win32":
+        _cap_windows()
+        return
     try:
         import resource
-    except ImportError:  # Windows: the parent's wall-clock timer is the bound
+    except ImportError:  # another OS without it: the parent's wall-clock timer is the bound
         return
     for limit, value in ((resource.RLIMIT_AS, MEMORY_BYTES), (resource.RLIMIT_CPU, CPU_SECONDS)):
         try:
@@ -130,6 +133,52 @@ def _cap() -> None:
             resource.setrlimit(limit, (value, hard))
         except (ValueError, OSError):
             pass
+
+
+def _cap_windows() -> None:
+    """The same caps on Windows: the child puts itself in a job object limiting its committed memory and
+    its CPU time. Any failure leaves the parent's wall-clock timer as the only bound."""
+    if sys.platform != "win32":
+        return
+    import ctypes
+    from ctypes import wintypes
+
+    class BasicLimits(ctypes.Structure):
+        _fields_ = [
+            ("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
+            ("LimitFlags", wintypes.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t),
+            ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", wintypes.DWORD),
+            ("Affinity", ctypes.c_size_t), ("PriorityClass", wintypes.DWORD), ("SchedulingClass", wintypes.DWORD),
+        ]
+
+    class IoCounters(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_ulonglong) for name in (
+            "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
+            "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]
+
+    class ExtendedLimits(ctypes.Structure):
+        _fields_ = [
+            ("BasicLimitInformation", BasicLimits), ("IoInfo", IoCounters),
+            ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
+            ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t),
+        ]
+
+    process_time, process_memory, extended_information = 0x2, 0x100, 9
+    try:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        job = kernel32.CreateJobObjectW(None, None)
+        if not job:
+            return
+        limits = ExtendedLimits()
+        limits.BasicLimitInformation.LimitFlags = process_memory | process_time
+        limits.BasicLimitInformation.PerProcessUserTimeLimit = CPU_SECONDS * 10_000_000  # 100 ns units
+        limits.ProcessMemoryLimit = MEMORY_BYTES
+        if kernel32.SetInformationJobObject(job, extended_information, ctypes.byref(limits), ctypes.sizeof(limits)):
+            kernel32.AssignProcessToJobObject(job, kernel32.GetCurrentProcess())
+    except (OSError, AttributeError, ValueError):
+        return
 
 
 def _child(path: str, sheet_text: str) -> int:

@@ -78,28 +78,35 @@ def _is(df: pd.DataFrame, col: str, value: str) -> np.ndarray:
 
 
 def pandas_classes(df: pd.DataFrame, period: Period) -> dict[str, Any]:
-    """Boolean masks of every class of ``period`` (vectorised)."""
+    """Boolean masks of every class of ``period`` (vectorised), under the default outcome rule (Biểu 06a:
+    returned / withdrawn / refused = resolved on time; stopped = still in progress; the synthetic rows
+    carry no supplement events)."""
     s, e = _bounds(period)
     r, c, due = df["received_on"].to_numpy(), df["resolved_on"].to_numpy(), df["due_on"].to_numpy()
-    not_closed = np.isnat(c)
+    result = _is(df, "outcome", "resolved")
+    ended = _is(df, "outcome", "returned") | _is(df, "outcome", "withdrawn") | _is(df, "outcome", "refused")
+    stopped = _is(df, "outcome", "stopped")
+    really_open = np.isnat(c)
+    not_closed = really_open | stopped
     received = (r >= s) & (r <= e)
-    closed_in = (c >= s) & (c <= e)
-    resolved = closed_in & _is(df, "outcome", "resolved")
+    ended_in = (c >= s) & (c <= e)
+    closed_in = ended_in & ~stopped
     in_progress = (r <= e) & (not_closed | (c > e))
+    overdue = in_progress & (really_open | (c > e)) & (due < e)
     return {
         "carried_over": (r < s) & (not_closed | (c >= s)),
         "received": received,
         "received_online": received & _is(df, "channel", "online"),
         "received_direct": received & _is(df, "channel", "direct"),
         "received_postal": received & _is(df, "channel", "postal"),
-        "resolved": resolved,
-        "early": resolved & (c < due),
-        "on_time": resolved & (c == due),
-        "late": resolved & (c > due),
-        "returned": closed_in & _is(df, "outcome", "returned"),
+        "resolved": closed_in,
+        "early": closed_in & result & (c < due),
+        "on_time": closed_in & ((result & (c == due)) | ended),
+        "late": closed_in & result & (c > due),
+        "ended_without_result": ended_in & ~result,
         "in_progress": in_progress,
-        "in_progress_within": in_progress & (due >= e),
-        "in_progress_overdue": in_progress & (due < e),
+        "in_progress_within": in_progress & ~overdue,
+        "in_progress_overdue": overdue,
     }
 
 

@@ -49,6 +49,7 @@ BENCH_MODULES: list[str] = [
     "bench.bench_reports",
     "bench.bench_gui",
     "bench.bench_import",
+    "bench.bench_export",
     "bench.bench_day_one",
 ]
 

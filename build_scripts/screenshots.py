@@ -42,6 +42,7 @@ class Shooter:
         app_module._controller = self.controller
         self.controller.open_location(str(db_path))
         self.window = self.controller.window
+        self.window.showNormal()  # the first start is maximised; offscreen the "screen" is arbitrary
         self.window.resize(*size)
         _settle(self.app)
         self.count = 0
@@ -73,7 +74,7 @@ class Shooter:
             prepare(dialog)
             _settle(self.app)
         self.save(dialog, name)
-        dialog.close()
+        dialog.reject()  # not close(): an edited form would ask "Lưu thay đổi?"
         dialog.deleteLater()
         _settle(self.app)
 
@@ -106,6 +107,15 @@ def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
     dash.findChild(type(dash.layout_.itemAt(1).widget())).verticalScrollBar().setValue(10_000)
     _settle(s.app)
     s.save(s.window, "tong-quan-phan-duoi")
+    dash.findChild(type(dash.layout_.itemAt(1).widget())).verticalScrollBar().setValue(0)
+    from cchc_desktop.core.periods import PeriodSpec
+
+    year_spec = ctx.period
+    ctx.set_period(PeriodSpec.parse(f"{year_spec.year}-Q1"))
+    _settle(s.app)
+    s.save(s.window, "tong-quan-quy")
+    ctx.set_period(year_spec)
+    _settle(s.app)
     procedures = s.page("procedures", "thu-tuc-hanh-chinh")
     s.page("decisions", "quyet-dinh-cong-bo")
     dossiers = s.page("dossiers", "ho-so")

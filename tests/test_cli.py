@@ -117,3 +117,35 @@ def test_help_has_no_english_headings(capsys) -> None:
         assert "tùy chọn:" in out and "hiện hướng dẫn này rồi thoát" in out
         for english in ("usage:", "options:", "positional arguments", "show this help"):
             assert english not in out
+
+
+def test_demo_force_on_a_full_disk_keeps_the_old_data(tmp_path, capsys, monkeypatch) -> None:
+    """Building the new demo fails (disk full): the old data is really still there, as the sentence says."""
+    import sqlite3 as _sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from cchc_desktop.core import demo as core_demo
+
+    path = tmp_path / "d.db"
+    assert main(["demo", "--db", str(path)]) == 0
+    con = _sqlite3.connect(path)
+    con.execute("UPDATE organisation_profile SET signer_name = 'Người ký thật'")
+    con.commit()
+    con.close()
+    dossiers = _rows(path, "dossier")
+
+    def full(self) -> None:  # type: ignore[no-untyped-def]
+        raise OperationalError("INSERT INTO task", {}, _sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(core_demo._DemoBuilder, "tasks", full)
+    capsys.readouterr()
+    assert main(["demo", "--db", str(path), "--force"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "Ổ đĩa đã đầy, không ghi được dữ liệu. Dữ liệu trước đó vẫn được giữ nguyên."
+    )
+    assert _rows(path, "dossier") == dossiers
+    con = _sqlite3.connect(path)
+    assert con.execute("SELECT signer_name FROM organisation_profile").fetchone()[0] == "Người ký thật"
+    con.close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # the half-built file is gone

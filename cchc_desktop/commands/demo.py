@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sqlite3
 from pathlib import Path
 
 from ..core.backup import backup_before, copy_database
@@ -63,6 +64,14 @@ def _rebuild_sqlite(db: Database, path: Path) -> str:
         from ..core.files import write_error_message
 
         raise CchcError(write_error_message(fresh, exc) + " Dữ liệu trước đó vẫn được giữ nguyên.") from exc
+    except sqlite3.Error as exc:  # the copy in: locked by another program past the timeout, disk full …
+        text = str(exc).lower()
+        reason = (
+            "cơ sở dữ liệu đang được một chương trình khác ghi; hãy đóng chương trình đó rồi thử lại"
+            if "locked" in text or "busy" in text
+            else ("ổ đĩa đã đầy" if "full" in text else str(exc))
+        )
+        raise CchcError(f"Không thay được dữ liệu mẫu: {reason}. Dữ liệu trước đó vẫn được giữ nguyên.") from exc
     finally:
         _remove_sqlite(fresh)
     return summary

@@ -17,11 +17,12 @@ Sessions that must not be audited (the demo builder) set ``session.info[SKIP] = 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    LargeBinary,
     Numeric,
     Table,
     Time,
@@ -81,10 +83,16 @@ def now() -> dt.datetime:
 # --------------------------------------------------------------------------- values
 
 
-def encode(value: Any) -> Any:
-    """A column value as JSON: dates and times in ISO form, decimals as text, enums by value."""
+def encode(value: Any, *, full: bool = False) -> Any:
+    """A column value as JSON: dates and times in ISO form, decimals as text, enums by value; file
+    contents (bytes) by size and digest — whole (base64) only with ``full`` (a deletion, to restore)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        if full:
+            return {"$base64": base64.b64encode(data).decode("ascii")}
+        return {"$bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -99,6 +107,8 @@ def decode(table: Table, key: str, raw: Any) -> Any:
     if raw is None:
         return None
     ctype = table.c[key].type
+    if isinstance(ctype, LargeBinary):
+        return base64.b64decode(raw["$base64"]) if isinstance(raw, dict) and "$base64" in raw else None
     if isinstance(ctype, SAEnum) and ctype.enum_class is not None:
         return ctype.enum_class(raw)
     if isinstance(ctype, Boolean):
@@ -116,19 +126,20 @@ def decode(table: Table, key: str, raw: Any) -> Any:
     return raw
 
 
-def _row_values(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
-    return {c.key: encode(row[c.key]) for c in table.columns if c.key not in NOT_AUDITED and c.key in row}
+def _row_values(table: Table, row: Mapping[str, Any], *, full: bool = False) -> dict[str, Any]:
+    return {c.key: encode(row[c.key], full=full) for c in table.columns if c.key not in NOT_AUDITED and c.key in row}
 
 
-def _obj_values(obj: Any) -> dict[str, Any]:
-    return {c.key: encode(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in NOT_AUDITED}
+def _obj_values(obj: Any, *, full: bool = False) -> dict[str, Any]:
+    return {c.key: encode(getattr(obj, c.key), full=full) for c in obj.__table__.columns
+            if c.key not in NOT_AUDITED}
 
 
 def natural_code(table_name: str, values: Mapping[str, Any]) -> str | None:
     """The code a person knows the record by (dossier number, procedure code, decision number …)."""
     v = values
     if table_name == "document_count" and v.get("month") is not None:
-        return f"tháng {v['month']}/{v.get('year')}"
+        return f"{v['month']}/{v.get('year')}"
     if table_name == "survey_form" and v.get("number") is not None:
         return f"phiếu số {v['number']}"
     if table_name == "quality_objective" and v.get("number") is not None:
@@ -195,7 +206,7 @@ def _collect_children(conn: Any, table: Table, record_id: int) -> tuple[list[dic
                     if key in seen:
                         continue
                     seen.add(key)
-                    values = _row_values(child, row)
+                    values = _row_values(child, row, full=True)
                     children.append({"table": child.name, "id": row["id"], "values": values})
                     todo.append((child, row["id"]))
             elif rule == "SET NULL":
@@ -240,7 +251,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         for obj in deleted:
             children, nulled = _collect_children(conn, obj.__table__, obj.id)
             descendants.update((c["table"], c["id"]) for c in children)
-            deletes.append({"obj": obj, "values": _obj_values(obj), "version": obj.version,
+            deletes.append({"obj": obj, "values": _obj_values(obj, full=True), "version": obj.version,
                             "children": children, "nulled": nulled})
         in_session = {(d["obj"].__tablename__, d["obj"].id) for d in deletes}
         for d in deletes:
@@ -313,24 +324,25 @@ def _json_object_sql(dialect: str, table: Table) -> str:
     return f"CAST(json_build_object({args}) AS TEXT)"
 
 
-def record_bulk_created(session: Session, table: Any, codes: Sequence[str], user: str) -> None:
-    """Entries for the rows of ``table`` just inserted with these codes: one INSERT … SELECT."""
-    if session.info.get(SKIP) or not codes:
+def last_id(session: Session, table: Any) -> int:
+    """The highest id of ``table`` now (before a bulk insert: the rows above it are the new ones)."""
+    return int(session.scalar(select(func.max(table.c.id))) or 0)
+
+
+def record_bulk_created(session: Session, table: Any, since_id: int, user: str) -> None:
+    """Entries for the rows of ``table`` just inserted (ids above ``since_id``: the import holds the write
+    lock, so they are its own): one INSERT … SELECT over the id range."""
+    if session.info.get(SKIP):
         return
     conn = session.connection()
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        where, param = "code IN (SELECT value FROM json_each(:codes))", json.dumps(list(codes))
-    else:
-        where, param = "code = ANY(:codes)", list(codes)  # type: ignore[assignment]
     sql = (
         "INSERT INTO audit_entry (at, \"user\", action, table_name, record_id, record_code, record_version, "
         "new_values, in_bin, batch_id) "
-        f"SELECT :at, :user, 'create', '{table.name}', id, code, version, {_json_object_sql(dialect, table)}, "
-        f":in_bin, :batch FROM {table.name} WHERE {where}"
+        f"SELECT :at, :user, 'create', '{table.name}', id, code, version, "
+        f"{_json_object_sql(conn.dialect.name, table)}, :in_bin, :batch FROM {table.name} WHERE id > :since"
     )
     stmt = text(sql).bindparams(bindparam("at", type_=DateTime()), bindparam("in_bin", type_=Boolean()))
-    conn.execute(stmt, {"at": now(), "user": user, "codes": param, "in_bin": False,
+    conn.execute(stmt, {"at": now(), "user": user, "since": since_id, "in_bin": False,
                         "batch": session.info.get(BATCH)})
 
 
@@ -372,6 +384,37 @@ def record_bulk_updated(
         session.connection().execute(insert(AUDIT), rows)
 
 
+def update_where(session: Session, table: Any, condition: Any, values: Mapping[str, Any], *, user: str) -> int:
+    """A set-based UPDATE of the rows matching ``condition``, with their versions incremented and one
+    entry each (old → new) in the trail; returns the number of rows changed."""
+    session.flush()
+    rows = session.execute(select(table).where(condition)).mappings().all()
+    if not rows:
+        return 0
+    changes: list[tuple[int, Mapping[str, Any], Mapping[str, Any]]] = [
+        (r["id"], dict(r), {**dict(r), **values}) for r in rows]
+    record_bulk_updated(session, table, changes, user)
+    session.execute(update(table).where(table.c.id.in_([r["id"] for r in rows])).values(**values))
+    return len(rows)
+
+
+def record_touch(session: Session, obj: Any) -> None:
+    """An entry for a record whose child rows changed (``services.touch``): its new version, no values."""
+    if session.info.get(SKIP):
+        return
+    values = _obj_values(obj)
+    session.connection().execute(insert(AUDIT).values(
+        at=now(), user=obj.updated_by or _user(session), action="update", table_name=obj.__tablename__,
+        record_id=obj.id, record_code=natural_code(obj.__tablename__, values), record_version=obj.version,
+        old_values="{}", new_values="{}", children=None, in_bin=False, batch_id=session.info.get(BATCH),
+    ))
+
+
+def _children_label(table_name: str) -> str:
+    names = [table_label(child.name) for child, _col, rule in _dependants(table_of(table_name)) if rule == "CASCADE"]
+    return ", ".join(dict.fromkeys(names)) or "dữ liệu kèm theo"
+
+
 # --------------------------------------------------------------------------- reading the trail
 
 
@@ -389,6 +432,9 @@ def display_value(session: Session | None, table_name: str, key: str, raw: Any) 
     record's code instead of its id."""
     if raw is None or raw == "":
         return "(trống)"
+    if isinstance(raw, dict):  # file contents
+        size = raw.get("$bytes", len(raw.get("$base64", "")) * 3 // 4)
+        return f"(tệp {size:,} byte)".replace(",", ".")
     table = m.Base.metadata.tables.get(table_name)
     if table is None or key not in table.c:
         return str(raw)
@@ -445,6 +491,8 @@ def describe(session: Session | None, entry: m.AuditEntry, limit: int = 6) -> st
         parts = [f"{c.label}: {c.new}" for c in changes if c.new != "(trống)"]
     else:
         parts = [f"{c.label}: {c.old} → {c.new}" for c in changes]
+    if not parts and entry.action == "update":
+        return f"Sửa {_children_label(entry.table_name)}"
     text_ = "; ".join(parts[:limit])
     if len(parts) > limit:
         text_ += f"; … (thêm {len(parts) - limit} thay đổi)"
@@ -471,7 +519,8 @@ def conflict_message(session: Session, model: type[m.Base], record_id: int, vers
     lines = []
     for e in entries:
         when = e.at.strftime("%H:%M %d/%m/%Y")
-        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or describe(session, e)
+        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or (
+            describe(session, e) if e.action != "update" else f"sửa {_children_label(e.table_name)}")
         lines.append(f"– {e.user} lúc {when}: {changes}")
     return head + ":\n" + "\n".join(lines) + "\nBấm “Tải lại” để mở bản mới nhất rồi nhập lại thay đổi của bạn."
 
@@ -550,7 +599,7 @@ def restore(session: Session, entry_id: int, *, user: str | None = None) -> str:
     """Put a deleted record (and the rows deleted with it) back; returns a Vietnamese sentence. Refused
     with one sentence when its code is now taken by another record or a record it belongs to is gone."""
     user = user or _user(session)
-    entry = session.get(m.AuditEntry, entry_id)
+    entry = session.get(m.AuditEntry, entry_id, with_for_update=True)  # two restores at once: one waits
     if entry is None or not entry.in_bin:
         raise CchcError("Bản ghi này không còn trong Thùng rác (đã được khôi phục hoặc không tồn tại).")
     table = m.Base.metadata.tables[entry.table_name]
@@ -616,8 +665,19 @@ def restore(session: Session, entry_id: int, *, user: str | None = None) -> str:
         new_values=entry.old_values, children=entry.children, in_bin=False, batch_id=None,
     ))
     session.expire_all()
+    _resync_dossiers(session, rows, user)
     n = len(rows) - 1
     return f"Đã khôi phục {name}" + (f" cùng {n} dữ liệu kèm theo." if n else ".")
+
+
+def _resync_dossiers(session: Session, rows: list[tuple[Table, int, dict[str, Any]]], user: str) -> None:
+    """A restored dossier event: its dossier's columns follow its events again (``core.dossier_events``),
+    or the restore is refused when the events no longer hold together (e.g. a second extension)."""
+    from .dossier_events import resync
+
+    for dossier_id in sorted({int(v["dossier_id"]) for t, _rid, v in rows if t.name == "dossier_event"}):
+        if session.get(m.Dossier, dossier_id) is not None:
+            resync(session, dossier_id, user=user)
 
 
 # --------------------------------------------------------------------------- import batches
@@ -660,7 +720,7 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
     rows put back. Refused with one sentence when something newer depends on it (a row changed or
     deleted after the import, a newer record that uses a created row)."""
     user = user or _user(session)
-    batch = session.get(m.ImportBatch, batch_id)
+    batch = session.get(m.ImportBatch, batch_id, with_for_update=True)  # two undos at once: one waits
     if batch is None:
         raise CchcError(f"Không có lần nhập số {batch_id}.")
     if batch.undone_at is not None:
@@ -722,6 +782,18 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
                     + (f" “{parent_code}”" if parent_code else "")
                     + " do lần nhập này tạo; hãy xóa hoặc chuyển dữ liệu đó trước."
                 )
+    deleted = session.scalars(select(e).where(e.batch_id == batch_id, e.action == "delete")).all()
+    created_in_batch = {(t, rid) for t in touched for rid in conn.execute(created[t]).scalars()} if deleted else set()
+    for entry in deleted:
+        if (entry.table_name, entry.record_id) in created_in_batch:
+            continue  # its id was used again by a row of the same import (removed in step 1)
+        table = table_of(entry.table_name)
+        created_again = conn.execute(select(func.count()).select_from(table).where(table.c.id == entry.record_id))
+        if created_again.scalar():
+            raise CchcError(
+                f"Không hoàn tác được {_batch_name(batch)}: {table_label(entry.table_name)} "
+                f"“{entry.record_code or entry.record_id}” do lần nhập xóa nay đã có bản ghi khác thay chỗ."
+            )
     at = now()
     # 1. rows the import created go, children first (set-based)
     for tname in reversed(touched):
@@ -736,15 +808,19 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
         ))
         conn.execute(delete(table).where(table.c.id.in_(created[tname])))
     # 2. rows it updated or deleted get their values from before the import
+    created_ids = {(t, rid) for t in touched for rid in conn.execute(created[t]).scalars()}
+    # the first action of the import on each record it did not create: the values from before it
+    first_create: dict[tuple[str, int], int] = {
+        (t, r): i for t, r, i in session.execute(select(e.table_name, e.record_id, func.min(e.id)).where(
+            e.batch_id == batch_id, e.action == "create").group_by(e.table_name, e.record_id))}
     entries = session.scalars(select(e).where(
         e.batch_id == batch_id, e.action.in_(("update", "delete"))).order_by(e.id)).all()
-    created_ids = {(t, rid) for t in touched for rid in conn.execute(created[t]).scalars()}
     before: dict[tuple[str, int], dict[str, Any]] = {}
     first_action: dict[tuple[str, int], m.AuditEntry] = {}
     for entry in entries:
         key = (entry.table_name, entry.record_id)
-        if key in created_ids:
-            continue
+        if key in first_create and first_create[key] < entry.id:
+            continue  # a row this import created (and then changed): removed in step 1
         first_action.setdefault(key, entry)
         for k, v in (json.loads(entry.old_values) if entry.old_values else {}).items():
             before.setdefault(key, {}).setdefault(k, v)

@@ -143,7 +143,9 @@ def write_backup(source: Path, folder: Path, reason: str, *, now: dt.datetime | 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(_backup_message(folder / "x.db", exc)) from exc
+        raise BackupError(
+            f"Không tạo được thư mục sao lưu {folder}: {exc.strerror or exc}. Cơ sở dữ liệu không bị thay đổi."
+        ) from exc
     base = f"{source.stem}-{stamp}-{slug}"
     tmp = temp_name(folder / f"{base}.db")
     try:
@@ -302,17 +304,22 @@ def rotate(folder: Path | None = None, database: str | None = None) -> list[Path
 # --------------------------------------------------------------------------- entry points
 
 
-def backup_file(path: Path, reason: str, *, folder: Path | None = None) -> Path | None:
+def backup_file(path: Path, reason: str, *, folder: Path | None = None, rotation: bool = True) -> Path | None:
     """Back up the SQLite file ``path`` (nothing when it does not exist or is empty), then rotate."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     folder = folder or backups_dir()
     made = write_backup(path, folder, reason)
+    if rotation:
+        _rotate_quietly(folder, path.stem)
+    return made
+
+
+def _rotate_quietly(folder: Path, database: str) -> None:
     try:
-        rotate(folder, path.stem)
+        rotate(folder, database)
     except OSError:  # pragma: no cover - rotation never blocks the work it protects
         log.warning("Backup rotation failed", exc_info=True)
-    return made
 
 
 def backup_before(db: Database, reason: str) -> Path | None:
@@ -405,7 +412,8 @@ def restore_backup(source: Path, target: Path) -> Path | None:
     check_backup_file(source)
     if target.exists() and source.resolve() == target.resolve():
         raise BackupError("Bản sao lưu và cơ sở dữ liệu đang dùng là cùng một tệp.")
-    before = backup_file(target, "restore") if target.exists() else None
+    # No rotation until the copy is done: it could delete the very backup being restored.
+    before = backup_file(target, "restore", rotation=False) if target.exists() else None
     crash_point("restore-after-backup")
     try:
         if not target.exists():
@@ -419,5 +427,6 @@ def restore_backup(source: Path, target: Path) -> Path | None:
     except OSError as exc:
         raise BackupError(_backup_message(target, exc)) from exc
     crash_point("restore-done")
+    _rotate_quietly(backups_dir(), target.stem)
     log.info("Database %s restored from %s (state before: %s)", target, source, before)
     return before

@@ -430,19 +430,6 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def sqlite_backup(source: Path, target: Path) -> None:
-    """Copy a live SQLite database consistently with the online backup API."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def _upgrade(db: Database, *, backup: bool) -> None:
     engine = db.engine
     current = current_revision(engine)
@@ -457,7 +444,7 @@ def _upgrade(db: Database, *, backup: bool) -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.execution_options(cchc_write=True).begin() as conn:  # BEGIN IMMEDIATE on SQLite
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -60,9 +60,9 @@ vực y tế theo đúng trình tự, thủ tục của Luật Ban hành văn b�
 công bố theo quy định.
 - Phổ biến, quán triệt các văn bản mới về khám bệnh, chữa bệnh, dược, an toàn thực phẩm đến các đơn vị trực \
 thuộc, trong đó có *Luật Khám bệnh, chữa bệnh năm 2023* và các nghị định hướng dẫn.""",
-        "thu_tuc_hanh_chinh": """Sở Y tế tiếp tục thực hiện việc tiếp nhận, giải quyết hồ sơ theo cơ chế một cửa, \
-một cửa liên thông tại Trung tâm Phục vụ hành chính công tỉnh; 100% thủ tục hành chính được công khai đầy đủ, \
-kịp thời trên Cơ sở dữ liệu quốc gia về thủ tục hành chính.""",
+        "thu_tuc_hanh_chinh": """Hồ sơ được tiếp nhận tại Bộ phận Một cửa Sở Y tế đặt tại Trung tâm Phục vụ hành chính \
+công tỉnh; 100% thủ tục hành chính được công khai đầy đủ, kịp thời trên Cơ sở dữ liệu quốc gia về thủ tục \
+hành chính và Cổng Dịch vụ công quốc gia.""",
         "to_chuc_bo_may": """Sở Y tế thực hiện sắp xếp tổ chức bộ máy theo hướng tinh gọn, hoạt động hiệu lực, hiệu quả:
 - Rà soát chức năng, nhiệm vụ, quyền hạn của các phòng chuyên môn và đơn vị trực thuộc; tham mưu UBND tỉnh \
 quy định chức năng, nhiệm vụ của các đơn vị sự nghiệp y tế.

@@ -310,10 +310,12 @@ def update_event(session: Session, event_id: int, values: Mapping[str, Any], *, 
     for r in rows:
         ev = Event.of(r)
         if r.id == event_id:
+            moved = "occurred_on" in rec and rec["occurred_on"] != ev.occurred_on
             for k, v in rec.items():
                 setattr(ev, k, v)
-            if "new_due_on" not in rec and ev.kind not in WITH_NEW_DUE:
-                ev.new_due_on = None
+            if "new_due_on" not in rec and (ev.kind not in WITH_NEW_DUE
+                                            or (moved and ev.kind == K.SUPPLEMENT_RECEIVED)):
+                ev.new_due_on = None  # not this kind's, or computed again from the new day
         events.append(ev)
     _save(session, dossier, rows, events, user)
     return row
@@ -328,6 +330,17 @@ def remove_event(session: Session, event_id: int, *, user: str | None = None) ->
     dossier = get(session, m.Dossier, row.dossier_id)
     rows = _stored(session, dossier.id)
     _save(session, dossier, rows, [Event.of(r) for r in rows if r.id != event_id], user)
+
+
+def resync(session: Session, dossier_id: int, *, user: str | None = None) -> None:
+    """Bring a dossier's columns in step with its events after they were written outside these functions
+    (a record restored from the recycle bin); ``ValidationError`` when the events no longer hold together."""
+    from .services import get
+
+    dossier = get(session, m.Dossier, dossier_id)
+    session.refresh(dossier)
+    rows = _stored(session, dossier_id)
+    _save(session, dossier, rows, [Event.of(r) for r in rows], user)
 
 
 def events_of(session: Session, dossier_id: int) -> list[m.DossierEvent]:

@@ -14,7 +14,9 @@ class LabelledEnum(enum.StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
+    # ``label`` has a default only for the type checker: after the class is built, ``Kind("value")`` looks a
+    # member up by its value (EnumMeta), which mypy would otherwise read as a call missing ``label``.
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label

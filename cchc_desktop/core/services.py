@@ -19,7 +19,7 @@ import enum
 import getpass
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -33,8 +33,9 @@ from . import audit
 from . import models as m
 from .enums import DossierOutcome
 from .errors import ConflictError, NotFoundError, ValidationError
+from .formatting import format_count as fmt_count
 from .labels import entity_label, field_label, in_sentence
-from .text import name_key
+from .text import XML_INVALID, code_key, name_key
 
 T = TypeVar("T", bound=m.Base)
 Record = dict[str, Any]
@@ -42,6 +43,11 @@ Rule = Callable[[Session, type[m.Base], Record, int | None], None]
 
 SYSTEM_COLUMNS = {"id", "created_at", "updated_at", "updated_by", "version"}
 MAX_FUTURE = dt.timedelta(days=366)
+MIN_DATE = dt.date(1900, 1, 1)  # no record of this office is older; earlier years are typing slips
+MAX_INTEGER = 2_147_483_647  # counts and numbers: what a 32-bit INTEGER column (PostgreSQL) holds
+CODE_COLUMNS = frozenset({"code", "ubnd_number", "iso_number", "letter_number", "iso_process_number",
+                          "document_number"})
+MAX_RESOLUTION_DAYS = 730  # a legal resolution time longer than two years is a slip (99999999 ngày)
 
 
 def current_user() -> str:
@@ -80,7 +86,7 @@ def _coerce(model: type[m.Base], key: str, column: Any, value: Any) -> Any:
     ctype = column.type
     if isinstance(ctype, SAEnum):
         enum_cls = ctype.enum_class
-        if isinstance(value, enum_cls):
+        if enum_cls is not None and isinstance(value, enum_cls):
             return value
         if isinstance(value, enum.Enum):
             value = value.value
@@ -119,6 +125,10 @@ def _coerce(model: type[m.Base], key: str, column: Any, value: Any) -> Any:
         raise ValidationError(key, f"{label}: giờ không hợp lệ.")
     if isinstance(ctype, String | Text):
         text = nfc(str(value)).strip()
+        if key in CODE_COLUMNS:  # look-alike codes are one code (NFKC, no invisible character)
+            text = code_key(text)
+        if not text.isprintable():
+            text = XML_INVALID.sub("", text)
         length = getattr(ctype, "length", None)
         if length and len(text) > length:
             raise ValidationError(key, f"{label}: dài quá {length} ký tự.")
@@ -157,13 +167,15 @@ def _parse_date(key: str, label: str, text: str) -> dt.date:
 
 
 def _rule_required(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
+    missing: list[ValidationError] = []
     for key, col in _columns(model).items():
         if key in SYSTEM_COLUMNS or col.nullable:
             continue
-        if rec.get(key) is None and col.default is None and col.server_default is None:
-            raise ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}.")
-        if isinstance(rec.get(key), str) and rec[key] == "" and col.default is None:
-            raise ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}.")
+        empty = rec.get(key) is None and col.default is None and col.server_default is None
+        if empty or (isinstance(rec.get(key), str) and rec[key] == "" and col.default is None):
+            missing.append(ValidationError(key, f"Vui lòng nhập {in_sentence(field_label(model, key))}."))
+    if missing:
+        raise ValidationError.combine(missing)
 
 
 def _rule_unique(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -188,6 +200,10 @@ def _rule_not_far_future(session: Session, model: type[m.Base], rec: Record, own
                 f"{field_label(model, key)} ({fmt_date(value)}) vượt quá một năm kể từ hôm nay; "
                 "vui lòng kiểm tra lại.",
             )
+        if isinstance(col.type, Date) and isinstance(value, dt.date) and value < MIN_DATE:
+            raise ValidationError(
+                key, f"{field_label(model, key)} ({fmt_date(value)}) trước năm 1900; vui lòng kiểm tra lại."
+            )
 
 
 def _rule_nonnegative(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -196,6 +212,8 @@ def _rule_nonnegative(session: Session, model: type[m.Base], rec: Record, own_id
         if key not in SYSTEM_COLUMNS and isinstance(col.type, Integer) and not col.foreign_keys:
             if isinstance(value, int) and value < 0:
                 raise ValidationError(key, f"{field_label(model, key)} không được là số âm.")
+            if isinstance(value, int) and value > MAX_INTEGER:
+                raise ValidationError(key, f"{field_label(model, key)} quá lớn ({value}).")
 
 
 def _not_before(rec: Record, later: str, earlier: str, message: str) -> None:
@@ -253,6 +271,12 @@ def compute_due_date(session: Session, procedure: m.Procedure, received_on: dt.d
     """The due date from the procedure's legal resolution time and the working-day calendar."""
     if not procedure.resolution_days:
         return None
+    if procedure.resolution_days > MAX_RESOLUTION_DAYS:  # stored before the bound existed
+        raise ValidationError(
+            "due_on",
+            f"Thủ tục {procedure.code} có thời hạn giải quyết {procedure.resolution_days} ngày (quá "
+            f"{MAX_RESOLUTION_DAYS} ngày) nên không tự tính được ngày hẹn trả; hãy sửa thời hạn của thủ tục.",
+        )
     from .workdays import due_date_for  # local: the calendar loads the holiday tables lazily
 
     return due_date_for(session, procedure, received_on, received_time)
@@ -304,6 +328,12 @@ def _procedure_rules(session: Session, model: type[m.Base], rec: Record, own_id:
     days = rec.get("resolution_days")
     if days is not None and days <= 0:
         raise ValidationError("resolution_days", "Thời hạn giải quyết phải lớn hơn 0.")
+    if days is not None and days > MAX_RESOLUTION_DAYS:  # "1.000" is one thousand: a slip, not a deadline
+        raise ValidationError(
+            "resolution_days",
+            f"Thời hạn giải quyết {fmt_count(days)} ngày quá dài (tối đa {MAX_RESOLUTION_DAYS} ngày); "
+            "vui lòng kiểm tra lại.",
+        )
 
 
 def _profile_rules(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> None:
@@ -353,18 +383,42 @@ FILLERS: dict[type[m.Base], Callable[[Session, Record], None]] = {
 
 def normalise(model: type[m.Base], values: Mapping[str, Any]) -> Record:
     """Coerce raw values (text, labels, numbers) into the column types; unknown keys are refused."""
-    cols = _columns(model)
-    rec: Record = {}
-    for key, value in values.items():
-        if key not in cols or key in SYSTEM_COLUMNS - {"updated_by"}:
-            raise ValidationError(key, f"Thuộc tính “{key}” không có trong {entity_label(model)}.")
-        rec[key] = _coerce(model, key, cols[key], value)
+    rec, refused = _normalise(model, values)
+    if refused:
+        raise ValidationError.combine(refused)
     return rec
 
 
-def validate(session: Session, model: type[m.Base], rec: Record, own_id: int | None = None) -> None:
+def _normalise(model: type[m.Base], values: Mapping[str, Any]) -> tuple[Record, list[ValidationError]]:
+    """The coerced values, and the refusal of each value that could not be read (every one, not the first)."""
+    cols = _columns(model)
+    rec: Record = {}
+    refused: list[ValidationError] = []
+    for key, value in values.items():
+        if key not in cols or key in SYSTEM_COLUMNS - {"updated_by"}:
+            raise ValidationError(key, f"Thuộc tính “{key}” không có trong {entity_label(model)}.")
+        try:
+            rec[key] = _coerce(model, key, cols[key], value)
+        except ValidationError as exc:
+            refused.append(exc)
+    return rec, refused
+
+
+def validate(
+    session: Session, model: type[m.Base], rec: Record, own_id: int | None = None,
+    unreadable: Sequence[ValidationError] = (),
+) -> None:
+    """Every rule runs; the refusals come back together (``ValidationError.errors``), the first one as
+    the error's own field and message. ``unreadable``: values refused before (told first, and their
+    field not also called missing)."""
+    refused: list[ValidationError] = list(unreadable)
     for rule in GENERIC_RULES + RULES.get(model, ()):
-        rule(session, model, rec, own_id)
+        try:
+            rule(session, model, rec, own_id)
+        except ValidationError as exc:
+            refused.append(exc)
+    if refused:
+        raise ValidationError.combine(refused)
 
 
 def _apply_defaults(model: type[m.Base], rec: Record) -> None:
@@ -419,11 +473,11 @@ def _integrity_message(model: type[m.Base], exc: IntegrityError) -> str:
 
 def create(session: Session, model: type[T], values: Mapping[str, Any], *, user: str | None = None) -> T:
     """Validate and add one record; raises ``ValidationError`` with nothing flushed."""
-    rec = normalise(model, values)
+    rec, unreadable = _normalise(model, values)
     _apply_defaults(model, rec)
-    if model in FILLERS:
+    if model in FILLERS and not unreadable:
         FILLERS[model](session, rec)
-    validate(session, model, rec)
+    validate(session, model, rec, unreadable=unreadable)
     implied = _implied_events(session, model, rec, None)
     obj = model(**rec)
     obj.updated_by = user or current_user()  # type: ignore[attr-defined]
@@ -477,12 +531,12 @@ def update(
             "(xem Thùng rác).", table=model.__tablename__, record_id=record_id,
         ) from exc
     check_version(session, model, obj, expected_version)
-    changes = normalise(model, values)
+    changes, unreadable = _normalise(model, values)
     rec = {k: getattr(obj, k) for k in _columns(model) if k not in SYSTEM_COLUMNS}
     rec.update(changes)
-    if model in FILLERS:
+    if model in FILLERS and not unreadable:
         FILLERS[model](session, rec)
-    validate(session, model, rec, own_id=record_id)
+    validate(session, model, rec, own_id=record_id, unreadable=unreadable)
     implied = _implied_events(session, model, rec, record_id)
     before = {k: getattr(obj, k) for k in rec}
     read = (obj.id, obj.version)  # type: ignore[attr-defined]
@@ -506,11 +560,20 @@ def update(
     return obj
 
 
-def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
-    from sqlalchemy import update as sql_update
+def touch(session: Session, obj: Any) -> None:
+    """A record whose child rows changed (a survey form's answers): its version moves on, so a save based
+    on an older read of it is refused (``expected_version``)."""
+    obj.updated_at = func.current_timestamp()
+    _flush(session, type(obj), (obj.id, obj.version))
+    audit.record_touch(session, obj)
 
-    session.execute(
-        sql_update(m.Dossier).where(m.Dossier.procedure_id == proc.id).values(field_id=proc.field_id)
+
+def _sync_dossiers_with_procedure(session: Session, proc: m.Procedure) -> None:
+    """The dossiers' copy of the procedure's field follows it (versions and audit trail included)."""
+    table = m.Dossier.__table__
+    audit.update_where(
+        session, table, (table.c.procedure_id == proc.id) & table.c.field_id.is_distinct_from(proc.field_id),  # type: ignore[attr-defined]
+        {"field_id": proc.field_id}, user=proc.updated_by or current_user(),
     )
 
 

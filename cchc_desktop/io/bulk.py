@@ -24,9 +24,10 @@ import enum
 import operator
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, Integer, String, Text, bindparam, insert, update
+from sqlalchemy import Date, Integer, String, Table, Text, bindparam, insert, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..core import models as m
@@ -36,8 +37,9 @@ from ..core.errors import ValidationError
 from ..core.indicators import rebuild_dossier_counts
 from ..core.labels import field_label, in_sentence
 
-TABLE = m.Dossier.__table__
+TABLE = cast(Table, m.Dossier.__table__)
 CACHE_KIB = 64 * 1024
+_CHANNEL_DEFAULT = getattr(TABLE.c.channel.default, "arg", None)
 COLUMNS = [c.key for c in TABLE.columns if c.key not in services.SYSTEM_COLUMNS]
 # The exact types the parsers give each column (anything else goes through ``services.normalise``).
 _TYPES: dict[str, type] = {
@@ -67,11 +69,13 @@ class DossierRules:
         self.lengths: dict[str, tuple[int, str]] = {}
         self.required: list[tuple[str, str, bool, bool]] = []  # key, message, no default at all, no default
         self.nonnegative: list[tuple[str, str]] = []
+        self.labels = label
         self.dates: list[tuple[str, str]] = []
         for col in TABLE.columns:
             key = col.key
-            if isinstance(col.type, String | Text) and getattr(col.type, "length", None):
-                self.lengths[key] = (col.type.length, label[key])
+            length = getattr(col.type, "length", None)
+            if isinstance(col.type, String | Text) and length:
+                self.lengths[key] = (length, label[key])
             if key not in services.SYSTEM_COLUMNS and not col.nullable:
                 message = f"Vui lòng nhập {in_sentence(label[key])}."
                 no_default = col.default is None
@@ -91,6 +95,8 @@ class DossierRules:
                     not value
                     or value != value.strip()
                     or not (value.isascii() or unicodedata.is_normalized("NFC", value))
+                    or not value.isprintable()  # control characters: services removes them
+                    or (key in services.CODE_COLUMNS and not value.isascii())  # services gives the code key
                 ):
                     return services.normalise(m.Dossier, values)
                 limit = self.lengths.get(key)
@@ -126,10 +132,11 @@ class DossierRules:
             value = rec[key]
             if (value is None and no_default_at_all) or (value == "" and no_default):
                 raise ValidationError(key, message)
+        label_of = self.labels
         for key, message in self.nonnegative:
             value = rec[key]
-            if isinstance(value, int) and value < 0:
-                raise ValidationError(key, message)
+            if isinstance(value, int) and (value < 0 or value > services.MAX_INTEGER):
+                raise ValidationError(key, message if value < 0 else f"{label_of[key]} quá lớn ({value}).")
         limit = self.limit
         for key, label in self.dates:
             value = rec[key]
@@ -137,6 +144,10 @@ class DossierRules:
                 raise ValidationError(
                     key,
                     f"{label} ({services.fmt_date(value)}) vượt quá một năm kể từ hôm nay; vui lòng kiểm tra lại.",
+                )
+            if value is not None and value < services.MIN_DATE:
+                raise ValidationError(
+                    key, f"{label} ({services.fmt_date(value)}) trước năm 1900; vui lòng kiểm tra lại."
                 )
         for rule in services.RULES[m.Dossier]:
             rule(self.session, m.Dossier, rec, own_id)
@@ -152,7 +163,7 @@ class DossierRules:
         else:
             rec = {**dict.fromkeys(COLUMNS), **rec}
             if rec["channel"] is None:
-                rec["channel"] = TABLE.c.channel.default.arg
+                rec["channel"] = _CHANNEL_DEFAULT
             if rec["supplement_requests"] is None:
                 rec["supplement_requests"] = 0
         self.fill(rec)
@@ -190,6 +201,8 @@ class DossierWriter:
         if proc is None:
             return None
         samples: list[Any]
+        fast: Callable[[Any], Any]
+        kind = _TYPES.get(key)
         if key in _TYPES and _TYPES[key] is dt.date:
             fast, samples = dt.date.isoformat, [dt.date(2024, 1, 5), dt.date(1999, 12, 31)]
         elif key in _TYPES and _TYPES[key] is dt.time:
@@ -198,7 +211,8 @@ class DossierWriter:
                 [dt.time(8, 30), dt.time(23, 59, 7, 12)],
             )
         elif key in _TYPES and issubclass(_TYPES[key], enum.Enum):
-            samples = list(_TYPES[key])
+            assert kind is not None and issubclass(kind, enum.Enum)
+            samples = list(kind)
             fast = {member: member.value for member in samples}.__getitem__  # Enum.value is a slow property
         else:
             return proc
@@ -224,7 +238,7 @@ class DossierWriter:
     def update(self, recs: list[tuple[int, dict[str, Any]]]) -> None:
         """``recs``: (dossier id, whole record)."""
         if not self.sqlite:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for dossier_id, rec in recs:
                 row = {f"b_{k}": v for k, v in rec.items() if k != "code"}
                 row["b_updated_by"] = self.user
@@ -237,9 +251,9 @@ class DossierWriter:
         params = []
         for dossier_id, rec in recs:
             rec["updated_by"] = self.user
-            row = self._row(rec)
-            del row[self.columns.index("code")]
-            params.append((*row, dossier_id))
+            values = self._row(rec)
+            del values[self.columns.index("code")]
+            params.append((*values, dossier_id))
         self.conn.exec_driver_sql(self.update_sql, params)
 
     # ------------------------------------------------------------------ large loads
@@ -258,7 +272,11 @@ class DossierWriter:
         elif self.dialect.name == "postgresql":
             # Not DROP TRIGGER: its ACCESS EXCLUSIVE lock would block every reader until the import commits.
             # DISABLE TRIGGER takes SHARE ROW EXCLUSIVE: readers go on, other writers of dossiers wait.
-            self.conn.exec_driver_sql("ALTER TABLE dossier DISABLE TRIGGER trg_dossier_counts")
+            try:
+                with self.conn.begin_nested():  # not the table's owner: the trigger keeps counting per row
+                    self.conn.exec_driver_sql("ALTER TABLE dossier DISABLE TRIGGER trg_dossier_counts")
+            except DBAPIError:
+                return
             self.triggers = ["ALTER TABLE dossier ENABLE TRIGGER trg_dossier_counts"]
 
     def restore(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import dossier_events as de
@@ -107,9 +107,12 @@ class RowEvents:
             self.pending.append((rec["code"], values))
 
     def write(self, ids: dict[str, int]) -> int:
-        """Insert the checked events of the chunk whose dossiers now exist (``ids``: code → id)."""
-        rows = [{**v, "dossier_id": ids[code]} for code, values in self.pending for v in values]
+        """Insert the checked events of the chunk whose dossiers now exist (``ids``: code → id) — as ORM rows:
+        few next to the dossiers, and so written to the audit trail with the import's batch (its undo
+        removes them with the dossiers)."""
+        rows = [m.DossierEvent(**v, dossier_id=ids[code]) for code, values in self.pending for v in values]
         self.pending = []
         if rows:
-            self.session.execute(insert(m.DossierEvent), rows)
+            self.session.add_all(rows)
+            self.session.flush()
         return len(rows)

@@ -1,23 +1,24 @@
 """Export to .xlsx: every data table, Biểu 06a (SPEC §6.3), and the rejected rows of an import.
 
 Cells are typed (dates as dates, counts as numbers); the header is styled, the columns sized, the
-header frozen and filtered; tables stream through openpyxl's write-only mode. A text that begins with
-``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula.
+header frozen and filtered; data tables stream through XlsxWriter's constant-memory mode (Biểu 06a
+and its styles through openpyxl). A text that begins with ``=``, ``+``, ``-`` or ``@`` is written as
+text, never as a formula.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -27,10 +28,13 @@ from ..core.db import Database
 from ..core.enums import DossierEventKind
 from ..core.errors import CchcError
 from ..core.files import atomic_path
+from ..core.formatting import format_date_text
 from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
 from ..core.labels import field_label, in_sentence
 from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
 from .mapping import MAX_CRITERIA
+
+AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns
 
 ProgressFn = Callable[[int, int, str], Any]
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -56,23 +60,6 @@ def excel_value(value: Any) -> Any:
     return value
 
 
-def _cell(ws: Any, value: Any, *, header: bool = False) -> WriteOnlyCell:
-    value = excel_value(value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # text, never a formula
-    elif isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    if header:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = BORDER
-    return cell
-
-
 def _width(value: Any) -> int:
     value = excel_value(value)
     if value is None:
@@ -93,35 +80,108 @@ def write_table(
     total: int = 0,
     progress: ProgressFn | None = None,
 ) -> int:
-    """Write one table in write-only mode (atomically: a temporary file renamed at the end)."""
+    """Write one table with XlsxWriter in constant-memory mode (each row goes to disk as it is written),
+    atomically (a temporary file renamed at the end). Each cell is written by its type: text always
+    as text (``=``, ``+``, ``-``, ``@`` included: never a formula), numbers as numbers, dates and times
+    with their format; the header styled, frozen and filtered, the columns sized from the first rows."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
     path = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title[:31])
     iterator = iter(rows)
     sample: list[Sequence[Any]] = []
     for row in iterator:
         sample.append(row)
         if len(sample) >= WIDTH_SAMPLE:
             break
-    for col, name in enumerate(headers, 1):
-        longest = max([len(name) // 2 + 2, *(_width(r[col - 1]) for r in sample)])
-        ws.column_dimensions[get_column_letter(col)].width = max(8, min(longest + 2, 62))
-    ws.freeze_panes = "A2"
-    ws.append([_cell(ws, h, header=True) for h in headers])
     count = 0
-
-    def all_rows() -> Iterable[Sequence[Any]]:
-        yield from sample
-        yield from iterator
-
-    for row in all_rows():
-        ws.append([_cell(ws, v) for v in row])
-        count += 1
-        if progress is not None and count % CHUNK == 0 and progress(count, max(total, count), "Đang xuất Excel") is False:
-            raise CchcError("Đã hủy xuất Excel.")
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
-    _save(wb, path)
+    with atomic_path(path) as tmp:  # a kill or a full disk never leaves a half .xlsx under the final name
+        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                   "strings_to_urls": False, "default_date_format": DATE_FORMAT}
+        wb = xlsxwriter.Workbook(str(tmp), options)
+        try:
+            ws = wb.add_worksheet(_sheet_name(sheet_title))
+            head = wb.add_format({"bold": True, "font_name": "Times New Roman", "bg_color": "#DDEBF7",
+                                  "border": 1, "text_wrap": True, "valign": "vcenter", "align": "center"})
+            for col, name in enumerate(headers):
+                longest = max([len(name) // 2 + 2, *(_width(r[col]) for r in sample if col < len(r))])
+                ws.set_column(col, col, max(8, min(longest + 2, 62)))
+            ws.freeze_panes(1, 0)
+            for col, name in enumerate(headers):
+                ws.write_string(0, col, str(name), head)
+            write = _CellWriter(wb, ws)
+            write_row = write.row
+            for row in itertools.chain(sample, iterator):
+                count += 1
+                write_row(count, row)
+                if progress is not None and count % CHUNK == 0 and progress(
+                        count, max(total, count), "Đang xuất Excel") is False:
+                    raise CchcError("Đã hủy xuất Excel.")
+            ws.autofilter(0, 0, count, max(len(headers), 1) - 1)
+        finally:
+            try:
+                wb.close()  # also on a cancel: the half file stays a temporary one and is removed
+            except xlsxwriter.exceptions.FileCreateError as exc:  # a full disk: the OSError inside
+                cause = exc.__cause__ or exc.__context__
+                raise (cause if isinstance(cause, OSError) else OSError(28, str(exc))) from exc
     return count
+
+
+def _sheet_name(title: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    name = "".join("-" if ch in "[]:*?/\\" else ch for ch in title).strip("'")[:31]
+    return name or "Bảng"
+
+
+class _CellWriter:
+    """Writes a row cell by cell through one method per type (what ``worksheet.write`` would find out
+    with a chain of checks for each cell)."""
+
+    def __init__(self, wb: Any, ws: Any) -> None:
+        date = wb.add_format({"num_format": DATE_FORMAT})
+        stamp = wb.add_format({"num_format": DATETIME_FORMAT})
+        clock = wb.add_format({"num_format": "HH:MM"})
+        string, number, when = ws.write_string, ws.write_number, ws.write_datetime
+        nfc = services.nfc
+
+        def text(r: int, c: int, v: str) -> None:
+            string(r, c, v if v.isascii() else nfc(v))
+
+        def enum_label(r: int, c: int, v: enum.Enum) -> None:
+            text(r, c, str(getattr(v, "label", v.value)))
+
+        self.by_type: dict[type, Callable[[int, int, Any], Any]] = {
+            str: text,
+            int: number,
+            float: number,
+            Decimal: lambda r, c, v: number(r, c, float(v)),
+            bool: lambda r, c, v: string(r, c, "Có" if v else "Không"),
+            dt.date: lambda r, c, v: when(r, c, v, date),
+            dt.datetime: lambda r, c, v: when(r, c, v, stamp),
+            dt.time: lambda r, c, v: when(r, c, v, clock),
+        }
+        self.fallback = (text, enum_label)
+
+    def cell(self, r: int, c: int, value: Any) -> None:
+        kind = type(value)
+        handler = self.by_type.get(kind)
+        if handler is None:
+            if isinstance(value, enum.Enum):
+                handler = self.by_type[kind] = self.fallback[1]
+            else:
+                self.fallback[0](r, c, str(value))
+                return
+        handler(r, c, value)
+
+    def row(self, r: int, values: Sequence[Any]) -> None:
+        by_type = self.by_type
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            handler = by_type.get(type(value))
+            if handler is None:
+                self.cell(r, c, value)
+            else:
+                handler(r, c, value)
 
 
 def _save(wb: Workbook, path: Path) -> None:
@@ -136,14 +196,14 @@ def _save(wb: Workbook, path: Path) -> None:
 class TableSpec:
     model: type[m.Base]
     title: str
-    query: Callable[[], tuple[list[str], Select[Any]]]
+    query: Callable[[], tuple[list[str], AnySelect]]
 
 
 def _plain_columns(model: type[m.Base], skip: Sequence[str] = ()) -> list[Any]:
     return [c for c in model.__table__.columns if c.key not in services.SYSTEM_COLUMNS and c.key not in skip]  # type: ignore[attr-defined]
 
 
-def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[list[str], Select[Any]]:
+def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[list[str], AnySelect]:
     """Every column, foreign keys replaced by the referenced record's name or code."""
     headers: list[str] = []
     cols: list[Any] = []
@@ -165,7 +225,7 @@ def _model_query(model: type[m.Base], fks: dict[str, tuple[str, Any]]) -> tuple[
     return headers, stmt.order_by(table.c.id)
 
 
-def _dossiers() -> tuple[list[str], Select[Any]]:
+def _dossiers() -> tuple[list[str], AnySelect]:
     headers, stmt = _model_query(
         m.Dossier,
         {
@@ -189,7 +249,7 @@ _EVENT_COLUMNS: tuple[tuple[str, DossierEventKind, str, Any], ...] = (
 )
 
 
-def _with_event_columns(headers: list[str], stmt: Select[Any]) -> tuple[list[str], Select[Any]]:
+def _with_event_columns(headers: list[str], stmt: AnySelect) -> tuple[list[str], AnySelect]:
     e = m.DossierEvent
     cols = [
         agg(case((e.kind == kind, getattr(e, attr)))).label(f"ev_{i}")
@@ -201,13 +261,13 @@ def _with_event_columns(headers: list[str], stmt: Select[Any]) -> tuple[list[str
     return [*headers, *(name for name, *_ in _EVENT_COLUMNS)], stmt
 
 
-def _procedures() -> tuple[list[str], Select[Any]]:
+def _procedures() -> tuple[list[str], AnySelect]:
     return _model_query(
         m.Procedure, {"field_id": ("Lĩnh vực", (m.Field, "name")), "unit_id": ("Đơn vị", (m.Unit, "name"))}
     )
 
 
-def _decisions() -> tuple[list[str], Select[Any]]:
+def _decisions() -> tuple[list[str], AnySelect]:
     headers, stmt = _model_query(m.AnnouncementDecision, {})
     codes = (
         select(func.aggregate_strings(m.Procedure.code, ", "))  # group_concat / string_agg
@@ -218,16 +278,16 @@ def _decisions() -> tuple[list[str], Select[Any]]:
     return [*headers, "Mã TTHC"], stmt.add_columns(codes)
 
 
-def _tasks() -> tuple[list[str], Select[Any]]:
+def _tasks() -> tuple[list[str], AnySelect]:
     return _model_query(m.Task, {"lead_unit_id": ("Đơn vị chủ trì", (m.Unit, "name"))})
 
 
-def _documents() -> tuple[list[str], Select[Any]]:
+def _documents() -> tuple[list[str], AnySelect]:
     headers, stmt = _model_query(m.DocumentCount, {})
     return headers, stmt.order_by(None).order_by(m.DocumentCount.year, m.DocumentCount.month)
 
 
-def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], Select[Any]]:
+def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], AnySelect]:
     """One row per form, as the import reads it back: campaign, number, group, date, then the chosen
     option of criterion 1, 2, … ``criteria`` (columns "Tiêu chí n")."""
     f = m.SurveyForm
@@ -251,7 +311,7 @@ def _survey_forms(criteria: int = MAX_CRITERIA) -> tuple[list[str], Select[Any]]
     return headers, stmt
 
 
-def _survey_totals() -> tuple[list[str], Select[Any]]:
+def _survey_totals() -> tuple[list[str], AnySelect]:
     c, o, k = m.SurveyOptionCount, m.CriterionOption, m.Criterion
     stmt = (
         select(m.SurveyCampaign.title, k.name, o.label, c.count)
@@ -359,8 +419,33 @@ BIEU_NUMBER = "Biểu số 06a/VPCP/KSTT"
 TOTAL_LABEL = "Tổng cộng"
 
 
-def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path:
-    """Biểu 06a by field for the dossier period of ``spec`` (SPEC §6.3)."""
+BLANK = "\u00a0" * 5
+
+
+def reporting_unit(prof: m.OrganisationProfile | None) -> str:
+    """ "Sở Y tế tỉnh Khánh Hòa": the agency with its province, from "UBND TỈNH KHÁNH HÒA"."""
+    if prof is None:
+        return ""
+    agency = prof.agency_short or prof.agency
+    parent = (prof.parent_agency or "").strip()
+    for prefix in ("UBND ", "ỦY BAN NHÂN DÂN ", "UỶ BAN NHÂN DÂN "):
+        if parent.upper().startswith(prefix):
+            words = parent[len(prefix):].split()
+            kind = 2 if [w.upper() for w in words[:2]] == ["THÀNH", "PHỐ"] else 1
+            place = " ".join(w.capitalize() for w in words[kind:])
+            return f"{agency} {' '.join(words[:kind]).lower()} {place}".strip()
+    return f"{agency} tỉnh {prof.place}" if prof.place else agency
+
+
+def _signer_name(session: Session, prof: m.OrganisationProfile | None) -> str:
+    default = session.scalar(select(m.Signer.name).where(m.Signer.is_default.is_(True), m.Signer.active.is_(True)))
+    return default or (prof.signer_name if prof else "") or ""
+
+
+def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str, *, date: dt.date | None = None) -> Path:
+    """Biểu 06a by field for the dossier period of ``spec`` (SPEC §6.3), with the printed form's place
+    and date line and its two signatures (người lập biểu, thủ trưởng đơn vị); ``date`` left out leaves
+    the day and month blank for the signer."""
     path = Path(path)
     period = periods_for(session, spec).dossiers
     rows = dossier_classes_by_field(session, period)
@@ -381,7 +466,7 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
             ws.merge_cells(merge)
 
     put("A1", BIEU_NUMBER, bold, Alignment(horizontal="left"), "A1:E1")
-    put("I1", f"Đơn vị báo cáo: {prof.agency if prof else ''}", normal, Alignment(horizontal="left"), "I1:M1")
+    put("I1", f"Đơn vị báo cáo: {reporting_unit(prof)}", normal, Alignment(horizontal="left"), "I1:M1")
     receiver = (prof.report_receiver if prof else None) or ""
     put("I2", f"Đơn vị nhận báo cáo: {receiver}", normal, Alignment(horizontal="left"), "I2:M2")
     put("A4", BIEU_TITLE, Font(name="Times New Roman", bold=True, size=14), center, "A4:M4")
@@ -448,10 +533,22 @@ def export_bieu06a(session: Session, spec: PeriodSpec, path: Path | str) -> Path
                 cell.alignment = Alignment(horizontal="center" if col == 1 else "right", vertical="center")
                 if col > 2:
                     cell.number_format = "#,##0"
+    # place and date, then the two signatures of the printed form (columns A and I only: B stays empty)
+    foot = total_row + 2
+    place = (prof.place if prof and prof.place else "") or "………"
+    when = format_date_text(date) if date else f"ngày{BLANK}tháng{BLANK}năm {max(period.end.year, dt.date.today().year)}"
+    put(f"I{foot}", f"{place}, {when}", italic, center, f"I{foot}:M{foot}")
+    put(f"A{foot + 1}", "NGƯỜI LẬP BIỂU", bold, center, f"A{foot + 1}:E{foot + 1}")
+    put(f"I{foot + 1}", "THỦ TRƯỞNG ĐƠN VỊ", bold, center, f"I{foot + 1}:M{foot + 1}")
+    put(f"A{foot + 2}", "(Ký, ghi rõ họ tên)", italic, center, f"A{foot + 2}:E{foot + 2}")
+    put(f"I{foot + 2}", "(Ký tên, đóng dấu)", italic, center, f"I{foot + 2}:M{foot + 2}")
+    name = _signer_name(session, prof)
+    if name:
+        put(f"I{foot + 7}", name, bold, center, f"I{foot + 7}:M{foot + 7}")
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 34
-    for col in "CDEFGHIJKLM":
-        ws.column_dimensions[col].width = 11
+    for letter in "CDEFGHIJKLM":
+        ws.column_dimensions[letter].width = 11
     ws.row_dimensions[top + 2].height = 45
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

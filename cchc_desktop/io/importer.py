@@ -52,7 +52,7 @@ from .mapping import (
     detect_header,
     load_mapping,
 )
-from .sheets import open_sheet
+from .sheets import BadRow, open_sheet
 
 # progress(done, total, text) -> False to cancel (the GUI's Progress object fits).
 ProgressFn = Callable[[int, int, str], Any]
@@ -151,7 +151,7 @@ def open_source(kind: str, path: Path | str, mapping: dict[str, str] | Path | st
         raise CchcError(f"Loại dữ liệu “{kind}” không nhập được; chọn một trong: {', '.join(KINDS)}.")
     sh = open_sheet(path, sheet)
     merged = sh.merged
-    numbered = iter(sh.rows)  # the reader gives NFC text
+    numbered = sh.rows  # a generator (closed below); the reader gives NFC text
     head: list[tuple[int, list[Any]]] = []
     for item in numbered:
         head.append(item)
@@ -211,6 +211,13 @@ def preview(kind: str, path: Path | str, limit: int = 20, mapping: Any = None) -
 # --------------------------------------------------------------------------- cell parsing
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
+    "code": p.parse_code,
+    "procedure_code": p.parse_code,
+    "ubnd_number": p.parse_code,
+    "iso_number": p.parse_code,
+    "letter_number": p.parse_code,
+    "iso_process_number": p.parse_code,
+    "document_number": p.parse_code,
     "received": p.parse_datetime,
     "due": p.parse_date,
     "extended_due": p.parse_date,
@@ -265,6 +272,8 @@ def _plan(header: Header) -> list[tuple[int, str, Callable[[Any], Any]]]:
 
 
 def _parse_cells(header: Header, cells: list[Any]) -> dict[str, Any]:
+    if type(cells) is BadRow:  # a row the reader could not read faithfully (e.g. a stray byte in a CSV)
+        raise RowError(header.mapping.get(cells.column, ""), cells.reason)
     out: dict[str, Any] = {}
     width = len(cells)
     key = ""
@@ -590,8 +599,9 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             updates.append((old["id"], rec))
             written.other[old["id"]] = number
     if inserts:
+        since = audit.last_id(session, table)
         load.writer.insert(inserts)
-        audit.record_bulk_created(session, table, [r["code"] for r in inserts], opt.user)
+        audit.record_bulk_created(session, table, since, opt.user)
         written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
         result.imported += len(inserts)
     if updates:
@@ -680,7 +690,7 @@ _CODE_SPLIT = re.compile(r"[,;\n]+")
 
 
 def _save_decision(session: Session, parsed: dict[str, Any], opt: _Options, result: ImportResult) -> bool:
-    values = {k: parsed[k] for k in ("ubnd_number", "ubnd_date", "summary", "iso_number", "iso_date",
+    values: dict[str, Any] = {k: parsed[k] for k in ("ubnd_number", "ubnd_date", "summary", "iso_number", "iso_date",
                                       "letter_number", "letter_date") if k in parsed}
     if not values.get("ubnd_number"):
         raise RowError("ubnd_number", "thiếu số quyết định")
@@ -691,7 +701,7 @@ def _save_decision(session: Session, parsed: dict[str, Any], opt: _Options, resu
     decision_id = session.scalar(
         select(m.AnnouncementDecision.id).where(m.AnnouncementDecision.ubnd_number == values["ubnd_number"])
     )
-    codes = [c.strip() for c in _CODE_SPLIT.split(parsed.get("procedure_codes") or "") if c.strip()]
+    codes = [c for c in map(p.parse_code, _CODE_SPLIT.split(parsed.get("procedure_codes") or "")) if c]
     for code in codes:
         proc_id = session.scalar(select(m.Procedure.id).where(m.Procedure.code == code))
         if proc_id is None:
@@ -708,7 +718,7 @@ def _save_decision(session: Session, parsed: dict[str, Any], opt: _Options, resu
 
 
 def _save_task(session: Session, parsed: dict[str, Any], opt: _Options, result: ImportResult) -> bool:
-    values = {k: parsed[k] for k in ("document_number", "document_date", "content", "assigned_on", "due_on",
+    values: dict[str, Any] = {k: parsed[k] for k in ("document_number", "document_date", "content", "assigned_on", "due_on",
                                       "extended_due_on", "extension_approved", "completed_on", "note")
               if k in parsed and parsed[k] is not None}
     if parsed.get("assigned_by"):
@@ -757,8 +767,9 @@ def _import_survey_totals(session: Session, src: _Source, result: ImportResult, 
         counts: dict[int, int] = {}
         for _number, _cells, option_id, count in rows:
             counts[option_id] = counts.get(option_id, 0) + count
-        campaign = session.get(m.SurveyCampaign, campaign_id)
-        assert campaign is not None
+        found = session.get(m.SurveyCampaign, campaign_id)
+        assert found is not None
+        campaign = found
         per_criterion: dict[int, int] = {}
         for crit in campaign.questionnaire.criteria:
             per_criterion[crit.id] = sum(counts.get(o.id, 0) for o in crit.options)

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import unicodedata
 from typing import Any
 
 from ..core.enums import Channel, DossierOutcome, DurationUnit, OnlineLevel
+from ..core.services import MAX_INTEGER, MAX_RESOLUTION_DAYS
+from ..core.text import code_key
 from ..core.text import fold as text_key
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MIDNIGHT = dt.time(0, 0)
 # Excel serials accepted as dates: 1950-01-01 .. 2099-12-31.
 SERIAL_MIN, SERIAL_MAX = 18264, 73050
+MAX_NUMBER = 1e15  # a number cell beyond this is a slip (or an attack), never a count of this office
 
 
 class CellError(ValueError):
@@ -49,6 +53,16 @@ def clean_text(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def parse_code(value: Any) -> str | None:
+    """A code or number (dossier code, procedure code, decision number): ``clean_text`` then
+    ``core.text.code_key`` (NFKC, invisible characters removed), so look-alike codes are one code."""
+    if type(value) is str and value.isascii():
+        text = value.strip()
+        return (text if text.isprintable() and "  " not in text else code_key(text)) or None
+    cleaned = clean_text(value)
+    return None if cleaned is None else (code_key(cleaned) or None)
 
 
 _DATE_RE = re.compile(
@@ -141,18 +155,24 @@ def parse_number(value: Any) -> float | None:
         raise CellError("không phải là số")
     if isinstance(value, int | float):
         try:
-            return float(value)
+            number = float(value)
         except OverflowError:
             raise CellError(f"số {value} quá lớn") from None
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text) or re.fullmatch(r"-?\d+,\d+", text):
-        text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
-        text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        raise CellError(f"“{value}” không phải là số") from None
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text) or re.fullmatch(r"-?\d+,\d+", text):
+            text = text.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+            text = text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellError(f"“{value}” không phải là số") from None
+    if not math.isfinite(number):
+        raise CellError(f"“{str(value).strip()}” không phải là số")
+    if abs(number) > MAX_NUMBER:
+        raise CellError(f"số {str(value).strip()} quá lớn")
+    return number
 
 
 def parse_count(value: Any) -> int | None:
@@ -166,6 +186,8 @@ def parse_count(value: Any) -> int | None:
         raise CellError(f"“{value}” không phải là số nguyên")
     if number < 0:
         raise CellError(f"“{value}” là số âm")
+    if number > MAX_INTEGER:
+        raise CellError(f"số {str(value).strip()} quá lớn (tối đa {MAX_INTEGER:,})".replace(",", "."))
     return int(number)
 
 
@@ -279,11 +301,15 @@ def parse_duration(value: Any) -> tuple[int, DurationUnit] | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not (isinstance(value, int) or value.is_integer()) or not 0 < value < 10_000:
             raise CellError(f"“{value}” không phải là thời hạn (số ngày)")
+        if value > MAX_RESOLUTION_DAYS:
+            raise CellError(f"thời hạn {int(value)} ngày quá dài (tối đa {MAX_RESOLUTION_DAYS} ngày)")
         return int(value), DurationUnit.WORKING_DAYS
     key = fold(str(value))
-    match = re.match(r"^(\d+)\s*(.*)$", key)
+    match = re.match(r"^(\d{1,12})\s*(.*)$", key)
     if not match or int(match[1]) <= 0:
         raise CellError(f"“{str(value).strip()}” không phải là thời hạn (ví dụ “10 ngày làm việc”)")
+    if int(match[1]) > MAX_RESOLUTION_DAYS:
+        raise CellError(f"thời hạn {int(match[1])} ngày quá dài (tối đa {MAX_RESOLUTION_DAYS} ngày)")
     rest = match[2]
     unit = (
         DurationUnit.CALENDAR_DAYS

@@ -13,6 +13,12 @@ used range — the declared ``<dimension>`` is never trusted. Then:
   sentence naming the far cell;
 - a range above ``CALAMINE_MAX_CELLS`` cells (or cells without references, whose position only a full
   parse can tell) is read by the streaming reader (openpyxl read-only, bounded memory) instead;
+- references are found however XML lets them be written (other attributes first, single quotes,
+  blanks, lower case, a prefix); one written with a character reference (``&#88;FD1``) is refused;
+- text: the shared strings' sizes times the cells that use them are added up when they could be much
+  (``CALAMINE_MAX_TEXT``): above ``sheets.TEXT_BUDGET`` the file is refused, above ``CALAMINE_MAX_TEXT``
+  it is streamed (calamine copies a shared string into every cell); 256 KB of text without a tag (more
+  than a cell can hold) is refused;
 - zip bombs (a part that inflates more than ``MAX_RATIO`` ×, a total over ``MAX_UNCOMPRESSED``),
   archives with too many parts, encrypted entries and XML parts with a DOCTYPE/ENTITY declaration
   (entity expansion) are refused.
@@ -27,6 +33,7 @@ import functools
 import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,11 +48,33 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 1_000
 CALAMINE_MAX_CELLS = 6_000_000  # used range read at once by calamine; larger sheets are streamed
+# calamine copies a shared string into every cell that uses it; above this many characters of text the
+# sheet is streamed by openpyxl, which keeps each shared string once.
+CALAMINE_MAX_TEXT = 40_000_000
+MAX_SHARED_STRINGS = 512 << 20  # bytes of xl/sharedStrings.xml (openpyxl keeps the table in memory)
 _CHUNK = 4 << 20
 
 _CELL_COL = re.compile(rb'<c r="([A-Z]{1,4})')
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,9})"')
-_ANY_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,4})(\d{1,9})"')
+# Any way XML allows a reference to be written: a namespace prefix, other attributes first, single
+# quotes, blanks around "=", lower case, any length (calamine reads them all).
+_ANY_REF = re.compile(rb"""<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*["']([A-Za-z]+)(\d+)["']""")
+_ANY_ROW = re.compile(rb"""<(?:[\w.-]+:)?row(?=[\s/>])[^>]*?\sr\s*=\s*["'](\d+)["']""")
+# A cell or row tag not written as every writer does (``<c r="…`` / ``<row r="…``): looked at exactly.
+_ODD_TAG = re.compile(rb'<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?! r=")|<(?:[\w.-]+:)(?:c|row)(?=[\s/>])')
+# A reference written with a character reference (&#65;1) would hide from the patterns: refused.
+_ESCAPED_REF = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])[^>]*?\sr\s*=\s*["'][^"'>]*&""")
+_LONG_WINDOW = 262_144  # 256 KB without a tag: more text than a cell's 32.767 characters, even as &amp;
+
+
+def _has_long_text(body: bytes) -> bool:
+    """A window of ``_LONG_WINDOW`` bytes without any tag (a few C-level searches per chunk; a text of twice
+    the window is always found, a shorter one is caught by the reader's own cell limit)."""
+    last = len(body) - _LONG_WINDOW
+    return any(body.find(b"<", at, at + _LONG_WINDOW) < 0 for at in range(0, last + 1, _LONG_WINDOW))
+
+
+_SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d+)""")
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -78,6 +107,15 @@ class XlsxScan:
     sheet: str = ""
     max_row: int = 0  # 1-based; 0 when the sheet has no cell
     max_col: int = -1  # 0-based; -1 when the sheet has no cell
+    text_chars: int = 0  # characters of shared-string text the cells stand for (0 when not counted)
+    stream_text: bool = False  # too much text for calamine's all-at-once read (a copy per cell)
+    xml_bytes: int = 0  # size of the worksheet XML
+
+    @property
+    def dense_text(self) -> bool:
+        """Much more XML than cells explain (inline strings of a few thousand cells filling a gigabyte):
+        calamine would hold all that text at once."""
+        return self.xml_bytes > CALAMINE_MAX_TEXT and self.xml_bytes > 200 * max(self.used_cells, 1)
 
     @property
     def used_cells(self) -> int:
@@ -86,7 +124,7 @@ class XlsxScan:
     @property
     def needs_streaming(self) -> bool:
         """True when calamine must not load this sheet at once."""
-        return self.used_cells > CALAMINE_MAX_CELLS
+        return self.used_cells > CALAMINE_MAX_CELLS or self.stream_text or self.dense_text
 
 
 @dataclass(frozen=True)
@@ -133,8 +171,8 @@ def check_zip(path: Path, archive: zipfile.ZipFile) -> None:
 
 
 def _xml_root(archive: zipfile.ZipFile, part: str, path: Path) -> Any:
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
+    import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 
     try:
         data = archive.read(part)
@@ -187,11 +225,19 @@ def _choose(path: Path, sheets: list[WorkbookSheet], sheet: str | int | None) ->
     return next((s for s in sheets if s.name == sheet or fold(s.name) == fold(sheet)), None)
 
 
-def _exact(body: bytes, scan: XlsxScan, pattern: re.Pattern[bytes]) -> None:
+def _exact(body: bytes, scan: XlsxScan, pattern: re.Pattern[bytes], path: Path | None = None) -> None:
     """Every reference of the chunk, for the rare chunks where a cheap look is not enough."""
     for letters, digits in set(pattern.findall(body)):
         scan.max_col = max(scan.max_col, _column_index(letters.decode()))
         scan.max_row = max(scan.max_row, int(digits))
+    if pattern is _ANY_REF:
+        for digits in set(_ANY_ROW.findall(body)):
+            scan.max_row = max(scan.max_row, int(digits))
+        if path is not None and _ESCAPED_REF.search(body):
+            raise ImportFileError(
+                f"Tệp “{path.name}” có tham chiếu ô viết bằng mã ký tự (không phải tệp do Excel tạo); "
+                "không đọc để đảm bảo an toàn."
+            )
 
 
 def _cheap(body: bytes, scan: XlsxScan) -> None:
@@ -208,10 +254,23 @@ def _cheap(body: bytes, scan: XlsxScan) -> None:
         scan.max_col = max(scan.max_col, _column_index(max(last).decode()))
 
 
-def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path) -> XlsxScan:
+def _shared_text(body: bytes, sizes: list[int]) -> int:
+    """The characters the chunk's shared-string cells stand for (one regex pass, no object per cell but
+    one per distinct index)."""
+    total = 0
+    count = len(sizes)
+    for index, times in Counter(_SHARED_CELL.findall(body)).items():
+        at = int(index)
+        if at < count:
+            total += sizes[at] * times
+    return total
+
+
+def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path, shared: list[int] | None = None) -> XlsxScan:
     """Stream the worksheet XML once and find the used range from its references. The cost is one
     inflate of the part plus one search that creates no object per cell (≈ 1 s for 100.000 rows on a
-    slow office PC, a third of calamine's own read)."""
+    slow office PC, a third of calamine's own read). With ``shared`` (the sizes of the shared strings)
+    it also adds up the text the shared-string cells stand for (``text_chars``)."""
     scan = XlsxScan()
     tail = b""
     first = True
@@ -231,12 +290,19 @@ def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path) -> XlsxScan:
                 else:
                     cut = len(data)
                 body, tail = data[:cut], data[cut:]
-                if prefixed:
-                    _exact(body, scan, _ANY_REF)
+                if prefixed or _ODD_TAG.search(body) or b'r="&' in body:
+                    _exact(body, scan, _ANY_REF, path)
                 else:
                     _cheap(body, scan)
                     if _unusual(scan).search(body):
                         _exact(body, scan, _PLAIN_REF)
+                if shared is not None:
+                    scan.text_chars += _shared_text(body, shared)
+                if _has_long_text(body):  # longer than any cell Excel can hold: an attack
+                    from .sheets import cell_too_long_error
+
+                    raise ImportFileError(cell_too_long_error(f"“{path.name}”").message)
+                scan.xml_bytes += len(body)
                 if not chunk:
                     break
     except ImportFileError:
@@ -256,6 +322,36 @@ def _unusual(scan: XlsxScan) -> re.Pattern[bytes]:
     (rows out of order, or a cell placed far below its row): such a chunk is looked at exactly. What
     slips through (a cell below the last row with as many digits) stays under 10 × the rows seen."""
     return _unusual_after(min(len(str(max(scan.max_row, 1))) + 1, 7))
+
+
+def shared_string_sizes(archive: zipfile.ZipFile, path: Path) -> list[int]:
+    """The size of each shared string (bytes of its XML less the tags of a plain string: an upper bound
+    of its characters), in table order; [] when the workbook has none."""
+    try:
+        info = archive.getinfo("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    if info.file_size > MAX_SHARED_STRINGS:
+        raise ImportFileError(
+            f"Tệp “{path.name}” có bảng chữ dùng chung quá lớn ({info.file_size >> 20} MB); hãy chia nhỏ tệp "
+            "rồi nhập từng phần."
+        )
+    try:
+        data = archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, EOFError):
+        raise _corrupt(path) from None
+    return [max(len(part) - 12, 0) for part in _SI_SPLIT.split(data)[1:]]
+
+
+_SI_SPLIT = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s>])")
+
+
+def _check_text(path: Path, scan: XlsxScan) -> None:
+    from .sheets import TEXT_BUDGET, text_budget_error
+
+    if scan.text_chars > TEXT_BUDGET:
+        raise ImportFileError(text_budget_error(f"“{path.name}”").message)
+    scan.stream_text = scan.text_chars > CALAMINE_MAX_TEXT
 
 
 def check_xlsx(path: str | Path, sheet: str | int | None = None) -> XlsxScan:
@@ -281,7 +377,12 @@ def check_xlsx(path: str | Path, sheet: str | int | None = None) -> XlsxScan:
         chosen = _choose(path, xlsx_sheets(path, archive), sheet)
         if chosen is None:
             return XlsxScan()
+        sizes = shared_string_sizes(archive, path)
         scan = scan_worksheet(archive, chosen.part, path)
+        longest = max(sizes, default=0)
+        if longest * scan.used_cells > CALAMINE_MAX_TEXT:  # could be much text: count it exactly
+            scan = scan_worksheet(archive, chosen.part, path, sizes)
+            _check_text(path, scan)
     scan.sheet = chosen.name
     if scan.max_col + 1 > MAX_COLUMNS:
         raise ImportFileError(

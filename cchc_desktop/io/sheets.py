@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.xml import DEFUSEDXML
+from openpyxl.xml import DEFUSEDXML  # type: ignore[import-untyped]
 
 from ..core.errors import CchcError
+from ..core.text import XML_INVALID
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 MAX_FILE_BYTES = 300 * 1024 * 1024
@@ -31,10 +33,93 @@ MAX_COMPRESSION_RATIO = 200  # a part over BOMB_MIN_BYTES that unzips to more th
 BOMB_MIN_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000
+# Characters of cell text one import may read (size × count: a 1.000.000-row register has ~150 million).
+TEXT_BUDGET = 300_000_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-__all__ = ["DEFUSEDXML", "Sheet", "check_file", "detect_encoding", "open_sheet"]
+__all__ = ["DEFUSEDXML", "BadRow", "Sheet", "check_file", "detect_encoding", "open_sheet"]
+
+_XML_INVALID = XML_INVALID  # removed at input (core.text); undecoded bytes are caught before, as a BadRow
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes a CSV's encoding could not decode (surrogateescape)
+_BAD_LINE = re.compile("^[^\n]*[\udc80-\udcff]", re.MULTILINE)
+
+
+class BadRow(list[Any]):
+    """A row the reader could not read faithfully: the importer rejects it with ``reason`` (the cells are
+    kept, readable, for the rejects file). ``column`` is the 0-based column of the first bad cell."""
+
+    def __init__(self, cells: list[Any], column: int, reason: str) -> None:
+        super().__init__(cells)
+        self.column = column
+        self.reason = reason
+
+
+def cell_too_long_error(name: str, row: int | None = None) -> CchcError:
+    where = f"dòng {row} của tệp {name}" if row is not None else f"tệp {name}"
+    return CchcError(
+        f"Có ô ở {where} dài hơn {MAX_CELL_CHARS:,} ký tự (giới hạn của một ô Excel); ".replace(",", ".")
+        + "hãy rút gọn ô đó rồi nhập lại."
+    )
+
+
+def text_budget_error(name: str) -> CchcError:
+    limit = f"{TEXT_BUDGET // 1_000_000:,}".replace(",", ".")
+    return CchcError(
+        f"Tệp {name} chứa quá nhiều chữ trong các ô (hơn {limit} triệu ký tự cho một lần nhập, thường do một "
+        "đoạn chữ rất dài lặp lại ở nhiều ô); hãy xóa các ô thừa hoặc chia nhỏ tệp rồi nhập lại."
+    )
+
+
+def clean_cell(value: str) -> str:
+    """NFC, no-break spaces as spaces, characters XML cannot carry removed."""
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if _XML_INVALID.search(value):
+        value = _XML_INVALID.sub("", value)
+    return value.replace("\u00a0", " ")
+
+
+def _nfc(value: str) -> str:
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value.replace("\u00a0", " ")
+
+
+def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tuple[int, list[Any]], None, None]:
+    """The one pass every reader's rows go through: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
+    columns (refused with a sentence, never cut silently), at most ``TEXT_BUDGET`` characters of text in
+    all (size × count), text cleaned by ``clean_cell``. Per row the work is one join and two C-level
+    scans; only rows with non-ASCII text (or a control character) look at their cells one by one."""
+    budget = TEXT_BUDGET
+    for count, (number, cells) in enumerate(rows, 1):
+        if count > MAX_ROWS:
+            _too_many_rows(path)
+        if len(cells) > MAX_COLUMNS:
+            while cells and (cells[-1] is None or cells[-1] == ""):
+                cells = cells[:-1]
+            if len(cells) > MAX_COLUMNS:
+                limit = f"{MAX_COLUMNS:,}".replace(",", ".")
+                raise CchcError(
+                    f"Dòng {number} của tệp {path.name} có {len(cells)} cột, quá {limit} cột; hãy xóa các cột "
+                    "thừa ở bên phải rồi nhập lại."
+                )
+        texts = [v for v in cells if type(v) is str]
+        if texts:
+            joined = "\n".join(texts)
+            budget -= len(joined)
+            if budget < 0:
+                raise text_budget_error(path.name)
+            if len(joined) > MAX_CELL_CHARS and max(map(len, texts)) > MAX_CELL_CHARS:
+                raise cell_too_long_error(path.name, number)
+            if type(cells) is BadRow:
+                pass
+            elif _XML_INVALID.search(joined):  # rare: every text cell cleaned
+                cells = [clean_cell(v) if type(v) is str else v for v in cells]
+            elif not joined.isascii():  # ASCII text needs nothing
+                cells = [_nfc(v) if type(v) is str and not v.isascii() else v for v in cells]
+        yield number, cells
 
 
 @dataclass
@@ -43,17 +128,11 @@ class Sheet:
     ``merged`` lists merged ranges ((r0, c0), (r1, c1)), zero-based, inclusive."""
 
     name: str
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Generator[tuple[int, list[Any]], None, None]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     total_rows: int = 0  # an estimate for the progress bar, never trusted for the data
 
 
-def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
-        if not unicodedata.is_normalized("NFC", value):
-            value = unicodedata.normalize("NFC", value)
-        return value.replace("\u00a0", " ")
-    return value
 
 
 def check_file(path: Path) -> str:
@@ -118,44 +197,43 @@ def _check_zip(path: Path) -> None:
 
 def open_sheet(path: Path | str, sheet: str | int | None = None, *, engine: str = "auto") -> Sheet:
     """Open one sheet (name or 0-based index; the first by default) for streaming.
-    ``engine``: "auto" (calamine, openpyxl if calamine fails on an .xlsx), "calamine" or "openpyxl"."""
+    ``engine``: "auto" (calamine, openpyxl if calamine fails on an .xlsx), "calamine" or "openpyxl".
+    An .xls is read by calamine in a child process with its memory and time capped (``io.xls``)."""
     path = Path(path)
     kind = check_file(path)
     sheet = 0 if sheet is None else sheet
     if kind == "csv":
         return _csv_sheet(path)
-    used_rows = 0
-    if kind == "xlsx":
-        # Before calamine allocates the used range (an absurd one aborts the process): see readers.py.
-        from .readers import check_xlsx
+    if kind == "xls":
+        from .xls import xls_sheet
 
-        scan = check_xlsx(path, sheet)
-        used_rows = scan.max_row
-        if scan.needs_streaming and engine == "auto":
-            engine = "openpyxl"
-    if engine in ("auto", "calamine") or kind == "xls":
+        found = xls_sheet(path, sheet)
+        found.rows = _clean_rows(path, found.rows)
+        return found
+    # Before calamine allocates the used range (an absurd one aborts the process): see readers.py.
+    from .readers import check_xlsx
+
+    scan = check_xlsx(path, sheet)
+    if scan.needs_streaming and engine == "auto":
+        engine = "openpyxl"
+    if engine in ("auto", "calamine"):
         try:
             return _calamine_sheet(path, sheet)
         except CchcError:
             raise
-        except Exception:  # noqa: BLE001 - any parser failure is "corrupt" to the user
-            if engine == "calamine" or kind == "xls":
+        except BaseException as exc:  # a Rust panic is a BaseException; any failure is "corrupt" to the user
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            if engine == "calamine":
                 raise CchcError(f"Tệp {path.name} bị hỏng hoặc không đọc được.") from None
     streamed = _openpyxl_sheet(path, sheet)
-    streamed.total_rows = used_rows  # the scan's count (openpyxl read-only does not know it)
+    streamed.total_rows = scan.max_row  # the scan's count (openpyxl read-only does not know it)
     return streamed
 
 
 def _too_many_rows(path: Path) -> None:
     limit = f"{MAX_ROWS:,}".replace(",", ".")
     raise CchcError(f"Trang tính của tệp {path.name} có hơn {limit} dòng; hãy chia nhỏ tệp rồi nhập từng phần.")
-
-
-def _limited(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    for count, (number, cells) in enumerate(rows, 1):
-        if count > MAX_ROWS:
-            _too_many_rows(path)
-        yield number, cells[:MAX_COLUMNS] if len(cells) > MAX_COLUMNS else cells
 
 
 def _calamine_sheet(path: Path, sheet: str | int) -> Sheet:
@@ -171,23 +249,19 @@ def _calamine_sheet(path: Path, sheet: str | int) -> Sheet:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for index, cells in enumerate(ws.iter_rows()):
-                if index >= MAX_ROWS:
-                    _too_many_rows(path)
-                if len(cells) > MAX_COLUMNS:
-                    cells = cells[:MAX_COLUMNS]
-                # ASCII text (codes, numbers as text, dates as text) needs no normalising
-                yield first + index + 1, [v if type(v) is not str or v.isascii() else _nfc(v) for v in cells]
+            yield from enumerate(ws.iter_rows(), first + 1)
         except CchcError:
             raise
-        except Exception:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001 - a Rust panic included
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
             raise CchcError(f"Tệp {path.name} bị hỏng, không đọc hết được.") from None
 
-    return Sheet(ws.name, rows(), merged, ws.height)
+    return Sheet(ws.name, _clean_rows(path, rows()), merged, ws.height)
 
 
 def _openpyxl_sheet(path: Path, sheet: str | int) -> Sheet:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -209,7 +283,7 @@ def _openpyxl_sheet(path: Path, sheet: str | int) -> Sheet:
                 out: list[Any] = []
                 for c in cells:
                     out.extend([""] * (c.column - 1 - len(out)))
-                    out.append("" if c.value is None else _nfc(c.value))
+                    out.append("" if c.value is None else c.value)
                 yield cells[0].row, out
         except CchcError:
             raise
@@ -218,40 +292,98 @@ def _openpyxl_sheet(path: Path, sheet: str | int) -> Sheet:
         finally:
             workbook.close()
 
-    return Sheet(ws.title, _limited(path, rows()))
+    return Sheet(ws.title, _clean_rows(path, rows()))
 
 
 def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else the Vietnamese Windows code page cp1258."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else the Vietnamese Windows code page cp1258.
+    ``data`` is the whole file (or all of it there is): a stray byte does not make UTF-8 text cp1258."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
-    except UnicodeDecodeError:
-        return "cp1258"
-    return "utf-8"
+    counter = _Utf8Count()
+    counter.feed(data, final=True)
+    return counter.verdict()
+
+
+class _Utf8Count:
+    """Valid non-ASCII UTF-8 characters against undecodable bytes, fed chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self.valid = 0
+        self.bad = 0
+        self.lines = 0
+        self.bad_lines = 0
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        text = self.decoder.decode(chunk, final)
+        self.lines += text.count("\n")
+        if text.isascii():
+            return
+        bad = len(_UNDECODED.findall(text))
+        if bad:
+            self.bad += bad
+            self.bad_lines += len(_BAD_LINE.findall(text))
+        self.valid += len(text) - len(text.encode("ascii", "ignore")) - bad
+
+    def verdict(self) -> str:
+        """UTF-8 unless undecodable bytes outnumber the valid UTF-8 characters and sit on many lines (text
+        in cp1258 almost never forms valid UTF-8 sequences, and Vietnamese has diacritics on most lines).
+        UTF-8 text with a few stray bytes stays UTF-8: the rows holding them are rejected, one by one."""
+        if self.bad == 0 or self.valid > self.bad:
+            return "utf-8"
+        return "cp1258" if self.bad_lines * 20 >= max(self.lines, 1) else "utf-8"
+
+
+def _csv_encoding(path: Path) -> str:
+    """The encoding of the whole file (one streamed pass, 1 MB at a time)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        counter = _Utf8Count()
+        chunk = head
+        while chunk:
+            counter.feed(chunk)
+            chunk = fh.read(1 << 20)
+        counter.feed(b"", final=True)
+    return counter.verdict()
 
 
 def _csv_sheet(path: Path) -> Sheet:
+    encoding = _csv_encoding(path)
     with path.open("rb") as fh:
         sample = fh.read(256 * 1024)
-    encoding = detect_encoding(sample)
     text_sample = sample.decode(encoding, errors="replace")
+    dialect: Any
     try:
-        dialect: Any = csv.Sniffer().sniff(text_sample[:20000], ",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+        dialect = csv.Sniffer().sniff(text_sample[:20000], ",;\t|")
+    except csv.Error:  # rows of unequal width: the separator the first line uses most
+        first = text_sample.split("\n", 1)[0]
+        dialect = type("Sniffed", (csv.excel,), {"delimiter": max(",;\t|", key=first.count)})
+    shown = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1258": "Windows-1258"}[encoding]
+    reason = (
+        f"Dòng có ký tự không đọc được theo bảng mã {shown} của tệp (có thể do lỗi khi lưu tệp); "
+        "hãy sửa lại dòng này"
+    )
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        with open(path, encoding=encoding, errors="strict", newline="") as fh:
+        with open(path, encoding=encoding, errors="surrogateescape", newline="") as fh:
             try:
                 for number, cells in enumerate(csv.reader(fh, dialect), 1):
-                    yield number, [_nfc(c) for c in cells]
-            except UnicodeDecodeError:
-                raise CchcError(f"Tệp {path.name} có ký tự không đọc được theo bảng mã {encoding}.") from None
+                    if cells and _UNDECODED.search("\n".join(cells)):
+                        column = next(i for i, c in enumerate(cells) if _UNDECODED.search(c))
+                        shown_cells = [_UNDECODED.sub("\ufffd", c) for c in cells]
+                        yield number, BadRow([clean_cell(c) for c in shown_cells], column, reason)
+                        continue
+                    yield number, cells
+            except UnicodeError:
+                raise CchcError(f"Tệp {path.name} có ký tự không đọc được theo bảng mã {shown}.") from None
             except csv.Error:
                 raise CchcError(f"Tệp {path.name} không đúng định dạng CSV.") from None
 
-    return Sheet(path.stem, _limited(path, rows()))
+    return Sheet(path.stem, _clean_rows(path, rows()))

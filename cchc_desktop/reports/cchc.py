@@ -79,7 +79,11 @@ def build_cchc_report(session: Session, spec: PeriodSpec, options: ReportOptions
         Heading("2.", "Cải cách thể chế"),
         *typed("the_che"),
         Heading("3.", "Cải cách thủ tục hành chính"),
-        *mixed("thu_tuc_hanh_chinh", {"ho_so": _dossiers(ind), "iso": _iso(ind, agency)}, ("ho_so", "iso"), ()),
+        *mixed(
+            "thu_tuc_hanh_chinh",
+            {"can_cu": _one_stop_basis(ind, texts, values, agency), "ho_so": _dossiers(ind), "iso": _iso(ind, agency)},
+            ("can_cu", "ho_so", "iso"), (),
+        ),
         Heading("4.", "Cải cách tổ chức bộ máy hành chính nhà nước"),
         *typed("to_chuc_bo_may"),
         Heading("5.", "Cải cách chế độ công vụ"),
@@ -151,6 +155,22 @@ def addressees(recipients: tuple[str, ...]) -> str:
         if text and not text.lower().startswith(_INTERNAL) and "thuộc sở" not in text.lower():
             names.append(text)
     return join_vi(names)
+
+
+def _one_stop_basis(ind: IndicatorSet, texts: dict[str, str], values: dict[str, str], agency: str) -> list[Block]:
+    """The decree the one-stop work follows in this period: typed by the user (section
+    ``can_cu_mot_cua``), else the one in force (Nghị định 61/2018 + 107/2021 before 01/7/2025,
+    Nghị định 118/2025 after)."""
+    typed = texts.get("can_cu_mot_cua", "").strip()
+    basis = fill_placeholders(typed, values, "Căn cứ pháp lý") if typed else values["can_cu.mot_cua"]
+    return [
+        Paragraph(
+            runs(
+                f"Thực hiện {basis.rstrip('.;')}, {agency} tiếp tục tiếp nhận, giải quyết thủ tục hành chính theo cơ "
+                "chế một cửa, một cửa liên thông."
+            )
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- I.1 tasks

@@ -14,6 +14,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any
 
 from ..core.errors import ValidationError
 from ..core.formatting import format_date_text
@@ -27,6 +28,7 @@ END_MARK = "./."  # the decree's end of the body text
 DRAFT_MARK = "DỰ THẢO"  # top right of page 1 while a section is empty or a check fails
 BLANK_NUMBER = "\u00a0" * 6  # "Số:       /BC-SYT" left for the clerk (Văn thư)
 BLANK_DAY = "\u00a0" * 5
+SHORT_TABLE_ROWS = 20  # header + rows: a table this short is kept on one page
 
 
 # --------------------------------------------------------------------------- the format table
@@ -114,7 +116,7 @@ class PageFormat:
         """The same format with other margins; a margin outside the decree's range is refused."""
         values = {"top": top, "bottom": bottom, "left": left, "right": right}
         names = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
-        changes: dict[str, float] = {}
+        changes: dict[str, Any] = {}
         for side, value in values.items():
             if value is None:
                 continue
@@ -229,6 +231,12 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     total_row: bool = False  # the last row is a total (bold)
     caption: str | None = None  # a line above the table (e.g. "Đơn vị tính: hồ sơ")
+
+    @property
+    def kept_whole(self) -> bool:
+        """A short table never splits across pages (both writers: Word's keep-with-next on its rows, the
+        Qt pagination's atomic tables), so Word, LibreOffice and the PDF paginate alike."""
+        return len(self.rows) + 1 <= SHORT_TABLE_ROWS
 
 
 Block = Paragraph | Heading | BulletList | Table

@@ -7,7 +7,10 @@ language of every style, the repeating header row of data tables.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import cast
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -19,6 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -63,6 +67,23 @@ SETTINGS_AFTER_FOOTNOTE_PR = (
 )
 
 
+COMPATIBILITY_MODE = "15"
+APPLICATION = "cchc_desktop"
+
+
+def _app_xml(company: str) -> bytes:
+    """The extended properties: this application and the agency, nothing left from the template."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>{escape(APPLICATION)}</Application>"
+        f"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    ).encode()
+
+
 def write_docx(document: Document, path: Path | str) -> Path:
     """Write ``document`` to ``path`` (temporary file, then replace; nothing partial on failure)."""
     return write_atomically(Path(path), lambda tmp: build_docx(document).save(str(tmp)))
@@ -77,8 +98,8 @@ def build_docx(document: Document) -> docx.document.Document:
 # --------------------------------------------------------------------------- XML helpers
 
 
-def _el(tag: str, **attrs: str) -> OxmlElement:
-    element = OxmlElement(tag)
+def _el(tag: str, **attrs: str) -> BaseOxmlElement:
+    element = cast(BaseOxmlElement, OxmlElement(tag))
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)
     return element
@@ -92,7 +113,7 @@ def _half_points(pt: float) -> str:
     return str(round(pt * 2))
 
 
-def _set_fonts(rpr: OxmlElement, fmt: PageFormat) -> None:
+def _set_fonts(rpr: BaseOxmlElement, fmt: PageFormat) -> None:
     """Times New Roman in all four slots, no theme font, language vi-VN."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -110,7 +131,7 @@ def _set_fonts(rpr: OxmlElement, fmt: PageFormat) -> None:
         lang.set(qn(attr), fmt.language)
 
 
-def _get_or_add(parent: OxmlElement, tag: str, *, first: bool = False) -> OxmlElement:
+def _get_or_add(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxmlElement:
     found = parent.find(qn(tag))
     if found is None:
         found = _el(tag)
@@ -121,14 +142,14 @@ def _get_or_add(parent: OxmlElement, tag: str, *, first: bool = False) -> OxmlEl
     return found
 
 
-def _border(side: str, size_eighths: int = 6) -> OxmlElement:
+def _border(side: str, size_eighths: int = 6) -> BaseOxmlElement:
     return _el(f"w:{side}", val="single", sz=str(size_eighths), space="1", color="000000")
 
 
 TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
-def _no_borders(tbl_pr: OxmlElement) -> None:
+def _no_borders(tbl_pr: BaseOxmlElement) -> None:
     borders = _el("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_el(f"w:{side}", val="nil"))
@@ -164,7 +185,7 @@ class _DocxWriter:
         self.doc = document
         self.fmt = document.format
         self.out = docx.Document()
-        self.footnotes_root: OxmlElement | None = None
+        self.footnotes_root: BaseOxmlElement | None = None
         self.next_footnote = 1
 
     def build(self) -> docx.document.Document:
@@ -228,7 +249,7 @@ class _DocxWriter:
             if rel.reltype.endswith(("/stylesWithEffects", "/numbering")):
                 part.drop_rel(rel_id)
 
-    def _add_footnote_styles(self, styles_el: OxmlElement) -> None:
+    def _add_footnote_styles(self, styles_el: BaseOxmlElement) -> None:
         size = _half_points(self.fmt.footnote_pt)
         styles_el.append(
             parse_xml(
@@ -300,7 +321,7 @@ class _DocxWriter:
                 instr.text = text
                 run._r.append(instr)
             else:
-                run.text = text
+                run.text = text or ""
 
     # ----------------------------------------------------------------- paragraphs
 
@@ -503,6 +524,13 @@ class _DocxWriter:
             bold = block.total_row and r == len(block.rows)
             for cell, col, value in zip(row.cells, block.columns, values, strict=True):
                 self._table_cell(cell, value, col.align, bold=bold)
+        # keep-with-next: the header with the first row always; a short table whole (every row but the
+        # last), as the Qt writer paginates it
+        last_kept = len(block.rows) - 1 if block.kept_whole else min(1, len(block.rows)) - 1
+        for r in range(0, last_kept + 1):
+            for cell in table.rows[r].cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
         self._paragraph(size=fmt.body_pt // 2, after=fmt.space_after_pt)
 
     def _table_cell(self, cell: _Cell, text: str, align: Align, *, bold: bool) -> None:
@@ -551,7 +579,7 @@ class _DocxWriter:
 
     # ----------------------------------------------------------------- footnotes
 
-    def _footnotes_part(self) -> OxmlElement:
+    def _footnotes_part(self) -> BaseOxmlElement:
         """Create word/footnotes.xml with the separator footnotes Word expects (ids -1 and 0)."""
         if self.footnotes_root is not None:
             return self.footnotes_root
@@ -619,3 +647,16 @@ class _DocxWriter:
         props.keywords = ""
         props.category = ""
         props.revision = 1
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        props.created = now
+        props.modified = now
+        package = self.out.part.package
+        for rel_id, rel in list(package.rels.items()):
+            if rel.reltype == RT.THUMBNAIL:  # the template's blank thumbnail
+                package.rels.pop(rel_id)
+            elif rel.reltype == RT.EXTENDED_PROPERTIES:  # not "Microsoft Macintosh Word" of 2013
+                rel.target_part._blob = _app_xml(self.doc.header.co_quan_ban_hanh)
+        # Word's current compatibility mode (15: Word 2013 and later), not the template's 14
+        for setting in self.out.settings.element.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), COMPATIBILITY_MODE)

@@ -224,11 +224,17 @@ def reprint_issued(
     if issued is None or issued.docx_content is None:
         raise OutputError(f"Chưa có báo cáo {in_sentence(report_type.label)} {spec.label} nào được ban hành để in lại.")
     docx_bytes = issued.docx_content
-    jobs: list[tuple[Path, Callable[[Path], None]]] = [(Path(docx_path), lambda tmp: tmp.write_bytes(docx_bytes))]
+    def writer(data: bytes) -> Callable[[Path], None]:
+        def write(tmp: Path) -> None:
+            tmp.write_bytes(data)
+
+        return write
+
+    jobs: list[tuple[Path, Callable[[Path], None]]] = [(Path(docx_path), writer(docx_bytes))]
     if pdf_path is not None:
         if issued.pdf_content is None:
             raise OutputError("Báo cáo này được ban hành không kèm bản PDF; hãy in lại bản Word.")
         pdf_bytes = issued.pdf_content
-        jobs.append((Path(pdf_path), lambda tmp: tmp.write_bytes(pdf_bytes)))
+        jobs.append((Path(pdf_path), writer(pdf_bytes)))
     write_all_atomically(jobs)
     return issued

@@ -24,6 +24,7 @@ from ..core.formatting import format_count, format_date, format_percent
 from ..core.indicators import Figure, IndicatorSet
 from ..core.periods import PeriodSpec
 from .document import Block, BulletList, Inline, Paragraph, Run
+from .legal import one_stop_basis
 
 FIGURE_PREFIX = "so_lieu."
 
@@ -55,6 +56,11 @@ class SectionDef:
 CCHC_SECTIONS: tuple[SectionDef, ...] = (
     SectionDef("chi_dao_dieu_hanh", "I.1. Công tác chỉ đạo, điều hành (kế hoạch, tuyên truyền, kiểm tra)"),
     SectionDef("the_che", "I.2. Cải cách thể chế"),
+    SectionDef(
+        "can_cu_mot_cua",
+        "I.3. Căn cứ pháp lý về cơ chế một cửa (để trống: nghị định có hiệu lực trong kỳ)",
+        required=False,
+    ),
     SectionDef("thu_tuc_hanh_chinh", "I.3. Cải cách thủ tục hành chính (nội dung bổ sung)", required=False),
     SectionDef("to_chuc_bo_may", "I.4. Cải cách tổ chức bộ máy hành chính nhà nước"),
     SectionDef("che_do_cong_vu", "I.5. Cải cách chế độ công vụ"),
@@ -177,6 +183,10 @@ PLACEHOLDERS: dict[str, tuple[str, Callable[[IndicatorSet], str]]] = {
     "ky.ten": ("Tên kỳ báo cáo (ví dụ “năm 2024”)", lambda x: x.spec.label),
     "ky.tu_ngay": ("Ngày đầu kỳ số liệu hồ sơ", lambda x: format_date(x.periods.dossiers.start)),
     "ky.den_ngay": ("Ngày cuối kỳ số liệu hồ sơ", lambda x: format_date(x.periods.dossiers.end)),
+    "can_cu.mot_cua": (
+        "Nghị định về cơ chế một cửa có hiệu lực trong kỳ",
+        lambda x: one_stop_basis(x.periods.dossiers.start, x.periods.dossiers.end),
+    ),
     "ho_so.ky_truoc": ("Hồ sơ kỳ trước chuyển sang", _count(lambda x: x.dossiers.carried_over)),
     "ho_so.tiep_nhan": ("Hồ sơ tiếp nhận trong kỳ", _count(lambda x: x.dossiers.received)),
     "ho_so.tong": ("Tổng số hồ sơ (kỳ trước + trong kỳ)", _count(lambda x: x.dossiers.total_handled)),

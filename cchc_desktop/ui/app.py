@@ -137,6 +137,7 @@ class AppController(QObject):
         from PySide6.QtWidgets import QApplication as _App
 
         from ..core.demo import build_demo
+        from ..core.files import commit_temp
 
         _App.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -148,7 +149,7 @@ class AppController(QObject):
                 build_demo(db)
             finally:
                 db.close()
-            tmp.replace(path)
+            commit_temp(tmp, path)  # synced, then renamed: never a half demo under the final name
         finally:
             _App.restoreOverrideCursor()
 

@@ -39,9 +39,11 @@ def export_table(parent: QWidget, ctx: AppContext, kind: str, ids: Callable[[], 
     def work(progress: Any) -> Any:
         return io_export.export_kind(db, kind, path, spec=spec, progress=progress)
 
-    def done(_result: Any) -> None:
-        if hasattr(parent, "status_message"):
-            parent.status_message.emit(f"Đã xuất {path.name}")
-        prompts.info(parent, "Xuất Excel", f"Đã xuất vào tệp:\n{path}")
+    return start_job(parent, "Đang xuất Excel", work, on_done=lambda _result: announce_export(parent, "Xuất Excel", path))
 
-    return start_job(parent, "Đang xuất Excel", work, on_done=done)
+
+def announce_export(parent: QWidget, title: str, path: Path, note: str = "") -> None:
+    """Every export (Excel, Word, PDF) ends the same way: the status bar and one message with the file."""
+    if hasattr(parent, "status_message"):
+        parent.status_message.emit(f"Đã xuất {path.name}")
+    prompts.info(parent, title, f"Đã xuất vào tệp:\n{path}" + (f"\n\n{note}" if note else ""))

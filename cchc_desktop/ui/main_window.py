@@ -196,6 +196,18 @@ class MainWindow(QMainWindow):
         m_file.addSeparator()
         m_file.addAction(self._action("Thoát", self.close, "Ctrl+Q", "exit-to-app"))
 
+        # The page in front: its keys shown where a newcomer looks for them.
+        m_edit = bar.addMenu("&Sửa")
+        self.new_action = self._action("Thêm mới…", self._new_record, QKeySequence.StandardKey.New, "plus")
+        m_edit.addAction(self.new_action)
+        m_edit.addAction(self._hint_action("Sửa dòng đang chọn…", "Enter", self._edit_current, "pencil-outline"))
+        m_edit.addAction(self._hint_action("Xóa các dòng đang chọn", "Delete", self._delete_current,
+                                           "delete-outline"))  # fmt: skip
+        m_edit.addSeparator()
+        self.find_action = self._action("Tìm kiếm", self._focus_search, QKeySequence.StandardKey.Find, "magnify")
+        m_edit.addAction(self.find_action)
+        m_edit.addAction(self._action("Làm mới", self._refresh, "F5", "refresh"))
+
         m_data = bar.addMenu("&Dữ liệu")
         m_import = m_data.addMenu(theme.icon("file-import-outline"), "Nhập từ Excel")
         m_export = m_data.addMenu(theme.icon("microsoft-excel"), "Xuất ra Excel")
@@ -226,11 +238,9 @@ class MainWindow(QMainWindow):
         m_help.addSeparator()
         m_help.addAction(self._action("Giới thiệu", lambda: fa.show_about(self), None, "information-outline"))
 
-        # Shortcuts that act on the page in front.
-        self._action("Thêm mới", self._new_record, QKeySequence.StandardKey.New)
-        self._action("Tìm kiếm", self._focus_search, QKeySequence.StandardKey.Find)
-        self._action("Làm mới", self._refresh, QKeySequence.StandardKey.Refresh)
-        self._action("Làm mới", self._refresh, "F5")
+        # Shortcuts that act on the page in front (Ctrl+N, Ctrl+F and F5 are in the Sửa menu).
+        if QKeySequence(QKeySequence.StandardKey.Refresh).toString() not in ("", "F5"):
+            self._action("Làm mới", self._refresh, QKeySequence.StandardKey.Refresh)
         for number, entry in enumerate(PAGES[:10], 1):  # Ctrl+1 … Ctrl+0: the first ten pages
             self._action(entry.title, lambda _checked=False, k=entry.key: self.show_page(k), f"Ctrl+{number % 10}")
 
@@ -239,6 +249,26 @@ class MainWindow(QMainWindow):
         chooser = getattr(page, "choose_report", None)
         if chooser is not None:
             chooser(kind)
+
+    def _hint_action(self, text: str, keys: str, slot: Callable[[], Any], icon_name: str) -> QAction:
+        """A menu entry that shows its key without taking it: Enter and Delete stay with the table (and
+        with the text fields and grids, where they edit)."""
+        act = QAction(f"{text}\t{keys}", self)
+        act.setIcon(theme.icon(icon_name))
+        act.triggered.connect(slot)
+        return act
+
+    def _edit_current(self) -> None:
+        page = self.current_page()
+        editor = getattr(page, "_edit_current", None)
+        if editor is not None:
+            editor()
+
+    def _delete_current(self) -> None:
+        page = self.current_page()
+        deleter = getattr(page, "delete_selected", None)
+        if deleter is not None:
+            deleter()
 
     def _new_record(self) -> None:
         page = self.current_page()
@@ -282,7 +312,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         db = self.ctx.db
         name = db.path.name if db.path is not None else db.display_name
-        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {name}")
+        # Ends with the app's name, so the platform does not append it a second time.
+        self.setWindowTitle(f"{name} — {APP_DISPLAY_NAME}")
         with db.session() as session:
             prof = services.profile(session)
         if prof is not None:
@@ -306,8 +337,11 @@ class MainWindow(QMainWindow):
         geometry = store.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 760)
+        else:  # the first start: the whole screen the taskbar leaves (1366×768 laptops above all)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.setGeometry(screen)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         state = store.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QLineEdit,
@@ -41,7 +43,27 @@ def widget_state(root: QWidget) -> tuple[Any, ...]:
             state.append(("spin", w.text()))
         elif isinstance(w, QAbstractButton) and w.isCheckable():
             state.append(("check", w.isChecked()))
+        elif isinstance(w, QAbstractItemView) and not _inside_combo(w, root):
+            state.append(("items", _model_state(w.model())))
     return tuple(state)
+
+
+def _inside_combo(w: QWidget, root: QWidget) -> bool:
+    parent = w.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QComboBox):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _model_state(model: QAbstractItemModel | None, limit: int = 2000) -> tuple[Any, ...]:
+    """The texts of a small list a form edits (its items, its events); large tables are not forms."""
+    if model is None or model.rowCount() > limit:
+        return ()
+    return tuple(
+        tuple(model.index(r, c).data() for c in range(model.columnCount())) for r in range(model.rowCount())
+    )
 
 
 def confirm_leave(

@@ -373,6 +373,17 @@ def test_lost_update_refused_and_import_undone_on_postgresql(pg_url: str, tmp_pa
             d2 = s.scalar(select(m.Dossier).where(m.Dossier.code == "HS-002"))
             assert (d2.applicant, d2.note) == ("Trần Thị Bình", None)
             assert s.get(m.Dossier, dossier_id).note == "PC 1"
+        with db.transaction() as s:  # the recycle bin on PostgreSQL: a dossier with its event
+            dossier_events.add_event(s, dossier_id, {"kind": "supplement_requested",
+                                                     "occurred_on": dt.date(2024, 1, 16)})
+        with db.transaction() as s:
+            services.delete(s, m.Dossier, [dossier_id], user="an")
+        with db.transaction() as s:
+            assert "cùng 1 dữ liệu kèm theo" in audit.restore(s, s.scalars(audit.bin_select()).one().id)
+        with db.session() as s:
+            restored = s.get(m.Dossier, dossier_id)
+            assert restored.note == "PC 1" and [e.kind.value for e in restored.events] == ["supplement_requested"]
+            assert dossier_counts_drift(s) == (4, 4, 3, 3)
     finally:
         db.close()
 
@@ -408,3 +419,66 @@ def test_cli_log_imports_undo_import_trash_and_undelete(db: Database, tmp_path: 
     assert main(["log", *db_arg, "--record", "HS-001", "--limit", "2"]) == 0
     out = capsys.readouterr().out
     assert "Khôi phục hồ sơ “HS-001”" in out and "an  Xóa hồ sơ “HS-001”" in out
+
+
+def test_a_procedure_field_change_reaches_its_dossiers_in_the_trail(db: Database) -> None:
+    proc_id, dossier_id = _seed(db)
+    with db.transaction() as s:
+        field = services.create(s, m.Field, {"name": "Dược phẩm"})
+        services.update(s, m.Procedure, proc_id, {"field_id": field.id}, user="an")
+        field_id = field.id
+    with db.session() as s:
+        dossier = s.get(m.Dossier, dossier_id)
+        entry = _entries(s, table_name="dossier", action="update", user="an")[-1]
+        assert dossier.field_id == field_id and entry.record_version == dossier.version
+        assert json.loads(entry.new_values) == {"field_id": field_id}
+        assert "Lĩnh vực: (trống) → Dược phẩm" in audit.describe(s, entry)
+
+
+def test_file_contents_are_kept_by_digest_and_restored_whole(db: Database) -> None:
+    content = bytes(range(256)) * 400  # a 100 KB report file
+    with db.transaction() as s:
+        report = services.create(s, m.IssuedReport, {
+            "report_type": "cchc", "number": "12/BC-SYT", "issued_on": dt.date(2024, 6, 14), "period_key": "2024-H1",
+            "period_start": dt.date(2023, 12, 15), "period_end": dt.date(2024, 6, 14), "docx_content": content})
+        report_id = report.id
+    with db.session() as s:
+        created = _entries(s, table_name="issued_report")[0]
+        assert len(created.new_values) < 2_000  # size and digest, not the file
+        assert json.loads(created.new_values)["docx_content"]["$bytes"] == len(content)
+    with db.transaction() as s:
+        services.delete(s, m.IssuedReport, [report_id])
+    with db.transaction() as s:
+        audit.restore(s, s.scalars(audit.bin_select()).one().id)
+    with db.session() as s:
+        assert s.get(m.IssuedReport, report_id).docx_content == content
+
+
+def test_undo_of_a_survey_import_brings_replaced_answers_back(db: Database, tmp_path: Path) -> None:
+    from cchc_desktop.core.defaults import DEFAULT_CRITERIA, seed_questionnaire
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        services.create(s, m.SurveyCampaign, {"title": "Khảo sát năm 2024", "year": 2024, "questionnaire_id": q.id})
+    header = ["Đợt khảo sát", "Phiếu số", *[c.name for c in DEFAULT_CRITERIA[:4]]]
+
+    def answers() -> list[tuple[int, int]]:
+        with db.session() as s:
+            return [tuple(r) for r in s.execute(select(m.Criterion.sort_order, m.CriterionOption.rank)
+                             .join(m.SurveyAnswer, m.SurveyAnswer.criterion_id == m.Criterion.id)
+                             .join(m.CriterionOption, m.CriterionOption.id == m.SurveyAnswer.option_id)
+                             .order_by(m.Criterion.sort_order)).all()]
+
+    first = import_file(db, "survey_forms", write_xlsx(tmp_path / "p1.xlsx", [header, ["Khảo sát năm 2024", 1, 1, 1, 1, ""]]))
+    assert first.imported == 1 and answers() == [(1, 1), (2, 1), (3, 1)]
+    # the last answer (highest id) goes and a new one comes: SQLite may give the new one the same id
+    second = import_file(db, "survey_forms", write_xlsx(tmp_path / "p2.xlsx", [header, ["Khảo sát năm 2024", 1, 2, 1, "", 2]]))
+    assert second.updated == 1 and answers() == [(1, 2), (2, 1), (4, 2)]
+    with db.transaction() as s:
+        audit.undo_batch(s, second.batch_id)
+    assert answers() == [(1, 1), (2, 1), (3, 1)]
+    with db.transaction() as s:
+        audit.undo_batch(s, first.batch_id)
+    assert answers() == []
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.SurveyForm)) == 0

@@ -215,3 +215,15 @@ def test_backup_command_on_a_full_disk_is_one_sentence(demo_db_file: Path, tmp_p
         "hãy giải phóng dung lượng rồi thử lại."
     )
     assert not out.exists() and not list(tmp_path.glob(".*tmp"))
+
+
+def test_restoring_an_old_backup_that_rotation_would_drop(db: Database) -> None:
+    """The safety copy taken before a restore must not rotate away the backup being restored."""
+    folder = backups_dir()
+    old = write_backup(db.path, folder, "daily", now=dt.datetime(2020, 1, 1, 8))  # far outside rotation
+    for i in range(14):  # 14 later months: the 2020 copy is beyond 10 recent and 7/4/12 day/week/month
+        write_backup(db.path, folder, "import", now=dt.datetime(2023, 1, 1, 8) + dt.timedelta(days=31 * i))
+    before = restore_backup(old, db.path)
+    assert before is not None and before.exists()
+    assert not old.exists()  # rotated once the restore was done, not before
+    assert db.path.exists() and _count(db.path, "unit") == 0

@@ -51,3 +51,16 @@ def test_demo_is_deterministic(tmp_path) -> None:
         digests.append(hash(tuple(rows)))
         db.close()
     assert digests[0] == digests[1]
+
+
+def test_only_demo_data_until_someone_edits_a_record(demo_db) -> None:
+    from cchc_desktop.core import services
+    from cchc_desktop.core.demo import holds_only_demo_data
+
+    with demo_db.session() as s:
+        assert holds_only_demo_data(s)
+    with demo_db.transaction() as s:
+        unit = s.scalar(select(m.Unit))
+        services.update(s, m.Unit, unit.id, {"short_name": "Văn phòng"}, user="nguyen.van.a")
+    with demo_db.session() as s:
+        assert not holds_only_demo_data(s)

@@ -209,3 +209,43 @@ def test_closed_day_counts_follow_the_extension(db, dossier_id) -> None:
         rows = s.execute(select(m.DossierClosedDay.vs_due, m.DossierClosedDay.vs_extended)
                          .where(m.DossierClosedDay.n > 0)).all()
     assert rows == [(1, -1)]  # late against the due date, early against the extended one
+
+
+def test_moving_a_receipt_recomputes_its_due_date_and_kind_and_day_are_required(db, dossier_id) -> None:
+    _add(db, dossier_id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=D(2024, 3, 4))
+    received = _add(db, dossier_id, kind=K.SUPPLEMENT_RECEIVED, occurred_on=D(2024, 3, 6))
+    with db.transaction() as s:
+        ev.update_event(s, received.id, {"occurred_on": D(2024, 3, 8)})
+    expected = WorkCalendar().add_working_days(D(2024, 3, 8), 10)
+    assert _dossier(db, dossier_id).due_on == expected
+    with db.transaction() as s:  # a typed new due date is kept
+        ev.update_event(s, received.id, {"new_due_on": D(2024, 4, 30)})
+    assert _dossier(db, dossier_id).due_on == D(2024, 4, 30)
+    _refused(db, dossier_id, "kind", "Vui lòng chọn sự kiện", kind=None, occurred_on=D(2024, 3, 9))
+    _refused(db, dossier_id, "occurred_on", "Vui lòng nhập ngày", kind=K.STOPPED, occurred_on="")
+    _refused(db, dossier_id, "occurred_on", "không phải là ngày hợp lệ", kind=K.STOPPED, occurred_on="31/02/2024")
+
+
+def test_a_removed_event_goes_to_the_bin_and_comes_back_with_its_effect(db, dossier_id) -> None:
+    from cchc_desktop.core import audit
+    from cchc_desktop.core.errors import CchcError
+
+    due = _dossier(db, dossier_id).due_on
+    row = _add(db, dossier_id, kind=K.EXTENDED, occurred_on=D(2024, 3, 8), new_due_on=due + dt.timedelta(days=7),
+               document_number="03/PXL")
+    with db.transaction() as s:
+        ev.remove_event(s, row.id)
+    assert _dossier(db, dossier_id).extended_due_on is None
+    with db.session() as s:
+        entry = s.scalar(select(m.AuditEntry).where(m.AuditEntry.table_name == "dossier_event",
+                                                    m.AuditEntry.in_bin.is_(True)))
+        entry_id = entry.id
+    other = _add(db, dossier_id, kind=K.EXTENDED, occurred_on=D(2024, 3, 9), new_due_on=due + dt.timedelta(days=9))
+    with pytest.raises(CchcError, match="chỉ được gia hạn một lần"), db.transaction() as s:
+        audit.restore(s, entry_id)  # a second extension: refused, nothing restored
+    with db.transaction() as s:
+        ev.remove_event(s, other.id)
+    with db.transaction() as s:
+        audit.restore(s, entry_id)
+    d = _dossier(db, dossier_id)
+    assert (d.extended_due_on, d.apology_letter) == (due + dt.timedelta(days=7), "03/PXL")

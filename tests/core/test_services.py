@@ -173,3 +173,39 @@ def test_who_changed_it_last_is_recorded(db) -> None:
     with db.session() as s:
         row = s.scalar(select(m.Unit))
         assert row.updated_by == "tranthib" and row.created_at is not None and row.updated_at is not None
+
+
+def test_every_refused_field_is_told_at_once(db) -> None:
+    import datetime as _dt
+
+    from cchc_desktop.core import models as _m
+    from cchc_desktop.core import services as _services
+    from cchc_desktop.core.errors import ValidationError as _VE
+
+    with db.transaction() as session:
+        try:
+            _services.create(session, _m.Task, {"document_number": "", "assigned_on": _dt.date(2024, 5, 2),
+                                                 "due_on": _dt.date(2024, 5, 1)})  # fmt: skip
+        except _VE as exc:
+            fields = [f for f, _msg in exc.errors]
+            assert exc.field == fields[0]  # the first refusal stays the error's own (import reasons unchanged)
+            assert exc.message == exc.errors[0][1]
+        else:  # pragma: no cover
+            raise AssertionError("refused task saved")
+    assert {"content", "due_on"} <= set(fields)  # content missing and due before assigned, together
+    assert len(fields) == len(set(fields))  # one message per field
+
+
+def test_one_thousand_days_is_refused(db) -> None:
+    from cchc_desktop.core import models as _m
+    from cchc_desktop.core import services as _services
+    from cchc_desktop.core.errors import ValidationError as _VE
+
+    with db.transaction() as session:
+        try:
+            _services.create(session, _m.Procedure, {"code": "9.000001", "name": "Thủ tục thử", "resolution_days": "1.000"})
+        except _VE as exc:
+            assert exc.field == "resolution_days"
+            assert exc.message == "Thời hạn giải quyết 1.000 ngày quá dài (tối đa 730 ngày); vui lòng kiểm tra lại."
+        else:  # pragma: no cover
+            raise AssertionError("1.000 days accepted")

@@ -203,3 +203,15 @@ def test_command_line_offers_every_export_kind() -> None:
     from cchc_desktop.io.export import EXPORT_KINDS
 
     assert command.EXPORT_KINDS == EXPORT_KINDS
+
+
+def test_bieu06a_has_the_printed_forms_place_date_and_signatures(demo_db: Database, tmp_path: Path) -> None:
+    with demo_db.session() as s:
+        path = export_bieu06a(s, PeriodSpec.parse("2024"), tmp_path / "b.xlsx", date=dt.date(2024, 12, 16))
+    ws = openpyxl.load_workbook(path).active
+    assert ws["I1"].value == "Đơn vị báo cáo: Sở Y tế tỉnh Khánh Hòa"
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "Khánh Hòa, ngày 16 tháng 12 năm 2024" in values
+    assert values.index("NGƯỜI LẬP BIỂU") < values.index("THỦ TRƯỞNG ĐƠN VỊ") < values.index("Lê Văn Khoa")
+    assert "(Ký, ghi rõ họ tên)" in values and "(Ký tên, đóng dấu)" in values
+    assert _bieu_rows(path)[-1][1] == "Tổng cộng"  # the signature lines are not data rows

@@ -128,3 +128,31 @@ def test_two_imports_of_one_file_at_once_give_no_duplicate(tmp_path: Path) -> No
             watcher.dispose()
             first_db.close()
             second_db.close()
+
+
+def test_a_user_who_does_not_own_the_table_still_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk path disables the count trigger only when it may (the table's owner); otherwise the trigger
+    keeps the day counts row by row and the import goes on."""
+    pytest.importorskip("psycopg")
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.indicators import dossier_counts_drift
+
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
+    with pg.temporary_cluster() as url:
+        owner = open_database(url)
+        try:
+            seed_catalogue(owner)
+            with owner.engine.begin() as conn:
+                conn.execute(text("CREATE ROLE clerk LOGIN"))
+                conn.execute(text("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO clerk"))
+                conn.execute(text("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO clerk"))
+        finally:
+            owner.close()
+        clerk = open_database(url.replace("postgres@", "clerk@"), upgrade=False)
+        try:
+            result = import_file(clerk, "dossiers", one_stop_xlsx(tmp_path / "os.xlsx"))
+            assert (result.imported, result.rejects) == (4, [])
+            with clerk.session() as s:
+                assert dossier_counts_drift(s) == (4, 4, 3, 3)
+        finally:
+            clerk.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from cchc_desktop.core import models as m
@@ -13,6 +14,7 @@ from cchc_desktop.core.db import Database
 from cchc_desktop.core.enums import DossierEventKind as K
 from cchc_desktop.core.enums import DossierOutcome
 from cchc_desktop.io.importer import import_file
+from tests import pg
 
 from .helpers import seed_catalogue, write_xlsx
 
@@ -117,3 +119,46 @@ def test_dossiers_export_carries_the_events_and_imports_back(db: Database, tmp_p
         assert _events(other) == _events(db)
     finally:
         other.close()
+
+
+@pytest.mark.skipif(pg.server_bin() is None, reason="PostgreSQL server binaries not installed")
+def test_event_columns_and_form_events_on_postgresql(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    from cchc_desktop.core import dossier_events
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.io.export import export_kind
+
+    with pg.temporary_cluster() as url:
+        db = open_database(url)
+        try:
+            seed_catalogue(db)
+            with db.transaction() as s:
+                proc = s.scalar(select(m.Procedure).where(m.Procedure.code == "1.001"))
+                services.update(s, m.Procedure, proc.id, {"resolution_days": 10})
+            path = write_xlsx(tmp_path / "mot-cua.xlsx", [HEADER, *ROWS])
+            assert import_file(db, "dossiers", path).imported == 6
+            assert import_file(db, "dossiers", path).updated == 6
+            assert _events(db)["HS-BS"][1] == (K.SUPPLEMENT_RECEIVED, D(2024, 3, 15), D(2024, 3, 29), None)
+            with db.transaction() as s:
+                cho = s.scalar(select(m.Dossier).where(m.Dossier.code == "HS-CHO"))
+                dossier_events.add_event(s, cho.id, {"kind": K.SUPPLEMENT_RECEIVED, "occurred_on": D(2024, 3, 8)})
+            assert _state(db, "HS-CHO")[:2] == (D(2024, 3, 22), D(2024, 3, 15))
+            export_kind(db, "dossiers", tmp_path / "ho-so.xlsx")
+        finally:
+            db.close()
+
+
+def test_undoing_the_import_removes_its_events_with_its_dossiers(db: Database, tmp_path: Path) -> None:
+    from cchc_desktop.core import audit
+
+    seed_catalogue(db)
+    with db.transaction() as s:
+        proc = s.scalar(select(m.Procedure).where(m.Procedure.code == "1.001"))
+        services.update(s, m.Procedure, proc.id, {"resolution_days": 10})
+    result = import_file(db, "dossiers", write_xlsx(tmp_path / "mot-cua.xlsx", [HEADER, *ROWS]))
+    assert result.batch_id is not None and len(_events(db)) == 6
+    with db.transaction() as s:
+        audit.undo_batch(s, result.batch_id)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.DossierEvent)) == 0
+        assert s.scalar(select(func.count()).select_from(m.Dossier)) == 0

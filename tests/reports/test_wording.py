@@ -166,3 +166,34 @@ def test_computed_blocks_are_placeholders_the_user_moves_or_removes() -> None:
     assert texts("[[nhiem_vu]]\nTyped.") == ["DOSSIERS", "TASKS", "Typed."]  # moved
     assert texts("Typed.\n[[-nhiem_vu]]") == ["DOSSIERS", "Typed."]  # removed: never twice
     assert texts("[[khong_co]]") == ["DOSSIERS", "[[khong_co]]", "TASKS"]  # an unknown token stays visible
+
+
+@pytest.mark.parametrize(
+    ("key", "cited", "not_cited"),
+    [
+        ("2024-H1", "Nghị định số 61/2018/NĐ-CP", "118/2025"),
+        ("2025-Q4", "Nghị định số 118/2025/NĐ-CP", "61/2018"),
+        ("2026", "Nghị định số 118/2025/NĐ-CP", "61/2018"),
+    ],
+)
+def test_r2_cites_the_one_stop_decree_in_force_for_the_period(
+    demo_copy: Database, key: str, cited: str, not_cited: str
+) -> None:
+    with demo_copy.session() as s:
+        text = build_cchc_report(s, PeriodSpec.parse(key), ReportOptions()).text()
+    assert f"Thực hiện {cited}" in text and not_cited not in text
+
+
+def test_a_period_across_the_change_cites_both_and_the_text_is_editable(demo_db: Database) -> None:
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports.legal import one_stop_basis
+    from cchc_desktop.reports.texts import save_texts
+
+    both = one_stop_basis(dt.date(2024, 12, 15), dt.date(2025, 12, 14))
+    assert "61/2018/NĐ-CP" in both and "(đến hết ngày 30/06/2025)" in both and "118/2025/NĐ-CP" in both
+    with demo_db.transaction() as s:
+        save_texts(s, ReportType.CCHC, "2024-H1", {"can_cu_mot_cua": "Quyết định số 01/2023/QĐ-UBND của UBND tỉnh"})
+    with demo_db.session() as s:
+        text = build_cchc_report(s, PeriodSpec.parse("2024-H1"), ReportOptions()).text()
+    assert "Thực hiện Quyết định số 01/2023/QĐ-UBND của UBND tỉnh, Sở Y tế tiếp tục tiếp nhận" in text
+    assert "61/2018" not in text

@@ -150,3 +150,56 @@ def test_import_batch_is_undone_from_the_log_page(qtbot: Any, ctx: AppContext, a
     answers.expect("warning")
     page.undo_button.click()
     assert "đã được hoàn tác" in answers.seen[-1].text
+
+
+def test_document_grid_does_not_overwrite_a_month_saved_meanwhile(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.documents import COUNT_KEYS, DocumentsPage
+
+    page = DocumentsPage(ctx)
+    qtbot.addWidget(page)
+    page.set_year(2024)
+    incoming = COUNT_KEYS.index("incoming")
+    assert page.grid.setData(page.grid.index(0, incoming), "900")
+    with ctx.db.transaction() as s:  # another PC saves January first
+        jan = s.scalar(select(m.DocumentCount).where(m.DocumentCount.year == 2024, m.DocumentCount.month == 1))
+        services.update(s, m.DocumentCount, jan.id, {"incoming": jan.incoming + 1}, user="van_thu")
+        theirs = jan.incoming
+    assert not page.save()
+    assert page.error.text().startswith("Tháng 1: Không lưu được: số liệu văn bản tháng “1/2024” đã được")
+    assert "van_thu lúc" in page.error.text()
+    with ctx.db.session() as s:
+        jan = s.scalar(select(m.DocumentCount).where(m.DocumentCount.year == 2024, m.DocumentCount.month == 1))
+        assert jan.incoming == theirs
+
+
+def test_survey_grid_does_not_overwrite_answers_saved_meanwhile(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.widgets.survey_grid import SurveyFormsModel
+
+    with ctx.db.session() as s:
+        form = s.scalar(select(m.SurveyForm).join(m.SurveyAnswer).limit(1))
+        campaign_id, form_id = form.campaign_id, form.id
+    mine, theirs = SurveyFormsModel(), SurveyFormsModel()
+    with ctx.db.session() as s:
+        mine.load(s, campaign_id)
+        theirs.load(s, campaign_id)
+    row = next(r for r, f in enumerate(theirs.rows) if f.id == form_id)
+    crit = theirs.criteria[0]
+    other = next(o[0] for o in crit.options if o[0] != theirs.rows[row].answers.get(crit.id))
+    theirs.rows[row].answers[crit.id] = other
+    theirs.dirty.add(row)
+    with ctx.db.transaction() as s:  # a colleague changes one answer of the form and saves
+        theirs.save(s)
+    mine.rows[row].answers[theirs.criteria[1].id] = theirs.criteria[1].options[-1][0]
+    mine.dirty.add(row)
+    try:
+        with ctx.db.transaction() as s:
+            mine.save(s)
+        raised = None
+    except Exception as exc:  # noqa: BLE001 - the type is asserted below
+        raised = exc
+    assert type(raised).__name__ == "ConflictError"
+    assert "phiếu khảo sát “phiếu số" in str(raised) and ": sửa câu trả lời" in str(raised)
+    with ctx.db.session() as s:
+        answers = dict(s.execute(select(m.SurveyAnswer.criterion_id, m.SurveyAnswer.option_id)
+                                 .where(m.SurveyAnswer.form_id == form_id)).all())
+        assert answers[crit.id] == other

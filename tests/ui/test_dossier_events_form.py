@@ -96,3 +96,27 @@ def test_return_and_its_removal_through_the_form(qtbot: Any, ctx: AppContext) ->
     with ctx.db.session() as s:
         d = s.get(m.Dossier, dossier_id)
         assert (d.outcome, d.resolved_on, len(d.events)) == (None, None, 0)
+
+
+def test_restarted_clock_shows_the_first_due_date_and_locks_the_due_date(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.core import dossier_events
+
+    with ctx.db.transaction() as s:
+        proc = s.scalar(select(m.Procedure).where(m.Procedure.resolution_days.is_not(None)).limit(1))
+        d = services.create(s, m.Dossier, {"code": "HS-BS", "procedure_id": proc.id, "received_on": D(2025, 3, 3),
+                                           "due_on": D(2025, 3, 14)})
+        dossier_events.add_event(s, d.id, {"kind": DossierEventKind.SUPPLEMENT_REQUESTED,
+                                           "occurred_on": D(2025, 3, 4)})
+        dossier_events.add_event(s, d.id, {"kind": DossierEventKind.SUPPLEMENT_RECEIVED,
+                                           "occurred_on": D(2025, 3, 6), "new_due_on": D(2025, 3, 20)})
+        dossier_id = d.id
+    form = DossierForm(ctx, dossier_id)
+    qtbot.addWidget(form)
+    assert not form.input("due_on").isEnabled()
+    assert "Ngày hẹn trả ban đầu 14/03/2025" in form.due_hint.text()
+    assert form.input("due_on").date() == D(2025, 3, 20)
+    assert [form.events.model.item(r, 1).text() for r in range(2)] == [
+        DossierEventKind.SUPPLEMENT_REQUESTED.label, DossierEventKind.SUPPLEMENT_RECEIVED.label]
+    assert form.save()  # saved unchanged: the events still decide the due date
+    with ctx.db.session() as s:
+        assert s.get(m.Dossier, dossier_id).due_on == D(2025, 3, 20)

@@ -45,7 +45,8 @@ def test_survey_forms_are_typed_with_digits_and_enter(qtbot: Any, ctx: AppContex
     # Six criteria: early, clear, friendly, good facilities, one trip, "Bình thường" (not satisfied).
     for digit in "121113":
         QTest.keyClick(view, digit)
-    assert grid.rowCount() == 67  # the last answer moved on to a fresh row
+    assert grid.rowCount() == 66  # the last answer of the last form starts no blank form …
+    assert "bấm Insert" in page.detail_status.text()  # … and says how to start one
     assert grid.index(65, 2).data() == "1. Sớm hẹn"
     assert grid.index(65, 7).data() == "3. Bình thường"
     QTest.keyClick(view, Qt.Key.Key_Up)
@@ -53,7 +54,7 @@ def test_survey_forms_are_typed_with_digits_and_enter(qtbot: Any, ctx: AppContex
     assert page.save_details()
     with ctx.db.session() as session:
         forms = session.scalar(select(func.count()).where(m.SurveyForm.campaign_id == _campaign(ctx, 2024)))
-    assert forms == 66  # the blank row the grid grew is not saved
+    assert forms == 66
     assert refresh_dashboard(qtbot, dash)[2] == "98,48%"  # 65 of 66 satisfied
     # Remove it again.
     page.forms_view.setCurrentIndex(grid.index(65, 0))

@@ -71,6 +71,7 @@ def test_narrative_section_typed_in_place_reaches_the_word_file(
     set_text(page.number, "125")
     out = tmp_path / "r2.docx"
     answers.expect("save_file", str(out))
+    answers.expect("info")  # "Đã xuất vào tệp: …", as for Excel
     job = page.export("docx")
     qtbot.waitUntil(lambda: job.done, timeout=30_000)
     assert job.error is None, job.error
@@ -89,6 +90,7 @@ def test_narrative_section_typed_in_place_reaches_the_word_file(
     page.issued_on.set_value(dt.date(2024, 12, 20))
     issued_path = tmp_path / "r2-ban-hanh.docx"
     answers.expect("save_file", str(issued_path))
+    answers.expect("info")
     job = page.issue()
     qtbot.waitUntil(lambda: job.done, timeout=30_000)
     assert job.error is None, job.error
@@ -133,12 +135,15 @@ def test_export_pdf_and_the_findings_question(qtbot: Any, ctx: AppContext, answe
     word.write_bytes(b"the user's own Word file")  # a PDF export must not touch it
     answers.expect("choice", 0)  # "Vẫn xuất"
     answers.expect("save_file", str(out))
+    answers.expect("info")
     job = page.export("pdf")
     qtbot.waitUntil(lambda: job.done, timeout=30_000)
     assert job.error is None, job.error
     assert out.read_bytes().startswith(b"%PDF")
     assert word.read_bytes() == b"the user's own Word file"
     assert page.export_status.text().startswith("Đã xuất r1.pdf")
+    wait_jobs(QApplication.instance())
+    assert answers.seen[-1].kind == "info" and str(out) in answers.seen[-1].text  # one way for every export
 
 
 def test_print_and_print_preview_go_through_the_dialog_helper(qtbot: Any, ctx: AppContext, answers: Answers) -> None:

@@ -226,6 +226,15 @@ def test_leaving_edited_settings_asks(qtbot: Any, ctx: AppContext, answers: Answ
     window.close()
 
 
+def _stored_text(ctx: AppContext, key: str) -> str | None:
+    from cchc_desktop.core.enums import ReportType
+
+    with ctx.db.session() as session:
+        return session.scalar(select(m.ReportText.body).where(
+            m.ReportText.section_key == key, m.ReportText.report_type == ReportType.CCHC,
+            m.ReportText.period_key == ctx.period.key))  # fmt: skip
+
+
 @pytest.mark.parametrize("answer", [prompts.SAVE, prompts.DISCARD, prompts.CANCEL])
 def test_leaving_a_report_text_being_typed_asks(qtbot: Any, ctx: AppContext, answers: Answers, answer: str) -> None:
     window = _window(qtbot, ctx)
@@ -233,16 +242,11 @@ def test_leaving_a_report_text_being_typed_asks(qtbot: Any, ctx: AppContext, ans
     page.choose_report("cchc")
     wait_jobs(QApplication.instance())
     page.section.setCurrentIndex(page.section.findData("kho_khan"))
-    query = select(m.ReportText.period_key, m.ReportText.body).where(m.ReportText.section_key == "kho_khan")
-    with ctx.db.session() as session:
-        before = {k: v for k, v in session.execute(query)}  # the demo's narratives of other periods
+    before = _stored_text(ctx, "kho_khan")
     set_text(page.editor, "Còn chậm cập nhật hồ sơ")  # the automatic save has not run yet
     answers.expect("save_changes", answer)
     window.show_page("dashboard")
-    with ctx.db.session() as session:
-        after = {k: v for k, v in session.execute(query)}
-    changed = {k: v for k, v in after.items() if before.get(k) != v}
-    assert list(changed.values()) == (["Còn chậm cập nhật hồ sơ"] if answer == prompts.SAVE else [])
+    assert _stored_text(ctx, "kho_khan") == ("Còn chậm cập nhật hồ sơ" if answer == prompts.SAVE else before)
     assert (window.current_page() is page) == (answer == prompts.CANCEL)
     if answer == prompts.CANCEL:
         assert page.editor.toPlainText() == "Còn chậm cập nhật hồ sơ"
@@ -259,9 +263,35 @@ def test_report_text_follows_its_section_when_another_is_chosen(qtbot: Any, ctx:
     page.section.setCurrentIndex(page.section.findData("kho_khan"))
     set_text(page.editor, "Khó khăn của kỳ")
     page.section.setCurrentIndex(page.section.findData("mo_dau") if page.section.findData("mo_dau") >= 0 else 0)
-    with ctx.db.session() as session:
-        rows = dict(session.execute(select(m.ReportText.section_key, m.ReportText.body)).all())
-    assert rows.get("kho_khan") == "Khó khăn của kỳ"
+    assert _stored_text(ctx, "kho_khan") == "Khó khăn của kỳ"
     assert page.editor.toPlainText() != "Khó khăn của kỳ"
     wait_jobs(QApplication.instance())
     window.close()
+
+
+def test_a_procedure_added_to_a_decision_counts_as_an_edit(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
+    from cchc_desktop.ui.pages.decisions import DecisionsPage
+
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    decision_id = page.table_model.id_at(0)
+    seen: dict[str, Any] = {}
+
+    def add_item(prompt: Any) -> int:
+        form = prompt.dialog
+        form.show()
+        seen["before"] = form.has_unsaved_changes()
+        count = form.items.rowCount()
+        form.proc_pick.setCurrentIndex(next(i for i in range(form.proc_pick.count())
+                                            if form.proc_pick.itemData(i) not in form.item_ids()))  # fmt: skip
+        form._add_item()
+        form.proc_pick.setCurrentIndex(-1)
+        seen["added"] = form.items.rowCount() == count + 1
+        seen["after"] = form.has_unsaved_changes()
+        answers.expect("save_changes", prompts.DISCARD)
+        QTest.keyClick(form, Qt.Key.Key_Escape)
+        return form.result()
+
+    answers.expect("dialog", add_item)
+    page.edit_record(decision_id)
+    assert seen == {"before": False, "added": True, "after": True}

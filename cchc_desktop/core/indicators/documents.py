@@ -72,4 +72,16 @@ def document_summary(session: Session, period: Period) -> DocumentSummary:
     present = session.execute(
         select(dc.year, dc.month).where(index.in_(wanted)).order_by(dc.year, dc.month)
     ).all()
-    return DocumentSummary(*(_int(v) for v in row), months=tuple((y, mo) for y, mo in present))
+    out, secret, electronic, decisions, decisions_electronic, incoming, incoming_electronic = (
+        _int(v) for v in row
+    )
+    return DocumentSummary(
+        outgoing=out,
+        secret=secret,
+        electronic=electronic,
+        decisions=decisions,
+        decisions_electronic=decisions_electronic,
+        incoming=incoming,
+        incoming_electronic=incoming_electronic,
+        months=tuple((y, mo) for y, mo in present),
+    )

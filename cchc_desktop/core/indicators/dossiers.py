@@ -181,8 +181,6 @@ class MonthRow:
     classes: DossierClasses | None = None  # every class of the month (carried over, in progress…)
     start: dt.date | None = None
     end: dt.date | None = None
-    # the month's online share on the dashboard tile's denominator (the profile's online setting)
-    online: Figure | None = None
 
     @property
     def resolved(self) -> int:
@@ -190,7 +188,9 @@ class MonthRow:
 
     @property
     def online_figure(self) -> Figure:
-        return self.online if self.online is not None else Figure(self.received_online, self.received)
+        """Received online / every dossier received in the month. Not objective 7's definition when the
+        profile divides by the TTHC offered online: the dashboard charts ``online_by_month`` instead."""
+        return Figure(self.received_online, self.received)
 
 
 # --------------------------------------------------------------------------- online uptake
@@ -246,6 +246,7 @@ def waiting_for_supplements(day: Day) -> ColumnElement[bool]:
             got.occurred_on >= asked.occurred_on,
             got.occurred_on <= day,
         )
+        .correlate(asked)
         .exists()
     )
     pending = (
@@ -747,14 +748,13 @@ def dossiers_by_month(
         .group_by(buckets.c.i, c.outcome, versus)
     ):
         _add_closed(closed[i], rule, outcome, vs, _int(n))
-    overdue = dict(
+    overdue: dict[int, int] = dict(
         session.execute(
             select(buckets.c.i, func.count())
             .join(d, and_(*_overdue_where(buckets.c.e, settings)))
             .group_by(buckets.c.i)
         ).all()
     )
-    online = _online_by_month(session, buckets, len(months), settings)
     first = months[0].start
     carried_in = _received_counts(session, months[0], None, None, None, rule).get(0, {}).get("before", 0)
     carried = carried_in - _sums_before(session, c, first, None, None, None, where=_closing(rule)).get(0, 0)
@@ -774,34 +774,16 @@ def dossiers_by_month(
                 classes=classes,
                 start=month.start,
                 end=month.end,
-                online=online[i] if online is not None else Figure(classes.received_online, classes.received),
             )
         )
     return rows
 
 
-def _online_by_month(session: Session, buckets: Any, n: int, settings: Settings) -> list[Figure] | None:
-    """The months' online shares among TTHC offered online (the tile's default denominator); None when
-    the profile divides by every dossier received (then the month's own classes give it)."""
-    if settings.online_denominator == OnlineDenominator.ALL:
-        return None
-    d, p = m.Dossier, m.Procedure
-    totals = [[0, 0] for _ in range(n)]
-    stmt = (
-        select(buckets.c.i, d.channel, func.count())
-        .join(d, d.received_on.between(buckets.c.s, buckets.c.e))
-        .where(
-            d.procedure_id.in_(select(p.id).where(p.online_level.in_(ONLINE_LEVELS))),
-            d.channel.in_([ch.value for ch in Channel]),
-            counted(settings.outcome_rule),
-        )
-        .group_by(buckets.c.i, d.channel)
-    )
-    for i, channel, count in session.execute(stmt):
-        totals[i][1] += _int(count)
-        if channel == Channel.ONLINE.value:
-            totals[i][0] += _int(count)
-    return [Figure(a, b) for a, b in totals]
+def online_by_month(session: Session, period: Period, *, settings: Settings | None = None) -> list[Figure]:
+    """The online share of each month of ``period`` on the dashboard tile's own definition (objective 7:
+    ``online_uptake(...).overall``, whatever the profile's denominator), for the monthly chart."""
+    settings = settings or settings_for(session)
+    return [online_uptake(session, month, settings=settings).overall for month in period.month_periods()]
 
 
 def dossier_classes_from_records(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -328,15 +328,7 @@ def how_counted(key: str, periods: FamilyPeriods, settings: Settings) -> tuple[s
     return (settings.outcome_rule.key if key in DOSSIER_FIGURES else "", basis)
 
 
-class _Objective(Protocol):
-    number: Any
-    title: Any
-    indicator: Any
-    comparator: Any
-    target: Any
-
-
-def _objective_rows(session: Session, year: int) -> tuple[Sequence[_Objective], bool]:
+def _objective_rows(session: Session, year: int) -> tuple[Sequence[Any], bool]:
     """The year's objectives, and whether the year declares them: the default seven when it does not
     (the one place defaults are resolved — the dashboard and the reports both read this)."""
     oy = session.scalar(select(m.ObjectiveYear).where(m.ObjectiveYear.year == year))
@@ -347,7 +339,7 @@ def _objective_rows(session: Session, year: int) -> tuple[Sequence[_Objective], 
 
 
 def _evaluate(
-    objectives: Sequence[_Objective],
+    objectives: Sequence[Any],  # models.QualityObjective or defaults.ObjectiveSpec
     figure_of: Callable[[str], Figure | None],
     stamp: Callable[[str], tuple[str, str]] | None = None,
 ) -> list[ObjectiveResult]:

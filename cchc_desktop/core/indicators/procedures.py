@@ -67,11 +67,24 @@ def iso_summary(session: Session, period: Period, *, settings: Settings | None =
         .where(a.ubnd_date.between(period.start, period.end))
         .order_by(a.ubnd_date, a.id)
     ).all()
-    decisions = []
+    decisions: list[DecisionRow] = []
     for row in rows:
         days = (row.iso_date - row.ubnd_date).days if row.iso_date is not None else None
         within = days is not None and days <= settings.iso_deadline_days
-        decisions.append(DecisionRow(*row[:7], days=days, procedures=_int(row.procedures), within=within))
+        decisions.append(
+            DecisionRow(
+                row.ubnd_number,
+                row.ubnd_date,
+                row.iso_number,
+                row.iso_date,
+                row.letter_number,
+                row.letter_date,
+                row.summary,
+                days=days,
+                procedures=_int(row.procedures),
+                within=within,
+            )
+        )
     figure = Figure(sum(x.procedures for x in decisions if x.within), sum(x.procedures for x in decisions))
     return IsoSummary(decisions=decisions, figure=figure, deadline_days=settings.iso_deadline_days)
 

@@ -105,7 +105,9 @@ def _campaigns(session: Session, where: Any) -> list[_Campaign]:
             forms.label("forms"),
         ).where(where)
     ).all()
-    found = [_Campaign(*row[:7], forms=_int(row.forms)) for row in rows]
+    found = [
+        _Campaign(row[0], row[1], row[2], row[3], row[4], row[5], row[6], _int(row.forms)) for row in rows
+    ]
     return sorted(found, key=lambda x: x.order)
 
 

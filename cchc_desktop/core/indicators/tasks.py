@@ -171,3 +171,12 @@ def task_summary(session: Session, period: Period) -> TaskSummary:
     return TaskSummary(
         total=got["completed"] + got["in_progress_not_due"] + got["in_progress_overdue"], **got
     )
+
+
+def task_figure_condition(part: str, period: Period) -> ColumnElement[bool]:
+    """The tasks behind objective 5's figure: numerator (completed early or on time) or denominator
+    (completed + overdue at the end)."""
+    conds = task_conditions(period.start, period.end)
+    if part == "numerator":
+        return or_(conds["early"], conds["on_time"])
+    return or_(conds["completed"], conds["in_progress_overdue"])

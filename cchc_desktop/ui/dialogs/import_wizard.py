@@ -266,6 +266,7 @@ class PreviewPage(QWizardPage):
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -354,6 +355,7 @@ class ResultPage(QWizardPage):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
@@ -410,6 +412,9 @@ class ResultPage(QWizardPage):
                     text = f"Không nhập dòng nào vì có {format_count(rejected)} dòng không hợp lệ (chế độ tất cả hoặc không)"
                 else:
                     text += f"; {format_count(rejected)} dòng không nhập được (xem lý do bên dưới)"
+            if outcome.committed and outcome.batch_id is not None:
+                text += (f". Đây là lần nhập số {outcome.batch_id}: có thể hoàn tác cả lần nhập ở trang "
+                         "“Nhật ký thay đổi” (nút “Hoàn tác lần nhập”)")
             self.summary.setText(text + ".")
             wizard.ctx.notify(TABLE_OF_KIND.get(kind, ""))
         model = QStandardItemModel(0, 3, self)

@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,6 +40,7 @@ from ...core.labels import entity_label, field_label
 from ..context import AppContext
 from ..unsaved import confirm_leave, widget_state
 from ..widgets.common import DateField
+from ..widgets.picker import find_folded, searchable_if_long
 
 Choices = Callable[[Session], Sequence[tuple[str, Any]]]
 
@@ -131,12 +131,7 @@ def make_input(spec: FieldSpec, session: Session) -> QWidget:
         elif spec.choices is not None:
             for text, value in spec.choices(session):
                 w.addItem(text, value)
-        if w.count() > 15:
-            w.setEditable(True)
-            w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            completer = w.completer()
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        searchable_if_long(w)  # long catalogues: type part of a name, diacritics optional
         w.setMinimumContentsLength(spec.extra.get("min_chars", 24))
         w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     else:
@@ -165,7 +160,7 @@ def read_input(spec: FieldSpec, w: QWidget) -> Any:
         return w.isChecked()
     if isinstance(w, QComboBox):
         if w.isEditable():
-            index = w.findText(w.currentText(), Qt.MatchFlag.MatchFixedString)
+            index = find_folded(w, w.currentText())
             if index < 0 and w.currentText().strip():
                 return _Unmatched(w.currentText())
             return w.itemData(index) if index >= 0 else None
@@ -430,14 +425,24 @@ class RecordForm(QDialog):
     # ----------------------------------------------------------------- saving
 
     def values(self) -> dict[str, Any]:
+        """What the fields hold; every field that cannot be read is refused at once."""
         out: dict[str, Any] = {}
+        refused: list[ValidationError] = []
         for key, fw in self.widgets.items():
             if fw.spec.read_only:
                 continue
-            value = read_input(fw.spec, fw.input)
+            try:
+                value = read_input(fw.spec, fw.input)
+            except ValidationError as exc:
+                refused.append(exc)
+                continue
             if isinstance(value, _Unmatched):
-                raise ValidationError(key, f"Không tìm thấy “{value}” trong danh sách; vui lòng chọn một mục có sẵn.")
+                refused.append(ValidationError(
+                    key, f"Không tìm thấy “{value}” trong danh sách; vui lòng chọn một mục có sẵn."))  # fmt: skip
+                continue
             out[key] = value
+        if refused:
+            raise ValidationError.combine(refused)
         return out
 
     def clear_errors(self) -> None:
@@ -447,12 +452,20 @@ class RecordForm(QDialog):
             fw.clear_error()
 
     def show_error(self, error: ValidationError | CchcError) -> None:
-        key = getattr(error, "field", None)
-        if key and key in self.widgets:
-            self.widgets[key].show_error(error.message)
-            self.widgets[key].setFocus()
-        else:
-            self.banner.setText(error.message)
+        """Each refused field gets its message under it (all at once); the first is focused."""
+        pairs = error.errors if isinstance(error, ValidationError) else [(None, error.message)]
+        banner: list[str] = []
+        focused = False
+        for key, message in pairs:
+            if key and key in self.widgets:
+                self.widgets[key].show_error(message)
+                if not focused:
+                    self.widgets[key].setFocus()
+                    focused = True
+            else:
+                banner.append(message)
+        if banner:
+            self.banner.setText("\n".join(banner))
             self.banner.show()
 
     def save(self) -> bool:

@@ -463,3 +463,21 @@ class RecordTableModel(QAbstractTableModel):
             return self._ids.index(record_id)
         except ValueError:
             return None
+
+    def matches(self, record_id: int) -> bool:
+        """Whether the record is among the rows of the current filters and search (loaded or not)."""
+        where, _order, _cheap, joined = self._plan()
+        with self._session() as session:
+            stmt = self.source.count_select(joined=joined).where(*where, self.source.model.id == record_id)
+            return bool(session.scalar(stmt))
+
+    def locate(self, record_id: int, max_rows: int = 50_000) -> int | None:
+        """The row of a record that matches the filters, fetching further pages until it is loaded."""
+        row = self.row_of(record_id)
+        while row is None and not self._ids_complete and len(self._ids) < max_rows and self.matches(record_id):
+            before = len(self._ids)
+            self.fetchMore()
+            if len(self._ids) == before:
+                break
+            row = self.row_of(record_id)
+        return row

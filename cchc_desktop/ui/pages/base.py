@@ -120,6 +120,7 @@ class RecordTableView(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the table for the next control (arrows move inside)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().hide()
@@ -346,15 +347,13 @@ class DataPage(Page):
             self.after_save(record_id)
 
     def after_save(self, record_id: int) -> None:
+        """The record just saved is selected and scrolled to, wherever the current order puts it."""
         self.table_model.reload()
+        if self.table_model.locate(record_id) is None and self.table_model.matches(record_id) is False:
+            self.status_message.emit("Đã lưu. Bản ghi không thuộc bộ lọc hoặc từ khóa tìm kiếm đang dùng.")
+            return
         self.select_ids([record_id])
-        if self.table_model.row_of(record_id) is None:
-            self.status_message.emit(
-                "Đã lưu. Bản ghi không nằm trong phần đang hiển thị (theo bộ lọc hoặc thứ tự hiện tại); "
-                "gõ mã vào ô tìm kiếm để xem."
-            )
-        else:
-            self.status_message.emit("Đã lưu.")
+        self.status_message.emit("Đã lưu.")
 
     def _edit_current(self) -> None:
         ids = self.selected_ids()

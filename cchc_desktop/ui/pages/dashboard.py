@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QMargins, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -40,6 +40,7 @@ from ...core.indicators import (
     compute_all,
     dossier_status_condition,
     dossiers_due_between,
+    online_by_month,
     outcome_rule,
     settings_for,
     task_status_condition,
@@ -87,6 +88,7 @@ class DashboardData:
     indicators: IndicatorSet
     findings: list[Finding]
     attention: Attention
+    online_months: list[Figure] = field(default_factory=list)  # the tile's online share, month by month
     computed_at: dt.datetime = field(default_factory=dt.datetime.now)
 
 
@@ -115,9 +117,10 @@ def load_dashboard(db: Database, spec: PeriodSpec) -> DashboardData:
         indicators = compute_all(session, spec)
         findings = consistency_findings(session, spec)
         attention = attention_counts(session, dt.date.today())
+        online_months = online_by_month(session, indicators.periods.dossiers, settings=indicators.settings)
         period = indicators.periods.dossiers
         attention.units_not_sent = units_not_sent(session, period.start, period.end)
-    return DashboardData(indicators, findings, attention)
+    return DashboardData(indicators, findings, attention, online_months)
 
 
 # --------------------------------------------------------------------------- tiles
@@ -147,6 +150,9 @@ class ObjectiveTile(QFrame):
         value = QLabel(format_percent(result.figure.value) if result.figure.applicable else "Không phát sinh")
         value.setObjectName("TileValue")
         value.setFont(theme.scaled_font(1.6 if result.figure.applicable else 1.1, bold=True))
+        # The same height whether it shows a percentage or "Không phát sinh": the tiles' lines stay level.
+        value.setFixedHeight(QFontMetrics(theme.scaled_font(1.6, bold=True)).height())
+        value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(value)
         fig = result.figure
         layout.addWidget(muted(f"{format_count(fig.numerator)}/{format_count(fig.denominator)}", wrap=False))
@@ -214,6 +220,13 @@ def _chart_view(title: str) -> Any:
     view.setStyleSheet("background: transparent;")
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     return view
+
+
+def _style_axis_titles(*axes: Any) -> None:
+    font = theme.scaled_font(0.85)
+    for axis in axes:
+        axis.setTitleFont(font)
+        axis.setTitleBrush(QColor(theme.MUTED))
 
 
 def _in_card(view: QWidget) -> QFrame:
@@ -327,7 +340,7 @@ class DashboardPage(Page):
         self.loading.hide()
         self._show_tiles(data.indicators)
         self._show_months(data.indicators)
-        self._show_online(data.indicators)
+        self._show_online(data.indicators, data.online_months)
         self._show_tasks(data.indicators)
         self._show_attention(data)
         self._show_findings(data.findings)
@@ -353,10 +366,13 @@ class DashboardPage(Page):
         self._place_tiles()
 
     def _tiles_per_row(self) -> int:
-        """As many tiles side by side as fit at about 148 px each (7 at 1366 px, fewer when scaled up)."""
+        """As many tiles side by side as fit at about 148 px each (7 at 1366 px, fewer when scaled up), or
+        wider when a tile's words need it ("Không phát sinh"): never a clipped line."""
         width = self.width() - 60
-        count = len(getattr(self, "tiles", [])) or 1
-        per_row = max(3, min(count, width // 148))
+        tiles = getattr(self, "tiles", [])
+        count = len(tiles) or 1
+        needed = max([148, *(t.minimumSizeHint().width() + 14 for t in tiles)])
+        per_row = max(3, min(count, width // needed))
         rows = -(-count // per_row)
         return -(-count // rows)  # balance the rows: 7 tiles as 4 + 3, not 6 + 1
 
@@ -383,8 +399,8 @@ class DashboardPage(Page):
         key = result.indicator
         if key in DOSSIER_FIGURES:  # exactly the figure's numerator rows
             show("dossiers").show_filtered(figure=key, spec=spec)
-        elif key == "tasks_on_time":
-            show("tasks").show_filtered(scope="completed", spec=spec)
+        elif key == "tasks_on_time":  # exactly the figure's numerator rows
+            show("tasks").show_filtered(figure=key, spec=spec)
         elif key == "iso_within_deadline":
             page = show("decisions")
             index = page.year_filter.findData(spec.year)
@@ -430,9 +446,13 @@ class DashboardPage(Page):
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
         top = max((r.resolved for r in rows), default=0)
-        axis_y.setRange(0, _nice_max(top))
+        maximum, ticks = nice_axis(top)
+        axis_y.setRange(0, maximum)
         axis_y.setLabelFormat("%d")
-        axis_y.setTickCount(5)
+        axis_y.setTickCount(ticks)
+        axis_y.setTitleText("Số hồ sơ")
+        axis_x.setTitleText("Tháng")
+        _style_axis_titles(axis_x, axis_y)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         total = ind.dossiers
@@ -448,7 +468,8 @@ class DashboardPage(Page):
             spec = PeriodSpec.range(row.start, row.end)
             window.show_page("dossiers").show_filtered(scope="resolved", status=status, spec=spec)
 
-    def _show_online(self, ind: IndicatorSet) -> None:
+    def _show_online(self, ind: IndicatorSet, months: list[Figure]) -> None:
+        """One online-share definition on the dashboard: each month is the objective-7 tile's figure."""
         from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 
         chart = self.online_view.chart()
@@ -460,8 +481,8 @@ class DashboardPage(Page):
         share = QBarSet("Tỷ lệ nộp trực tuyến (%)")
         share.setColor(QColor(theme.SERIES[0]))
         share.setBorderColor(QColor(theme.SERIES[0]))
-        for row in rows:
-            ratio = row.online_figure.ratio
+        for figure in months:
+            ratio = figure.ratio
             share.append(round(ratio * 100, 2) if ratio is not None else 0)
         series.append(share)
         series.setBarWidth(0.6)
@@ -474,6 +495,9 @@ class DashboardPage(Page):
         axis_y.setRange(0, 100)
         axis_y.setLabelFormat("%d%%")
         axis_y.setTickCount(6)
+        axis_y.setTitleText("Tỷ lệ")
+        axis_x.setTitleText("Tháng")
+        _style_axis_titles(axis_x, axis_y)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().hide()
@@ -632,10 +656,19 @@ class DashboardPage(Page):
             self._line(layout, icon_name, colour, f"{finding.severity.label}: {finding.message}")
 
 
-def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    for step in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 5:
-            return ((value + step - 1) // step) * step
-    return value
+def nice_axis(top: float, max_intervals: int = 6) -> tuple[int, int]:
+    """A count axis from 0 with round steps (1, 2, 5, 10, 20, 25, 50, 100 …): ``(maximum, tick count)``.
+
+    3 → 0, 1, 2, 3; 120 → 0, 25, 50 … 125; never a label like 31 or a step that skips 4."""
+    if top <= 0:
+        return 5, 6
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = factor * magnitude
+            if step != int(step):
+                continue
+            intervals = -(-int(top) // int(step))
+            if intervals <= max_intervals:
+                return int(step) * intervals, intervals + 1
+        magnitude *= 10

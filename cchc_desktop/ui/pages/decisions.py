@@ -9,7 +9,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from ..choices import procedures
 from ..dialogs.record_form import FieldSpec, RecordForm
 from ..models.table import Column, TableSource
 from ..theme import BAD_COLOUR, OK_COLOUR
+from ..widgets.picker import find_folded, make_searchable
 from .base import DataPage, combo
 
 WITHIN = "Đạt"
@@ -138,15 +138,12 @@ class DecisionForm(RecordForm):
         layout.addWidget(title)
         pick_row = QHBoxLayout()
         self.proc_pick = QComboBox()
-        self.proc_pick.setEditable(True)
-        self.proc_pick.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.proc_pick.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.proc_pick.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.proc_pick.setMinimumContentsLength(26)
         self.proc_pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.proc_pick.lineEdit().setPlaceholderText("Gõ mã hoặc tên thủ tục…")
         for text, value in procedures(session):
             self.proc_pick.addItem(text, value)
+        make_searchable(self.proc_pick)  # "cap giay phep" finds "Cấp giấy phép…"
+        self.proc_pick.lineEdit().setPlaceholderText("Gõ mã hoặc tên thủ tục (không cần dấu)…")
         self.proc_pick.setCurrentIndex(-1)
         self.action_pick = combo([(a.label, a) for a in AnnouncementAction], first=None, min_chars=14)
         add = QPushButton("Thêm")
@@ -163,6 +160,7 @@ class DecisionForm(RecordForm):
         self.items = QStandardItemModel(0, 3, self)
         self.items.setHorizontalHeaderLabels(["Mã TTHC", "Tên thủ tục", "Hình thức"])
         self.items_view = QTableView()
+        self.items_view.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.items_view.setModel(self.items)
         self.items_view.verticalHeader().hide()
         self.items_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -198,7 +196,7 @@ class DecisionForm(RecordForm):
         return [self.items.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.items.rowCount())]
 
     def _add_item(self) -> None:
-        index = self.proc_pick.findText(self.proc_pick.currentText(), Qt.MatchFlag.MatchFixedString)
+        index = find_folded(self.proc_pick, self.proc_pick.currentText())
         self.items_error.hide()
         if index < 0:
             self.items_error.setText("Chọn một thủ tục có trong danh mục.")

@@ -12,12 +12,10 @@ from sqlalchemy import select
 
 from ...core import models as m
 from ...core import services
-from ...core.enums import PeriodConvention
 from ...core.errors import CchcError, ValidationError
 from ...core.formatting import format_count, format_percent
-from ...core.indicators import document_summary
+from ...core.indicators import DocumentSummary
 from ...core.labels import field_label
-from ...core.periods import PeriodSpec
 from ..widgets.common import button, muted
 from .base import Page
 
@@ -40,18 +38,21 @@ HEADERS = {
     "incoming_electronic": "Đến xử lý điện tử",
 }
 ModelIndex = QModelIndex | QPersistentModelIndex
+MAX_COUNT = 10_000_000  # documents in one month: anything larger is a typing slip
 
 
 class DocumentGridModel(QAbstractTableModel):
     """Twelve months × seven counts, plus a total row; edits are kept until saved."""
 
     changed = Signal()
+    refused = Signal(str)  # one sentence: why a typed value was not taken
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.year = dt.date.today().year
         self.values: list[dict[str, int | None]] = [dict.fromkeys(COUNT_KEYS) for _ in range(12)]
         self.ids: list[int | None] = [None] * 12
+        self.versions: list[int | None] = [None] * 12
         self.dirty: set[int] = set()
         self.error_cell: tuple[int, int] | None = None
 
@@ -60,10 +61,12 @@ class DocumentGridModel(QAbstractTableModel):
         self.year = year
         self.values = [dict.fromkeys(COUNT_KEYS) for _ in range(12)]
         self.ids = [None] * 12
+        self.versions: list[int | None] = [None] * 12  # as read: a save over a newer one is refused
         self.dirty = set()
         self.error_cell = None
         for row in session.scalars(select(m.DocumentCount).where(m.DocumentCount.year == year)):
             self.ids[row.month - 1] = row.id
+            self.versions[row.month - 1] = row.version
             self.values[row.month - 1] = {k: getattr(row, k) for k in COUNT_KEYS}
         self.endResetModel()
 
@@ -128,9 +131,10 @@ class DocumentGridModel(QAbstractTableModel):
         text = str(value).strip().replace(".", "").replace(" ", "")
         if text == "":
             new: int | None = None
-        elif text.isdigit():
+        elif text.isdigit() and int(text) <= MAX_COUNT:
             new = int(text)
         else:
+            self.refused.emit(self._refusal(index.row(), key, str(value).strip()))
             return False
         if self.values[index.row()][key] == new:
             return False
@@ -142,6 +146,21 @@ class DocumentGridModel(QAbstractTableModel):
         self.dataChanged.emit(total, total)
         self.changed.emit()
         return True
+
+    @staticmethod
+    def _refusal(row: int, key: str, text: str) -> str:
+        where = f"Tháng {row + 1}, cột “{HEADERS[key]}”"
+        if text.lstrip().startswith("-") and text.lstrip("- ").replace(".", "").isdigit():
+            return f"{where}: số văn bản không được âm (“{text}”); vui lòng nhập 0 hoặc một số dương."
+        if text.replace(".", "").replace(" ", "").isdigit():
+            return f"{where}: “{text}” lớn quá mức cho phép ({format_count(MAX_COUNT)})."
+        return f"{where}: “{text}” không phải là số; vui lòng chỉ nhập chữ số (ví dụ 1.250)."
+
+    def summary(self) -> DocumentSummary:
+        """The year's figures from what the grid holds now (saved or not), by the rule in core."""
+        months = tuple((self.year, r + 1) for r in range(12)
+                       if self.ids[r] is not None or any(v is not None for v in self.values[r].values()))  # fmt: skip
+        return DocumentSummary(*(self._total(k) for k in COUNT_KEYS), months=months)
 
     def mark_error(self, row: int, key: str | None) -> None:
         self.error_cell = (row, COUNT_KEYS.index(key)) if key in COUNT_KEYS else None
@@ -174,7 +193,9 @@ class DocumentsPage(Page):
         for w in (self.save_button, self.discard_button, self.import_button, self.export_button):
             self.header.add_right(w)
         self.grid = DocumentGridModel(self)
+        self._error_is_typing = False
         self.grid.changed.connect(self._on_changed)
+        self.grid.refused.connect(self._on_refused)
         self.view = QTableView()
         self.view.setModel(self.grid)
         self.view.setAlternatingRowColors(True)
@@ -228,24 +249,37 @@ class DocumentsPage(Page):
     def refresh(self) -> None:
         with self.ctx.db.session() as session:
             self.grid.load(session, self.year.value())
-            summary = document_summary(session, PeriodSpec.for_year(self.year.value()).resolve(PeriodConvention.CALENDAR))
         self.error.hide()
         self._on_changed()
-        f, fi = summary.figure, summary.incoming_figure
-        if summary.months:
-            self.summary.setText(
-                f"Năm {self.year.value()}: văn bản đi (kể cả quyết định, trừ văn bản mật) gửi điện tử "
-                f"{format_count(f.numerator)}/{format_count(f.denominator)} = {format_percent(f.value)}; "
-                f"văn bản đến xử lý điện tử {format_count(fi.numerator)}/{format_count(fi.denominator)} = "
-                f"{format_percent(fi.value)}. Có số liệu {len(summary.months)}/12 tháng."
-            )
-        else:
-            self.summary.setText(f"Chưa có số liệu văn bản năm {self.year.value()}.")
 
     def _on_changed(self) -> None:
         dirty = bool(self.grid.dirty)
         self.save_button.setEnabled(dirty)
         self.discard_button.setEnabled(dirty)
+        if self.grid.error_cell is None and not self.error.isHidden() and self._error_is_typing:
+            self.error.hide()  # a value taken after a refused one: the message has done its work
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        """Updated as the user types: the figures of objective 6 for the year as the grid stands."""
+        summary = self.grid.summary()
+        f, fi = summary.figure, summary.incoming_figure
+        year = self.grid.year
+        unsaved = " (có số liệu chưa lưu)" if self.grid.dirty else ""
+        if summary.months:
+            self.summary.setText(
+                f"Năm {year}{unsaved}: văn bản đi (kể cả quyết định, trừ văn bản mật) gửi điện tử "
+                f"{format_count(f.numerator)}/{format_count(f.denominator)} = {format_percent(f.value)}; "
+                f"văn bản đến xử lý điện tử {format_count(fi.numerator)}/{format_count(fi.denominator)} = "
+                f"{format_percent(fi.value)}. Có số liệu {len(summary.months)}/12 tháng."
+            )
+        else:
+            self.summary.setText(f"Chưa có số liệu văn bản năm {year}.")
+
+    def _on_refused(self, message: str) -> None:
+        self._error_is_typing = True
+        self.error.setText(message)
+        self.error.show()
 
     def save(self) -> bool:
         """Store the changed months in one transaction; a refused month is named and nothing is saved."""
@@ -262,13 +296,15 @@ class DocumentsPage(Page):
                     if record_id is None:
                         services.create(session, m.DocumentCount, {"year": self.grid.year, "month": month, **values})
                     else:
-                        services.update(session, m.DocumentCount, record_id, values)
+                        services.update(session, m.DocumentCount, record_id, values,
+                                        expected_version=self.grid.versions[row])
         except CchcError as exc:
             key = exc.field if isinstance(exc, ValidationError) else None
             if month is not None:
                 self.grid.mark_error(month - 1, key)
                 if key in COUNT_KEYS:
                     self.view.setCurrentIndex(self.grid.index(month - 1, COUNT_KEYS.index(key)))
+            self._error_is_typing = False
             self.error.setText(f"Tháng {month}: {exc.message} Chưa lưu tháng nào; hãy sửa rồi bấm Lưu lại.")
             self.error.show()
             return False

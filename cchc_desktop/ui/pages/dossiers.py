@@ -223,6 +223,10 @@ class DossierForm(RecordForm):
         self.recompute.setToolTip("Tính lại ngày hẹn trả từ thời hạn giải quyết của thủ tục và lịch ngày làm việc")
         self.recompute.clicked.connect(lambda: self._compute_due(force=True))
         due.layout().insertWidget(1, row(self.recompute, self.due_hint))
+        self._first_due: dt.date | None = current.get("first_due_on")
+        if self._first_due is not None:  # the clock restarted: the due date follows the events
+            self.input("due_on").setEnabled(False)
+            self.recompute.setEnabled(False)
         self.events = DossierEventsEditor(session, self.record_id, self._trial_save)
         label = QLabel("Sự kiện của hồ sơ:")
         label.setToolTip("Yêu cầu và nhận bổ sung, gia hạn (Mẫu 04), dừng giải quyết (Mẫu 05), trả lại, rút, "
@@ -259,10 +263,14 @@ class DossierForm(RecordForm):
         self.input("procedure_id").currentIndexChanged.connect(lambda _i: self._compute_due())
         self.input("received_on").changed.connect(self._compute_due)
         self.input("received_time").editingFinished.connect(self._compute_due)
-        if self.record_id is None:
+        if self.record_id is None or self._first_due is not None:
             self._compute_due(force=True)
 
     def _compute_due(self, force: bool = False) -> None:
+        if self._first_due is not None:
+            self.due_hint.setText(f"Ngày hẹn trả ban đầu {format_date(self._first_due)}; đã tính lại khi nhận hồ "
+                                  "sơ bổ sung (sửa trong danh sách sự kiện).")
+            return
         proc_id = self.input("procedure_id").currentData()
         received = self.input("received_on").date()
         due_widget = self.input("due_on")

@@ -328,6 +328,7 @@ class ReportsPage(Page):
         self.preview_stack = QStackedWidget()
         self.pages = PagesView()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setAlternatingRowColors(True)
@@ -762,7 +763,10 @@ class ReportsPage(Page):
         else:
             self.export_status.setText(f"Đã xuất {path.name} (chưa ban hành).")
         self.ctx.notify("issued_report")
-        self.status_message.emit(f"Đã xuất báo cáo vào {path}")
+        from ..exporting import announce_export  # Word, PDF and Excel end with the same message
+
+        title = "Xuất PDF" if path.suffix.lower() == ".pdf" else "Xuất Word"
+        announce_export(self, title, path, self.export_status.text().removeprefix(f"Đã xuất {path.name}").strip(" ."))
 
     def _export_failed(self, exc: BaseException) -> None:
         from ..workers import report_error

@@ -136,6 +136,7 @@ class ProfilePanel(QWidget):
         with self.page.ctx.db.session() as session:
             prof = services.profile(session)
             values = {c.key: getattr(prof, c.key) for c in m.OrganisationProfile.__table__.columns} if prof else {}
+        self.version = values.get("version")  # a save based on an older read is refused (issue 12)
         for key, fw in self.widgets.items():
             fw.clear_error()
             write_input(fw.spec, fw.input, values.get(key))
@@ -157,7 +158,8 @@ class ProfilePanel(QWidget):
                 if prof is None:
                     services.create(session, m.OrganisationProfile, values)
                 else:
-                    services.update(session, m.OrganisationProfile, prof.id, values)
+                    services.update(session, m.OrganisationProfile, prof.id, values,
+                                    expected_version=getattr(self, "version", None))
         except CchcError as exc:
             key = exc.field if isinstance(exc, ValidationError) else None
             if key in self.widgets:
@@ -167,7 +169,7 @@ class ProfilePanel(QWidget):
             else:
                 self.page.show_banner(exc.message)
             return False
-        self._clean_state = self.edit_state()
+        self.load()  # the saved values and their new version
         self.page.ctx.notify("organisation_profile")
         return True
 

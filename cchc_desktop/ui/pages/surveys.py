@@ -278,6 +278,10 @@ class SurveysPage(DataPage):
         self.forms_view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.forms_view.resized.connect(self._size_columns)
         self.forms_model.changed.connect(self._detail_changed)
+        self.forms_view.last_form_done.connect(self._last_form_done)
+        self.forms_view.verticalHeader().hide()
+        header = self.forms_view.horizontalHeader()
+        header.setMinimumHeight(header.fontMetrics().lineSpacing() * 2 + 12)  # two-line headers, never cut
         self.totals = TotalsEditor()
         self.empty = muted("Chưa chọn đợt khảo sát.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -385,13 +389,22 @@ class SurveysPage(DataPage):
     def _size_columns(self) -> None:
         """Number and group narrow; the criteria share the rest of the width (at least 110 px each)."""
         view = self.forms_view
-        view.setColumnWidth(0, 74)
-        view.setColumnWidth(1, 170)
-        n = self.forms_model.columnCount() - FIXED_COLUMNS
+        metrics = view.horizontalHeader().fontMetrics()
+        grid = self.forms_model
+
+        def header_width(c: int) -> int:  # the widest line of the (two-line) header, with the sort margin
+            text = str(grid.headerData(c, Qt.Orientation.Horizontal) or "")
+            return max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0) + 22
+
+        number = max(64, header_width(0))
+        group = max(150, header_width(1))
+        view.setColumnWidth(0, number)
+        view.setColumnWidth(1, group)
+        n = grid.columnCount() - FIXED_COLUMNS
         if n > 0:
-            width = max(110, (view.viewport().width() - 74 - 170) // n)
+            share = (view.viewport().width() - number - group) // n
             for c in range(FIXED_COLUMNS, FIXED_COLUMNS + n):
-                view.setColumnWidth(c, width)
+                view.setColumnWidth(c, max(110, header_width(c), share))
 
     def _detail_changed(self) -> None:
         if self.detail_stack.currentWidget() is self.forms_view:
@@ -403,6 +416,12 @@ class SurveysPage(DataPage):
             if grid.dirty or grid.deleted:
                 text += " · có thay đổi chưa lưu"
             self.detail_status.setText(text)
+
+    def _last_form_done(self) -> None:
+        self.detail_status.setText(
+            self.detail_status.text().split(" · Phiếu cuối")[0]
+            + " · Phiếu cuối đã nhập xong: bấm Insert (hoặc “Thêm phiếu”) để nhập phiếu mới, Ctrl+S để lưu."
+        )
 
     def _remove_forms(self) -> None:
         rows = sorted({i.row() for i in self.forms_view.selectionModel().selectedIndexes()})

@@ -5,17 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
+from sqlalchemy import select
 
 from ...core import models as m
+from ...core import services
 from ...core.enums import AssignedBy
+from ...core.errors import CchcError
+from ...core.formatting import format_count, format_date
 from ...core.indicators import TASK_SCOPES as CORE_TASK_SCOPES
 from ...core.indicators import TASK_STATUSES as TASK_STATUS_LABELS
-from ...core.indicators import task_drilldown, task_status_expr
+from ...core.indicators import task_drilldown, task_figure_condition, task_status_expr
+from .. import prompts, theme
 from ..choices import units
 from ..dialogs.record_form import FieldSpec, RecordForm
 from ..models.table import Column, TableSource
 from ..theme import BAD_COLOUR, OK_COLOUR, WARN_COLOUR
+from ..widgets.common import DateField, button
 from ..widgets.period_picker import PeriodPicker
 from .base import DataPage, combo
 
@@ -92,11 +99,17 @@ class TasksPage(DataPage):
         self.status_filter = combo(TASK_STATUSES, first="Mọi tình trạng", min_chars=12)
         for w in (self.scope, self.period, self.unit_filter, self.status_filter):
             bar.addWidget(w)
+        self.figure_key: str | None = None  # objective 5's rows from the dashboard, until the user filters
+        for w in (self.scope, self.unit_filter, self.status_filter):
+            w.activated.connect(self._clear_figure)
         self.scope.currentIndexChanged.connect(self._on_scope)
         self.period.changed.connect(self._on_period)
         self.unit_filter.currentIndexChanged.connect(self.apply_filters)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.ctx.period_changed.connect(self._on_ctx_period)
+
+    def _clear_figure(self, _index: int = 0) -> None:
+        self.figure_key = None
 
     def _on_scope(self) -> None:
         self.period.setVisible(self.scope.currentData() != "all")
@@ -116,11 +129,16 @@ class TasksPage(DataPage):
         scope = self.scope.currentData()
         period = self.ctx.family_periods(self.period.spec()).tasks if scope and scope != "all" else None
         out = task_drilldown(scope, self.status_filter.currentData(), period, dt.date.today())
+        if self.figure_key is not None:  # objective 5's numerator rows (the dashboard tile)
+            out.append(task_figure_condition("numerator", self.ctx.family_periods(self.period.spec()).tasks))
         if (unit_id := self.unit_filter.currentData()) is not None:
             out.append(m.Task.lead_unit_id == unit_id)
         return out
 
-    def show_filtered(self, *, scope: str = "all", status: str | None = None, spec: Any = None) -> None:
+    def show_filtered(
+        self, *, scope: str = "all", status: str | None = None, spec: Any = None, figure: str | None = None
+    ) -> None:
+        self.figure_key = figure
         for w in (self.scope, self.status_filter, self.unit_filter):
             w.blockSignals(True)
         try:
@@ -129,7 +147,7 @@ class TasksPage(DataPage):
             self.unit_filter.setCurrentIndex(0)
             if spec is not None:
                 self.period.set_spec(spec)
-            self.period.setVisible(scope != "all")
+            self.period.setVisible(scope != "all" or figure is not None)
         finally:
             for w in (self.scope, self.status_filter, self.unit_filter):
                 w.blockSignals(False)
@@ -138,3 +156,82 @@ class TasksPage(DataPage):
     def open_form(self, record_id: int | None) -> RecordForm:
         initial = {} if record_id else {"assigned_on": dt.date.today()}
         return RecordForm(self.ctx, m.Task, TASK_FIELDS, record_id, parent=self, initial=initial)
+
+    # ----------------------------------------------------------------- "Đánh dấu hoàn thành"
+
+    def _build_toolbar(self) -> None:
+        super()._build_toolbar()
+        self.done_button = button("Đánh dấu hoàn thành", "check-circle-outline",
+                                  tooltip="Ghi ngày hoàn thành cho các nhiệm vụ đang chọn (mặc định hôm nay)")  # fmt: skip
+        self.done_button.clicked.connect(self.mark_done)
+        self.header.right.insertWidget(2, self.done_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+    def _update_buttons(self, *args: Any) -> None:
+        super()._update_buttons(*args)
+        if hasattr(self, "done_button"):
+            self.done_button.setEnabled(bool(self.selected_ids()))
+
+    def extend_context_menu(self, menu: QMenu, ids: list[int]) -> None:
+        done = menu.addAction(theme.icon("check-circle-outline"), "Đánh dấu hoàn thành…", self.mark_done)
+        done.setEnabled(bool(ids))
+
+    def mark_done(self) -> bool:
+        """The selected open tasks get a completion date: today unless the user types another."""
+        ids = self.selected_ids()
+        with self.ctx.db.session() as session:
+            open_ids = list(session.scalars(select(m.Task.id).where(m.Task.id.in_(ids), m.Task.completed_on.is_(None))))
+        if not open_ids:
+            self.status_message.emit("Các nhiệm vụ đang chọn đều đã có ngày hoàn thành.")
+            return False
+        dialog = CompletionDialog(len(open_ids), self)
+        if prompts.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.day is None:
+            return False
+        try:
+            with self.ctx.db.transaction() as session:
+                for task_id in open_ids:
+                    services.update(session, m.Task, task_id, {"completed_on": dialog.day})
+        except CchcError as exc:
+            prompts.warning(self, "Đánh dấu hoàn thành", exc.message)
+            return False
+        self.ctx.notify("task")
+        self.refresh()
+        self.status_message.emit(
+            f"Đã ghi hoàn thành ngày {format_date(dialog.day)} cho {format_count(len(open_ids))} nhiệm vụ."
+        )
+        return True
+
+
+class CompletionDialog(QDialog):
+    """The completion date (today by default, editable) for the tasks being marked done."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Đánh dấu hoàn thành")
+        self.day: dt.date | None = None
+        layout = QVBoxLayout(self)
+        what = "nhiệm vụ đang chọn" if count == 1 else f"{format_count(count)} nhiệm vụ đang chọn"
+        layout.addWidget(QLabel(f"Ngày hoàn thành của {what}:"))
+        self.date = DateField()
+        self.date.set_value(dt.date.today())
+        layout.addWidget(self.date)
+        self.error = QLabel()
+        self.error.setObjectName("FieldError")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton("Đánh dấu hoàn thành", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.confirm)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def confirm(self) -> None:
+        value = self.date.value()
+        if not isinstance(value, dt.date):
+            self.error.setText("Vui lòng nhập ngày hoàn thành theo dạng dd/mm/yyyy.")
+            self.error.show()
+            return
+        self.day = value
+        self.accept()
+

@@ -1,5 +1,6 @@
 """Typing paper survey forms fast: one row per form, one column per criterion; a digit picks the option
-(1 = the best), Enter moves on, the last row grows a new one. And the totals editor: counts per option,
+(1 = the best), Enter moves on, Insert starts a new form; unanswered criteria are highlighted and a form
+is saved only when complete. And the totals editor: counts per option,
 checked against the number of forms."""
 
 from __future__ import annotations
@@ -45,6 +46,16 @@ class FormRow:
     number: int | None
     group_id: int | None
     answers: dict[int, int | None] = field(default_factory=dict)  # criterion id → option id
+    version: int | None = None  # as read: a save over someone else's newer save is refused
+
+
+def two_lines(text: str) -> str:
+    """A header on two balanced lines (criteria names are long; the columns are not)."""
+    words = text.split()
+    if len(words) < 2:
+        return text
+    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
 
 
 def load_criteria(session: Session, questionnaire_id: int) -> list[CriterionInfo]:
@@ -78,6 +89,7 @@ class SurveyFormsModel(QAbstractTableModel):
         self.beginResetModel()
         self.campaign_id = campaign_id
         self.rows, self.dirty, self.deleted, self.error_cell = [], set(), [], None
+        self.versions: dict[int, int] = {}
         self.criteria, self.groups = [], []
         if campaign_id is not None:
             camp = session.get(m.SurveyCampaign, campaign_id)
@@ -94,7 +106,8 @@ class SurveyFormsModel(QAbstractTableModel):
                     .where(m.SurveyForm.campaign_id == campaign_id)
                 ):
                     answers.setdefault(form_id, {})[crit_id] = option_id
-                self.rows = [FormRow(f.id, f.number, f.group_id, answers.get(f.id, {})) for f in forms]
+                self.rows = [FormRow(f.id, f.number, f.group_id, answers.get(f.id, {}), f.version) for f in forms]
+                self.versions = {f.id: f.version for f in forms}
         self.endResetModel()
 
     def save(self, session: Session) -> None:
@@ -109,8 +122,21 @@ class SurveyFormsModel(QAbstractTableModel):
             if row.number in seen:
                 raise ValidationError(f"{r}:0", f"Số phiếu {row.number} bị trùng (dòng {seen[row.number] + 1} và {r + 1}).")
             seen[row.number] = r
+        for r in sorted(self.dirty):
+            row = self.rows[r] if 0 <= r < len(self.rows) else None
+            if row is None or (row.id is None and not any(row.answers.values())):
+                continue
+            missing = [c for c in range(len(self.criteria)) if row.answers.get(self.criteria[c].id) is None]
+            if missing:
+                names = ", ".join(f"“{self.criteria[c].short}”" for c in missing)
+                raise ValidationError(
+                    f"{r}:{missing[0] + FIXED_COLUMNS}",
+                    f"Phiếu số {row.number} (dòng {r + 1}) chưa trả lời {len(missing)} tiêu chí: {names}. "
+                    "Phiếu chưa đủ làm sai tỷ lệ hài lòng (mục tiêu số 2): hãy nhập đủ hoặc xóa phiếu.",
+                )
         if self.deleted:
-            services.delete(session, m.SurveyForm, self.deleted)
+            services.delete(session, m.SurveyForm, self.deleted,
+                            expected_versions={i: self.versions[i] for i in self.deleted if i in self.versions})
             session.flush()
         for r in sorted(self.dirty):
             row = self.rows[r]
@@ -120,14 +146,16 @@ class SurveyFormsModel(QAbstractTableModel):
             if row.id is None:
                 form = services.create(session, m.SurveyForm, values)
             else:
-                form = services.update(session, m.SurveyForm, row.id, values)
+                form = services.update(session, m.SurveyForm, row.id, values, expected_version=row.version)
             session.flush()
             existing = {
                 a.criterion_id: a for a in session.scalars(select(m.SurveyAnswer).where(m.SurveyAnswer.form_id == form.id))
             }
+            answers_changed = False
             for crit in self.criteria:
                 option_id = row.answers.get(crit.id)
                 old = existing.get(crit.id)
+                answers_changed = answers_changed or option_id != (old.option_id if old is not None else None)
                 if option_id is None and old is not None:
                     services.delete(session, m.SurveyAnswer, [old.id])
                 elif option_id is not None and old is None:
@@ -135,6 +163,8 @@ class SurveyFormsModel(QAbstractTableModel):
                                                               "option_id": option_id})  # fmt: skip
                 elif option_id is not None and old is not None and old.option_id != option_id:
                     services.update(session, m.SurveyAnswer, old.id, {"option_id": option_id})
+            if answers_changed and row.id is not None:
+                services.touch(session, form)  # its answers changed: the form's version moves on
 
     # ----------------------------------------------------------------- editing
 
@@ -189,8 +219,7 @@ class SurveyFormsModel(QAbstractTableModel):
     def _touched(self, row: int, column: int) -> None:
         self.dirty.add(row)
         self.error_cell = None
-        index = self.index(row, column)
-        self.dataChanged.emit(index, index)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
         self.changed.emit()
 
     # ----------------------------------------------------------------- Qt API
@@ -206,10 +235,10 @@ class SurveyFormsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == 0:
-                return "Số phiếu"
+                return "Số\nphiếu"
             if section == 1:
-                return "Nhóm đối tượng"
-            return self.criteria[section - FIXED_COLUMNS].short
+                return "Nhóm\nđối tượng"
+            return two_lines(self.criteria[section - FIXED_COLUMNS].short)
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == 1:
                 return " · ".join(f"{i} = {name}" for i, (_id, name) in enumerate(self.groups, 1))
@@ -234,10 +263,23 @@ class SurveyFormsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
             if self.error_cell == (index.row(), col):
+                return QBrush(QColor("#f8c9c3"))
+            if self.is_missing(index.row(), col):
                 return QBrush(QColor("#fde2df"))
             if index.row() in self.dirty:
                 return QBrush(QColor("#fff8e1"))
+        if role == Qt.ItemDataRole.ToolTipRole and self.is_missing(index.row(), col):
+            return "Chưa trả lời tiêu chí này (gõ chữ số của phương án)"
         return None
+
+    def is_missing(self, row: int, col: int) -> bool:
+        """A criterion left unanswered on a form that has other answers (or is stored)."""
+        if col < FIXED_COLUMNS or not 0 <= row < len(self.rows):
+            return False
+        form = self.rows[row]
+        if form.id is None and not any(form.answers.values()):
+            return False  # a fresh, still blank form
+        return form.answers.get(self.criteria[col - FIXED_COLUMNS].id) is None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -269,9 +311,11 @@ class SurveyFormsModel(QAbstractTableModel):
 
 
 class SurveyFormsView(QTableView):
-    """Digits pick, Enter moves right then down, Delete clears; Insert or Enter on the last cell adds a form."""
+    """Digits pick, Enter moves right then down, Delete clears; Insert adds a form (the last cell of the
+    last form says so instead of starting a blank one)."""
 
     resized = Signal()
+    last_form_done = Signal()  # Enter or an answer on the last cell of the last form
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -328,8 +372,9 @@ class SurveyFormsView(QTableView):
         row, col = index.row(), index.column() + 1
         if col >= grid.columnCount():
             row, col = row + 1, FIXED_COLUMNS
-            if row >= grid.rowCount():
-                grid.add_row()
+            if row >= grid.rowCount():  # the last form is done: a new one only on request (Insert)
+                self.last_form_done.emit()
+                return
         self.setCurrentIndex(grid.index(row, col))
 
     def add_form(self) -> None:

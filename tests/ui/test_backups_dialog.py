@@ -59,7 +59,7 @@ def test_backup_now_then_restore_from_the_dialog(qtbot: Any, demo_db: Database, 
         restored = controller.window
         qtbot.addWidget(restored)
         assert restored is not window
-        assert _tasks(controller) == 348
+        assert _tasks(controller) == 379
         before = [b for b in list_backups() if b.reason == "truoc-khoi-phuc"]
         assert len(before) == 1 and before[0].path.name in answers.seen[-1].text
         wait_jobs(QApplication.instance())
@@ -85,7 +85,7 @@ def test_a_refused_file_is_one_sentence_and_nothing_changes(qtbot: Any, demo_db:
         answers.expect("error")
         file_actions.restore(window)
         assert "không phải là bản sao lưu" in answers.seen[-1].text
-        assert controller.window is window and _tasks(controller) == 348
+        assert controller.window is window and _tasks(controller) == 379
         assert list_backups() == []
         wait_jobs(QApplication.instance())
         window.close()

@@ -16,6 +16,7 @@ from ..core.db import open_database
 from ..core.errors import CchcError
 from ..core.formatting import NOT_APPLICABLE, format_count, format_date, format_percent, format_percent_short
 from ..core.indicators import Figure, IndicatorSet, compute_all
+from ..core.labels import in_sentence
 from ..core.periods import PeriodSpec
 
 DATA_TABLES = (m.Dossier, m.Task, m.SurveyCampaign, m.DocumentCount, m.AnnouncementDecision)
@@ -118,7 +119,7 @@ def _dossier_lines(ind: IndicatorSet, dates: str) -> list[str]:
 def _online_lines(ind: IndicatorSet) -> list[str]:
     o = ind.online
     return [
-        f"Tiếp nhận trực tuyến — mẫu số: {o.denominator_rule.label.lower().replace('tthc', 'TTHC').replace('dvc', 'DVC')}",
+        f"Tiếp nhận trực tuyến — mẫu số: {in_sentence(o.denominator_rule.label)}",
         _ratio_line("Chung", o.overall),
         _ratio_line("TTHC toàn trình", o.full),
         _ratio_line("TTHC một phần", o.partial),

@@ -30,7 +30,7 @@ from ..core.errors import CchcError
 from ..core.files import atomic_path
 from ..core.formatting import format_date_text
 from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
-from ..core.labels import field_label
+from ..core.labels import field_label, in_sentence
 from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
 from .mapping import MAX_CRITERIA
 
@@ -356,7 +356,7 @@ def _in_period(kind: str, fp: FamilyPeriods) -> Any:
         held = or_(c.held_on.between(p.start, p.end), and_(c.held_on.is_(None), c.year == p.spec.year))
         model = m.SurveyForm if kind == "survey_forms" else m.SurveyOptionCount
         return model.campaign_id.in_(select(c.id).where(held))
-    raise CchcError(f"Bảng {TABLES[kind].title.lower()} không chia theo kỳ; hãy xuất không kèm kỳ báo cáo.")
+    raise CchcError(f"Bảng {in_sentence(TABLES[kind].title)} không chia theo kỳ; hãy xuất không kèm kỳ báo cáo.")
 
 
 def export_table(session: Session, kind: str, path: Path | str, *, progress: ProgressFn | None = None,

@@ -22,6 +22,7 @@ from ..core import services
 from ..core.checks import consistency_findings
 from ..core.enums import ReportType
 from ..core.formatting import format_date_prose as format_date
+from ..core.labels import in_sentence
 from ..core.periods import PeriodSpec, periods_for
 from .cchc import build_cchc_report
 from .common import ReportOptions
@@ -221,7 +222,7 @@ def reprint_issued(
         .order_by(m.IssuedReport.issued_on.desc(), m.IssuedReport.id.desc())
     )  # fmt: skip
     if issued is None or issued.docx_content is None:
-        raise OutputError(f"Chưa có báo cáo {report_type.label.lower()} {spec.label} nào được ban hành để in lại.")
+        raise OutputError(f"Chưa có báo cáo {in_sentence(report_type.label)} {spec.label} nào được ban hành để in lại.")
     docx_bytes = issued.docx_content
     def writer(data: bytes) -> Callable[[Path], None]:
         def write(tmp: Path) -> None:

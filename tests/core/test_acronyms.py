@@ -26,6 +26,8 @@ from tests.io.helpers import write_xlsx
         ("Đã công bố trong HTQLCL", "đã công bố trong HTQLCL"),
         ("TTHC trong quyết định công bố", "TTHC trong quyết định công bố"),
         ("Cơ quan chủ quản", "cơ quan chủ quản"),
+        ("Biểu số 06a/VPCP/KSTT", "biểu số 06a/VPCP/KSTT"),
+        ("Chỉ hồ sơ của TTHC có cung cấp DVC trực tuyến", "chỉ hồ sơ của TTHC có cung cấp DVC trực tuyến"),
     ],
 )
 def test_in_sentence_keeps_acronyms(label: str, expected: str) -> None:

@@ -125,3 +125,31 @@ def test_send_then_receive_a_package_from_the_data_menu(qtbot: Any, answers: Ans
     finally:
         unit_db.close()
         dept_db.close()
+
+
+def test_received_packages_are_listed_with_what_they_brought(qtbot: Any, answers: Answers, tmp_path) -> None:
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.newdb import create_database, default_profile
+    from cchc_desktop.io.package import export_package, import_package
+    from tests.io.test_package import _unit_db
+
+    unit_db = open_database(_unit_db(tmp_path, "TRUNG TÂM GIÁM ĐỊNH Y KHOA", "000.21.31.H34", "1.2", 5))
+    create_database(tmp_path / "so.db", default_profile("Khánh Hòa"), year=2024)
+    dept_db = open_database(tmp_path / "so.db")
+    try:
+        export_package(unit_db, None, "2024", tmp_path / "gdyk.cchc")
+        import_package(dept_db, tmp_path / "gdyk.cchc")
+        page = SettingsPage(AppContext(dept_db))
+        qtbot.addWidget(page)
+        panel = page.packages
+        assert panel.table_model.total == 1
+        assert panel.table_model.index(0, 0).data() == "TRUNG TÂM GIÁM ĐỊNH Y KHOA"
+        with dept_db.session() as s:
+            package_id = s.scalar(select(m.DataPackage.id))
+        answers.expect("info")
+        panel.edit_record(package_id)
+        text = answers.seen[-1].text
+        assert "5 hồ sơ" in text and "3 thủ tục hành chính" in text and "4 nhiệm vụ" in text
+    finally:
+        unit_db.close()
+        dept_db.close()

@@ -247,6 +247,56 @@ class UnitNamesPanel(_Embedded):
         ], record_id, parent=self)  # fmt: skip
 
 
+class PackagesPanel(_Embedded):
+    """The data packages received from the units (provenance): who sent which period, when; Enter on a row
+    tells which records it brought."""
+
+    title = "Gói số liệu đã nhận"
+    hint = "Các gói số liệu đơn vị gửi về (Dữ liệu → Nhận số liệu đơn vị); mỗi bản ghi nhớ gói đã mang nó đến."
+    model_class = m.DataPackage
+    watches = ("data_package", "unit")
+    count_noun = "gói"
+    can_add = False
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.edit_button.hide()
+        self.delete_button.hide()
+
+    def make_source(self) -> TableSource:
+        p = m.DataPackage
+        return TableSource(
+            model=p,
+            columns=[
+                Column("unit", "Đơn vị gửi", m.Unit.name, width=280, searchable=True, stretch=True),
+                Column("period", "Kỳ", p.period_key, width=90),
+                Column("end", "Đến ngày", p.period_end, kind="date", width=100),
+                Column("sent", "Lập lúc", p.sent_at, width=150),
+                Column("received", "Nhận lúc", p.received_at, width=150),
+                Column("file", "Tệp", p.file_name, width=200),
+            ],
+            joins=[(m.Unit, m.Unit.id == p.unit_id)],
+            default_order=[p.received_at.desc()],
+        )
+
+    def open_form(self, record_id: int | None) -> None:
+        from sqlalchemy import func, select
+
+        from ...core.labels import entity_label
+        from .. import prompts
+
+        if record_id is None:
+            return
+        with self.ctx.db.session() as session:
+            rows = session.execute(
+                select(m.PackageRecord.table_name, func.count())
+                .where(m.PackageRecord.package_id == record_id).group_by(m.PackageRecord.table_name)
+            ).all()  # fmt: skip
+        labels = {t.__tablename__: entity_label(t) for t in m.ALL_MODELS}
+        text = ", ".join(f"{n} {labels.get(t, t)}" for t, n in rows) or "không có bản ghi nào mới hoặc thay đổi"
+        prompts.info(self, "Gói số liệu", f"Gói này đã thêm hoặc cập nhật: {text}.")
+
+
 class FieldsPanel(_Embedded):
     title = "Lĩnh vực"
     hint = "Danh mục lĩnh vực TTHC; thứ tự dùng cho Biểu số 06a và báo cáo."
@@ -350,6 +400,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self.units, "Đơn vị")
         self.unit_names = UnitNamesPanel(ctx)
         self.tabs.addTab(self.unit_names, "Tên đơn vị khi nhập")
+        self.packages = PackagesPanel(ctx)
+        self.tabs.addTab(self.packages, "Gói số liệu đã nhận")
         self.fields = FieldsPanel(ctx)
         self.tabs.addTab(self.fields, "Lĩnh vực")
         self.tabs.currentChanged.connect(self._on_tab)

@@ -17,6 +17,7 @@ from ..periods import FamilyPeriods, Period, PeriodSpec, periods_for
 from .common import NO_FIGURE, Figure, OutcomeRule, Settings, _figure_json, _rate, settings_for
 from .documents import DocumentSummary, document_summary
 from .dossiers import (
+    DOSSIER_CLASS_NAMES,
     DOSSIER_FIGURES,
     DossierClasses,
     FieldRow,
@@ -29,7 +30,7 @@ from .dossiers import (
 )
 from .procedures import IsoSummary, iso_summary, steps_match
 from .surveys import SurveySummary, survey_summary
-from .tasks import TaskSummary, task_summary
+from .tasks import TASK_COUNTED_CLASSES, TaskSummary, task_summary
 
 # --------------------------------------------------------------------------- objectives & the set
 
@@ -180,31 +181,9 @@ class IndicatorSet:
         }
 
 
-DOSSIER_JSON_KEYS = (
-    "carried_over",
-    "received",
-    "received_online",
-    "received_direct",
-    "received_postal",
-    "resolved",
-    "early",
-    "on_time",
-    "late",
-    "in_progress",
-    "in_progress_within",
-    "in_progress_overdue",
-    "ended_without_result",
-)
-TASK_JSON_KEYS = (
-    "total",
-    "completed",
-    "early",
-    "on_time",
-    "late",
-    "extended",
-    "in_progress_not_due",
-    "in_progress_overdue",
-)
+# the JSON names every dossier class, the drill-downs' names (one list)
+DOSSIER_JSON_KEYS = DOSSIER_CLASS_NAMES
+TASK_JSON_KEYS = ("total", *TASK_COUNTED_CLASSES)
 
 
 # --------------------------------------------------------------------------- catalogue

@@ -153,19 +153,23 @@ def tasks_due_between(first: dt.date, last: dt.date) -> ColumnElement[bool]:
     return and_(task_status_condition("open", first), due >= first, due <= last)
 
 
+# The task classes a period counts (TaskSummary's fields but its total), for the sums and the JSON.
+TASK_COUNTED_CLASSES = (
+    "completed",
+    "early",
+    "on_time",
+    "late",
+    "extended",
+    "in_progress_not_due",
+    "in_progress_overdue",
+)
+
+
 def task_summary(session: Session, period: Period) -> TaskSummary:
     """Tasks assigned by the province: completed in the period (early / on time / late against the
     extended due date when the extension was approved), and those still open at its end."""
     conds = task_conditions(period.start, period.end)
-    names = (
-        "completed",
-        "early",
-        "on_time",
-        "late",
-        "extended",
-        "in_progress_not_due",
-        "in_progress_overdue",
-    )
+    names = TASK_COUNTED_CLASSES
     row = session.execute(select(*(func.sum(case((conds[n], 1), else_=0)).label(n) for n in names))).one()
     got = {n: _int(v) for n, v in row._mapping.items()}
     return TaskSummary(

@@ -30,6 +30,8 @@ from ..core.errors import CchcError
 from ..core.files import atomic_path
 from ..core.formatting import format_date_text
 from ..core.indicators import DossierClasses, document_months, dossier_classes_by_field
+from ..core.indicators.dossiers import dossier_handled_in
+from ..core.indicators.tasks import task_handled_in
 from ..core.labels import field_label, in_sentence
 from ..core.periods import FamilyPeriods, PeriodSpec, periods_for
 from .mapping import MAX_CRITERIA
@@ -341,11 +343,9 @@ def _in_period(kind: str, fp: FamilyPeriods) -> Any:
     count: received or assigned by its end and not closed before its start), decisions announced in
     it, the months of document counts it covers, the survey campaigns held in it."""
     if kind == "dossiers":
-        d, p = m.Dossier, fp.dossiers
-        return and_(d.received_on <= p.end, or_(d.resolved_on.is_(None), d.resolved_on >= p.start))
+        return dossier_handled_in(fp.dossiers.start, fp.dossiers.end)
     if kind == "tasks":
-        t, p = m.Task, fp.tasks
-        return and_(t.assigned_on <= p.end, or_(t.completed_on.is_(None), t.completed_on >= p.start))
+        return task_handled_in(fp.tasks.start, fp.tasks.end)
     if kind == "decisions":
         return m.AnnouncementDecision.ubnd_date.between(fp.dossiers.start, fp.dossiers.end)
     if kind == "documents":

@@ -36,6 +36,8 @@ from ..core.db import Database, head_revision
 from ..core.enums import Channel, DossierOutcome, DurationUnit, OnlineLevel
 from ..core.errors import CchcError, ValidationError
 from ..core.files import atomic_write_bytes
+from ..core.indicators.dossiers import dossier_handled_in
+from ..core.indicators.tasks import task_handled_in
 from ..core.periods import PeriodSpec, periods_for
 from ..core.text import name_key
 
@@ -85,13 +87,12 @@ def build_package(session: Session, unit_ref: str | None, period_text: str) -> t
     codes = {p.id: p.code for p in session.scalars(select(m.Procedure))}
     d = m.Dossier
     dossiers = session.scalars(
-        select(d).where(d.unit_id == unit.id, d.received_on <= end, (d.resolved_on.is_(None)) | (d.resolved_on >= start))
+        select(d).where(d.unit_id == unit.id, dossier_handled_in(start, end))
         .order_by(d.code)
     )  # fmt: skip
     t = m.Task
     tasks = session.scalars(
-        select(t).where(t.lead_unit_id == unit.id, t.assigned_on <= end,
-                        (t.completed_on.is_(None)) | (t.completed_on >= start)).order_by(t.assigned_on, t.id)
+        select(t).where(t.lead_unit_id == unit.id, task_handled_in(start, end)).order_by(t.assigned_on, t.id)
     )  # fmt: skip
     data = {
         "procedures": [

@@ -262,6 +262,13 @@ def waiting_for_supplements(day: Day) -> ColumnElement[bool]:
     return and_(or_(d.resolved_on.is_(None), d.resolved_on > day), pending)
 
 
+def dossier_handled_in(start: Day, end: Day) -> ColumnElement[bool]:
+    """The dossiers a period deals with, whatever the preset: received by its end and not closed before
+    its start (the rows of an export or a unit package for the period; Biểu 06a's column 3 within them)."""
+    d = m.Dossier
+    return and_(d.received_on <= end, or_(d.resolved_on.is_(None), d.resolved_on >= start))
+
+
 def _really_open_at(day: Day) -> ColumnElement[bool]:
     d = m.Dossier
     return and_(d.received_on <= day, or_(d.resolved_on.is_(None), d.resolved_on > day))

@@ -79,6 +79,13 @@ TASK_CLASS_NAMES = (
 )
 
 
+def task_handled_in(start: Day, end: Day) -> ColumnElement[bool]:
+    """The tasks a period deals with: assigned by its end and not completed before its start (the rows
+    of an export or a unit package for the period)."""
+    t = m.Task
+    return and_(t.assigned_on <= end, or_(t.completed_on.is_(None), t.completed_on >= start))
+
+
 def task_conditions(start: Day, end: Day) -> dict[str, ColumnElement[bool]]:
     """Every task class of [start, end] as a predicate over ``models.Task``."""
     t, due = m.Task, task_due()

@@ -248,6 +248,40 @@ def test_dossier_filters_follow_the_period_classes(qtbot: Any, ctx: AppContext) 
     assert page.table_model.total == 2
 
 
+def test_dossier_status_column_follows_a_changed_setting(qtbot: Any, ctx: AppContext) -> None:
+    """Cài đặt changes how a dossier is classed (here: against the extended due date): the page's status
+    column shows the new class at its next refresh, without reopening the page."""
+    from cchc_desktop.core import services
+    from cchc_desktop.core.enums import DossierOutcome
+    from cchc_desktop.core.indicators.dossiers import DOSSIER_STATUSES
+
+    with ctx.db.transaction() as session:
+        proc = session.scalar(select(m.Procedure).order_by(m.Procedure.id).limit(1))
+        assert proc is not None
+        services.create(session, m.Dossier, {
+            "code": "KT-GIAHAN-0001", "procedure_id": proc.id, "received_on": dt.date(2024, 3, 1),
+            "due_on": dt.date(2024, 3, 5), "extended_due_on": dt.date(2024, 3, 20), "apology_letter": "12/XL",
+            "resolved_on": dt.date(2024, 3, 10), "outcome": DossierOutcome.RESOLVED,
+        })  # fmt: skip
+    page = DossiersPage(ctx)
+    qtbot.addWidget(page)
+    status = page.source.column_index("status") + 1
+
+    def shown() -> str:
+        page.table_model.set_search("KT-GIAHAN-0001")
+        assert page.table_model.rowCount() == 1
+        return str(page.table_model.row_values(0)[status])
+
+    assert shown() == DOSSIER_STATUSES["late"]  # resolved after the original due date
+    with ctx.db.transaction() as session:
+        prof = session.scalar(select(m.OrganisationProfile))
+        assert prof is not None
+        services.update(session, m.OrganisationProfile, prof.id, {"classify_against_extended_due": True})
+    ctx.notify("organisation_profile")
+    page.refresh()
+    assert shown() == DOSSIER_STATUSES["early"]  # well before the extended one
+
+
 # --------------------------------------------------------------------------- tasks & decisions
 
 

@@ -47,8 +47,8 @@ assert {key for _, key in SCOPES} - {"all"} == set(DOSSIER_SCOPES)
 STATUSES: list[tuple[str, str]] = [(label, key) for key, label in DOSSIER_STATUSES.items()]
 
 
-def dossier_source(settings: Settings | None = None) -> TableSource:
-    """The table; its status column is each dossier's state today under the profile's rules."""
+def dossier_source(settings: Settings | None = None, day: dt.date | None = None) -> TableSource:
+    """The table; its status column is each dossier's state on ``day`` (today) under the profile's rules."""
     d = m.Dossier
     settings = settings or Settings()
     return TableSource(
@@ -63,7 +63,7 @@ def dossier_source(settings: Settings | None = None) -> TableSource:
             Column("received", "Ngày nhận", d.received_on, kind="date", width=86, indexed=True),
             Column("due", "Hẹn trả", d.due_on, kind="date", width=86, indexed=True),
             Column("resolved", "Ngày trả", d.resolved_on, kind="date", width=86, indexed=True),
-            Column("status", "Kết quả", dossier_status_expr(dt.date.today(), settings), kind="status", width=108,
+            Column("status", "Kết quả", dossier_status_expr(day or dt.date.today(), settings), kind="status", width=108,
                    colours={ST_EARLY: OK_COLOUR, ST_LATE: BAD_COLOUR, ST_OVERDUE: BAD_COLOUR,
                             ST_OPEN: WARN_COLOUR, ST_WAITING: WARN_COLOUR, ST_ENDED: MUTED,
                             ST_EXCLUDED: MUTED}),  # fmt: skip
@@ -82,14 +82,23 @@ class DossiersPage(DataPage):
     title = "Hồ sơ"
     hint = "Hồ sơ TTHC tiếp nhận qua Bộ phận Một cửa và dịch vụ công trực tuyến; lọc theo kỳ để xem số liệu của kỳ báo cáo."
     icon_name = "folder-account-outline"
-    watches = ("dossier", "procedure", "field", "unit", "workday_exception")
+    watches = ("dossier", "procedure", "field", "unit", "workday_exception", "organisation_profile")
     model_class = m.Dossier
     import_kind = "dossiers"
     export_kind = "dossiers"
     count_noun = "hồ sơ"
 
     def make_source(self) -> TableSource:
-        return dossier_source(self._settings())
+        # the status column is built for a day and a rule preset: remembered, so that a refresh after
+        # midnight or after the preset changed in Cài đặt rebuilds it (see ``refresh``)
+        self._source_basis = (dt.date.today(), self._settings())
+        return dossier_source(self._source_basis[1], self._source_basis[0])
+
+    def refresh(self) -> None:
+        if self._source_basis != (dt.date.today(), self._settings()):
+            self.source = self.make_source()
+            self.table_model.source = self.source
+        super().refresh()
 
     def _settings(self) -> Settings:
         with self.ctx.db.session() as session:

@@ -40,7 +40,7 @@ TASK_SCOPES = [
 assert {key for _, key in TASK_SCOPES} - {"all"} == set(CORE_TASK_SCOPES)
 
 
-def task_source() -> TableSource:
+def task_source(day: dt.date | None = None) -> TableSource:
     t = m.Task
     return TableSource(
         model=t,
@@ -54,7 +54,7 @@ def task_source() -> TableSource:
             Column("due", "Hạn", t.due_on, kind="date", width=90, indexed=True),
             Column("extended", "Gia hạn đến", t.extended_due_on, kind="date", width=95),
             Column("completed", "Hoàn thành", t.completed_on, kind="date", width=95, indexed=True),
-            Column("status", "Tình trạng", task_status_expr(dt.date.today()), kind="status", width=115,
+            Column("status", "Tình trạng", task_status_expr(day or dt.date.today()), kind="status", width=115,
                    colours={T_EARLY: OK_COLOUR, T_LATE: BAD_COLOUR, T_OVERDUE: BAD_COLOUR, T_OPEN: WARN_COLOUR}),  # fmt: skip
         ],
         joins=[(m.Unit, m.Unit.id == t.lead_unit_id)],
@@ -88,7 +88,14 @@ class TasksPage(DataPage):
     count_noun = "nhiệm vụ"
 
     def make_source(self) -> TableSource:
-        return task_source()
+        self._source_day = dt.date.today()  # the status column is built for a day: rebuilt after midnight
+        return task_source(self._source_day)
+
+    def refresh(self) -> None:
+        if self._source_day != dt.date.today():
+            self.source = self.make_source()
+            self.table_model.source = self.source
+        super().refresh()
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.scope = combo(TASK_SCOPES, first=None, min_chars=18)

@@ -29,6 +29,7 @@ from ..collation import fold, vi_sort_key
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+VERSION_ROLE = Qt.ItemDataRole.UserRole + 3  # the record's version as read: a deletion based on it (issue 12)
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -116,7 +117,9 @@ class TableSource:
         return stmt
 
     def rows_select(self) -> Select[Any]:
-        return self._from(select(self.model.id, *[c.expr for c in self.columns]))
+        """The id, the columns, and last the record's version (a stale deletion is refused)."""
+        version = [self.model.version] if hasattr(self.model, "version") else []
+        return self._from(select(self.model.id, *[c.expr for c in self.columns], *version))
 
     def ids_select(self) -> Select[Any]:
         return self._from(select(self.model.id))
@@ -430,6 +433,8 @@ class RecordTableModel(QAbstractTableModel):
             return col.sort_key(value)
         if role == ID_ROLE:
             return values[0]
+        if role == VERSION_ROLE:
+            return values[len(self.source.columns) + 1] if len(values) > len(self.source.columns) + 1 else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

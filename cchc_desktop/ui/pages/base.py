@@ -28,7 +28,7 @@ from ...core.labels import entity_label
 from .. import prompts, theme
 from ..context import AppContext, settings
 from ..models.sort_proxy import TypedSortProxy
-from ..models.table import ID_ROLE, RecordTableModel, TableSource
+from ..models.table import ID_ROLE, VERSION_ROLE, RecordTableModel, TableSource
 from ..widgets.common import PageHeader, SearchBox, button
 from ..widgets.picker import searchable_if_long
 
@@ -370,6 +370,12 @@ class DataPage(Page):
         ids = [index.data(ID_ROLE) for index in rows]
         return [int(i) for i in ids if i is not None]
 
+    def selected_versions(self) -> dict[int, int]:
+        """The selected records' versions as the table read them (id → version)."""
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        pairs = ((index.data(ID_ROLE), index.data(VERSION_ROLE)) for index in rows)
+        return {int(i): int(v) for i, v in pairs if i is not None and v is not None}
+
     def select_ids(self, ids: Sequence[int]) -> None:
         selection = self.view.selectionModel()
         selection.clearSelection()
@@ -400,7 +406,7 @@ class DataPage(Page):
             return
         try:
             with self.ctx.db.transaction() as session:
-                self.delete_records(session, ids)
+                self.delete_records(session, ids, self.selected_versions())
         except CchcError as exc:
             prompts.warning(self, "Không xóa được", exc.message)
             return
@@ -408,8 +414,10 @@ class DataPage(Page):
         self.table_model.reload()
         self.status_message.emit(f"Đã xóa {what}.")
 
-    def delete_records(self, session: Any, ids: list[int]) -> None:
-        services.delete(session, self.model_class, ids)
+    def delete_records(self, session: Any, ids: list[int], versions: dict[int, int] | None = None) -> None:
+        """Delete through the services; ``versions``: as the table showed them (a record changed or deleted
+        by someone else since is not deleted: the whole deletion is refused, saying what changed)."""
+        services.delete(session, self.model_class, ids, expected_versions=versions)
 
     def import_excel(self) -> None:
         from ..dialogs.import_wizard import open_import_wizard

@@ -86,6 +86,45 @@ def test_saving_a_record_deleted_meanwhile_is_refused(db: Database) -> None:
             services.update(s, m.Dossier, dossier_id, {"note": "x"}, expected_version=1)
 
 
+def test_deleting_a_record_changed_since_it_was_shown_is_refused_and_nothing_is_deleted(db: Database) -> None:
+    proc_id, dossier_id = _seed(db)
+    with db.session() as s:  # the page shows both, with their versions
+        shown = {i: services.get(s, m.Procedure if i == proc_id else m.Dossier, i).version
+                 for i in (proc_id, dossier_id)}
+    with db.transaction() as s:
+        services.update(s, m.Dossier, dossier_id, {"applicant": "Nguyễn Văn An"}, user="an")
+    with pytest.raises(ConflictError) as refused, db.transaction() as s:
+        services.delete(s, m.Dossier, [dossier_id], user="binh", expected_versions={dossier_id: shown[dossier_id]})
+    message = refused.value.message
+    assert message.startswith("Không xóa được: hồ sơ “HS-1” đã được người khác thay đổi sau khi trang được tải")
+    assert "an lúc" in message and "nộp: (trống) → Nguyễn Văn An" in message and "Làm mới" in message
+    with db.session() as s:
+        assert s.get(m.Dossier, dossier_id) is not None
+        assert _entries(s, action="delete") == []
+    with db.transaction() as s:  # the version now shown: deleted, into the recycle bin as before
+        version = services.get(s, m.Dossier, dossier_id).version
+        assert services.delete(s, m.Dossier, [dossier_id], user="binh", expected_versions={dossier_id: version}) == 1
+    with db.session() as s:
+        assert s.get(m.Dossier, dossier_id) is None
+        assert [(e.user, e.in_bin) for e in _entries(s, action="delete", table_name="dossier")] == [("binh", True)]
+
+
+def test_deleting_records_of_which_one_went_meanwhile_is_refused_as_a_whole(db: Database) -> None:
+    with db.transaction() as s:
+        units = [services.create(s, m.Unit, {"name": name}, user="lan") for name in ("Phòng A", "Phòng B")]
+        shown = {u.id: u.version for u in units}
+    first, second = shown
+    with db.transaction() as s:
+        services.delete(s, m.Unit, [second], user="an")
+    with pytest.raises(ConflictError, match="đã bị người khác xóa sau khi trang được tải .xem Thùng rác"), \
+            db.transaction() as s:
+        services.delete(s, m.Unit, [first, second], user="binh", expected_versions=shown)
+    with db.session() as s:
+        assert s.get(m.Unit, first) is not None
+    with pytest.raises(CchcError, match="Không tìm thấy"), db.transaction() as s:  # without versions: as before
+        services.delete(s, m.Unit, [second])
+
+
 def test_migration_gives_existing_rows_version_1(db: Database) -> None:
     with db.engine.connect() as conn:
         conn.exec_driver_sql("INSERT INTO unit (name, is_department) VALUES ('Phòng A', 0)")

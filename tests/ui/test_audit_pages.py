@@ -92,6 +92,68 @@ def test_deleted_task_goes_to_the_bin_and_is_restored_with_the_same_values(qtbot
     assert tasks.table_model.row_of(task_id) is not None
 
 
+def test_deleting_a_row_changed_by_someone_else_since_the_page_loaded_is_refused(qtbot: Any, ctx: AppContext,
+                                                                                 answers: Answers) -> None:
+    tasks = TasksPage(ctx)
+    qtbot.addWidget(tasks)
+    task_id = tasks.table_model.id_at(0)
+    with ctx.db.transaction() as s:  # a colleague edits the task after this page read it
+        services.update(s, m.Task, task_id, {"note": "Đã xin gia hạn"}, user="dong_nghiep")
+    tasks.select_ids([task_id])
+    answers.expect("question", True)
+    answers.expect("warning")
+    tasks.delete_selected()
+    refusal = answers.seen[-1]
+    assert refusal.title == "Không xóa được"
+    assert refusal.text.startswith("Không xóa được: nhiệm vụ")
+    assert "dong_nghiep lúc" in refusal.text and "→ Đã xin gia hạn" in refusal.text and "Làm mới" in refusal.text
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id).note == "Đã xin gia hạn"
+        assert s.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.in_bin.is_(True))) == 0
+    tasks.refresh()  # the newest version shown: now the deletion goes to the bin
+    tasks.select_ids([task_id])
+    answers.expect("question", True)
+    tasks.delete_selected()
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id) is None
+        assert s.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.in_bin.is_(True))) == 1
+
+
+def test_report_text_saved_meanwhile_is_not_overwritten_and_the_editor_offers_to_reload(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports.texts import load_texts
+    from cchc_desktop.ui.pages.reports import ReportsPage
+
+    mine, theirs = ReportsPage(ctx), ReportsPage(ctx)  # two PCs on the same report
+    for page in (mine, theirs):
+        qtbot.addWidget(page)
+        page.choose_report("cchc")
+        page.section.setCurrentIndex(page.section.findData("kho_khan"))
+    with ctx.db.session() as s:
+        before = load_texts(s, ReportType.CCHC, "2024").get("kho_khan", "")
+    set_text(theirs.editor, "Thiếu công chức một cửa.")
+    assert theirs.save_section()
+    set_text(mine.editor, "Phần mềm còn chậm.")
+    assert not mine.save_section()
+    assert not mine.conflict_label.isHidden() and not mine.reload_button.isHidden()
+    shown = mine.conflict_label.text()
+    assert shown.startswith("Không lưu được: mục “II. Khó khăn, vướng mắc")
+    assert "→ Thiếu công chức một cửa." in shown and "Tải lại" in shown
+    assert mine.has_unsaved_changes()  # what was typed is still there until the user chooses
+    with ctx.db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa."
+    assert before != "Thiếu công chức một cửa."
+    mine.reload_button.click()
+    assert mine.editor.toPlainText() == "Thiếu công chức một cửa."
+    assert mine.conflict_label.isHidden() and mine.reload_button.isHidden() and not mine.has_unsaved_changes()
+    set_text(mine.editor, "Thiếu công chức một cửa; phần mềm còn chậm.")
+    assert mine.save_section()  # based on the newest version: saved
+    with ctx.db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa; phần mềm còn chậm."
+
+
 def test_deleted_dossier_with_events_comes_back_from_the_bin(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
     with ctx.db.transaction() as s:
         dossier = s.scalar(select(m.Dossier).where(m.Dossier.resolved_on > m.Dossier.received_on).limit(1))

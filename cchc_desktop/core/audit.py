@@ -37,6 +37,7 @@ from sqlalchemy import (
     Numeric,
     Table,
     Time,
+    UniqueConstraint,
     bindparam,
     delete,
     event,
@@ -504,6 +505,15 @@ def history(session: Session, table_name: str, record_id: int) -> list[m.AuditEn
         m.AuditEntry.table_name == table_name, m.AuditEntry.record_id == record_id).order_by(m.AuditEntry.id)))
 
 
+def _identity_labels(model: type[m.Base]) -> set[str]:
+    """The labels of the columns that together name a record (a composite unique key: a report text's
+    report, period and section); a conflict message names the record already."""
+    table = model.__table__  # type: ignore[attr-defined]
+    keys = {c.key for con in table.constraints if isinstance(con, UniqueConstraint) and len(con.columns) > 1
+            for c in con.columns}  # fmt: skip
+    return {field_label(model, key) for key in keys}
+
+
 def conflict_message(
     session: Session, model: type[m.Base], record_id: int, version: int, *, name: str | None = None,
     deleting: bool = False,
@@ -533,7 +543,9 @@ def conflict_message(
             changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or (
                 f"sửa {_children_label(e.table_name)}")
         elif e.action == "create":  # created meanwhile (a report text typed by the other person first)
-            changes = f"thêm mới – {describe(session, e)}"
+            typed = [f"{c.label}: {c.new}" for c in changes_of(session, e)
+                     if c.label not in _identity_labels(model) and c.new != "(trống)"]  # fmt: skip
+            changes = f"thêm mới – {'; '.join(typed) or describe(session, e)}"
         else:  # deleted, restored or undone meanwhile
             changes = describe(session, e)
         lines.append(f"– {e.user} lúc {when}: {changes}")

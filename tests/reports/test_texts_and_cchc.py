@@ -184,6 +184,8 @@ def test_a_section_created_or_deleted_by_someone_else_meanwhile_is_not_overwritt
         save_texts(s, ReportType.CCHC, H2.key, {"kho_khan": "Thiếu kinh phí."}, user="binh",
                    expected_versions={"kho_khan": seen.get("kho_khan")})
     assert "mục “II. Khó khăn, vướng mắc" in refused.value.message
+    assert "thêm mới – Nội dung: Thiếu người." in refused.value.message  # not the section's key columns again
+    assert "Kỳ báo cáo" not in refused.value.message
     assert _body(db, "kho_khan") == "Thiếu người."
     with db.session() as s:
         seen = load_versions(s, ReportType.CCHC, H2.key)

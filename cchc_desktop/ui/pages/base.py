@@ -129,6 +129,7 @@ class RecordTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.stretch_column: int | None = None
         self.min_stretch = 160
+        self.empty_text: Any = None  # a function giving the sentence shown in an empty table (why it is empty)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -175,6 +176,20 @@ class RecordTableView(QTableView):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty_text is None or model is None or model.rowCount() > 0:
+            return
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().placeholderText().color())
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, int(flags), self.empty_text())
+        painter.end()
+
     def _header_menu(self, pos: QPoint) -> None:
         model = self.model()
         if model is None:
@@ -211,6 +226,7 @@ class DataPage(Page):
     export_kind: str | None = None
     count_noun = "bản ghi"
     can_add = True
+    empty_hint = ""  # what an empty table means and how it fills (shown in the table when it has no row)
     wrap_rows = False  # small tables of long texts: rows grow to show the whole text
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -241,6 +257,7 @@ class DataPage(Page):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setup_columns(self.source.columns)
+        self.view.empty_text = self.empty_message
         if self.wrap_rows:
             self.view.setWordWrap(True)
             self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -252,6 +269,12 @@ class DataPage(Page):
         self._update_count()
         self._update_buttons()
         self._restore_header()
+
+    def empty_message(self) -> str:
+        """Why the table shows no row: nothing matches the search or the filters, or nothing is there yet."""
+        if self.search.text().strip() or any(True for _ in self.conditions()):
+            return f"Không có {self.count_noun} nào khớp từ khóa tìm kiếm hoặc bộ lọc đang chọn."
+        return self.empty_hint or f"Chưa có {self.count_noun} nào."
 
     # ----------------------------------------------------------------- for subclasses
 

@@ -508,7 +508,7 @@ def history(session: Session, table_name: str, record_id: int) -> list[m.AuditEn
 def _identity_labels(model: type[m.Base]) -> set[str]:
     """The labels of the columns that together name a record (a composite unique key: a report text's
     report, period and section); a conflict message names the record already."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table: Table = model.__table__  # type: ignore[assignment]
     keys = {c.key for con in table.constraints if isinstance(con, UniqueConstraint) and len(con.columns) > 1
             for c in con.columns}  # fmt: skip
     return {field_label(model, key) for key in keys}

@@ -653,10 +653,14 @@ def profile(session: Session) -> m.OrganisationProfile | None:
 
 
 def set_option_counts(
-    session: Session, campaign_id: int, total_forms: int, counts: Mapping[int, int], *, user: str | None = None
+    session: Session, campaign_id: int, total_forms: int, counts: Mapping[int, int], *, user: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
-    """Store a campaign's totals per answer option; each criterion's counts must add up to the forms."""
+    """Store a campaign's totals per answer option; each criterion's counts must add up to the forms.
+    ``expected_version``: the campaign's version when the totals were read; totals saved by someone else
+    since are refused (``ConflictError``), and a change here moves the campaign's version on."""
     campaign = get(session, m.SurveyCampaign, campaign_id)
+    check_version(session, m.SurveyCampaign, campaign, expected_version)
     if total_forms < 0:
         raise ValidationError("total_forms", "Tổng số phiếu không được là số âm.")
     options = {
@@ -684,11 +688,19 @@ def set_option_counts(
         row.option_id: row
         for row in session.scalars(select(m.SurveyOptionCount).where(m.SurveyOptionCount.campaign_id == campaign_id))
     }
-    campaign.total_forms = total_forms
+    changed = False
     for option_id, count in counts.items():
         row = existing.get(option_id)
         if row is None:
             session.add(m.SurveyOptionCount(campaign_id=campaign_id, option_id=option_id, count=count, updated_by=user))
-        else:
+            changed = True
+        elif row.count != count:
             row.count = count
+            changed = True
     _flush(session, m.SurveyOptionCount)
+    if campaign.total_forms != total_forms:
+        campaign.total_forms = total_forms
+        campaign.updated_by = user or current_user()
+        _flush(session, m.SurveyCampaign, (campaign.id, campaign.version))
+    elif changed:  # only the counts changed: the campaign's version still moves on
+        touch(session, campaign)

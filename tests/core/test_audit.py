@@ -523,3 +523,41 @@ def test_undo_of_a_survey_import_brings_replaced_answers_back(db: Database, tmp_
     assert answers() == []
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(m.SurveyForm)) == 0
+
+
+def test_survey_totals_saved_meanwhile_are_refused_and_kept(db: Database) -> None:
+    from cchc_desktop.core.defaults import seed_questionnaire
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        campaign = services.create(s, m.SurveyCampaign, {"title": "Khảo sát 2024", "year": 2024,
+                                                         "questionnaire_id": q.id, "mode": "totals"}, user="lan")
+        first = [o.id for o in q.criteria[0].options]
+        services.set_option_counts(s, campaign.id, 10, {first[0]: 10}, user="lan")
+        campaign_id, read = campaign.id, campaign.version  # both people read the totals now
+    with db.transaction() as s:  # only the counts change: the campaign's version still moves on
+        services.set_option_counts(s, campaign_id, 10, {first[0]: 7, first[1]: 3}, user="an", expected_version=read)
+        assert services.get(s, m.SurveyCampaign, campaign_id).version == read + 1
+    with pytest.raises(ConflictError, match="đợt khảo sát .*đã được người khác thay đổi"), db.transaction() as s:
+        services.set_option_counts(s, campaign_id, 10, {first[0]: 9, first[1]: 1}, user="binh", expected_version=read)
+    with db.session() as s:
+        counts = dict(s.execute(select(m.SurveyOptionCount.option_id, m.SurveyOptionCount.count)).all())
+        assert (counts[first[0]], counts[first[1]]) == (7, 3)
+
+
+def test_a_survey_import_changing_a_forms_answers_moves_its_version_on(db: Database, tmp_path: Path) -> None:
+    """A survey grid opened before the import holds the form's older version: its save is refused."""
+    from cchc_desktop.core.defaults import DEFAULT_CRITERIA, seed_questionnaire
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        services.create(s, m.SurveyCampaign, {"title": "Khảo sát năm 2024", "year": 2024, "questionnaire_id": q.id})
+    header = ["Đợt khảo sát", "Phiếu số", *[c.name for c in DEFAULT_CRITERIA[:3]]]
+    import_file(db, "survey_forms", write_xlsx(tmp_path / "p1.xlsx", [header, ["Khảo sát năm 2024", 1, 1, 1, 1]]))
+    with db.session() as s:
+        form = s.scalar(select(m.SurveyForm))
+        form_id, read = form.id, form.version  # the grid shows the form
+    again = import_file(db, "survey_forms", write_xlsx(tmp_path / "p2.xlsx", [header, ["Khảo sát năm 2024", 1, 2, 1, 1]]))
+    assert again.updated == 1
+    with pytest.raises(ConflictError, match="(?s)“phiếu số 1”.*: sửa câu trả lời"), db.transaction() as s:
+        services.update(s, m.SurveyForm, form_id, {"number": 1}, user="binh", expected_version=read)

@@ -305,3 +305,104 @@ def test_log_page_filters_by_person_table_record_and_date(qtbot: Any, ctx: AppCo
     answers.expect("info")
     page.edit_record(page.table_model.id_at(0))
     assert "Gọi lại" in answers.seen[-1].text
+
+
+# --------------------------------------------------------------------------- other write paths (issue 12)
+
+
+def test_a_decisions_procedures_changed_meanwhile_are_not_overwritten(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.decisions import DecisionsPage
+
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        decision_id = s.scalar(select(m.AnnouncementItem.decision_id).group_by(m.AnnouncementItem.decision_id)
+                               .having(func.count() >= 2).limit(1))  # fmt: skip
+        before = len(s.get(m.AnnouncementDecision, decision_id).items)
+    with ctx.db.transaction() as s:  # last saved by this login: a save of the list alone changes no column
+        services.update(s, m.AnnouncementDecision, decision_id, {})
+    mine, theirs = page.open_form(decision_id), page.open_form(decision_id)  # two PCs open the decision
+    for form in (mine, theirs):
+        qtbot.addWidget(form)
+    theirs.items.removeRow(0)  # the colleague takes one procedure off the decision and saves
+    assert theirs.save()
+    set_text(mine.input("summary"), "Công bố danh mục TTHC (sửa trích yếu)")
+    assert not mine.save()  # my older list would bring the procedure back
+    assert "đã được người khác thay đổi sau khi bạn mở" in mine.banner.text()
+    assert "sửa " in mine.banner.text() and not mine.reload_button.isHidden()
+    with ctx.db.session() as s:
+        assert len(s.get(m.AnnouncementDecision, decision_id).items) == before - 1
+
+
+def test_a_campaigns_groups_changed_meanwhile_are_not_overwritten(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.surveys import SurveysPage
+
+    page = SurveysPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        campaign_id = s.scalar(select(m.RespondentGroup.campaign_id).limit(1))
+    with ctx.db.transaction() as s:  # last saved by this login: a save of the groups alone changes no column
+        services.update(s, m.SurveyCampaign, campaign_id, {})
+    mine, theirs = page.open_form(campaign_id), page.open_form(campaign_id)
+    for form in (mine, theirs):
+        qtbot.addWidget(form)
+    theirs.groups_edit.setPlainText(theirs.groups_edit.toPlainText() + "\nHộ kinh doanh")
+    assert theirs.save()
+    mine.groups_edit.setPlainText("Cá nhân")
+    assert not mine.save()
+    assert "đã được người khác thay đổi" in mine.banner.text()
+    with ctx.db.session() as s:
+        assert "Hộ kinh doanh" in s.scalars(select(m.RespondentGroup.name)
+                                            .where(m.RespondentGroup.campaign_id == campaign_id)).all()
+
+
+def test_marking_done_does_not_overwrite_a_completion_saved_meanwhile(qtbot: Any, ctx: AppContext,
+                                                                      answers: Answers) -> None:
+    import datetime as dt
+
+    page = TasksPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        task = s.scalar(select(m.Task).where(m.Task.completed_on.is_(None)).limit(1))
+        task_id, theirs, mine = task.id, task.assigned_on + dt.timedelta(days=1), task.assigned_on + dt.timedelta(days=2)
+    page.select_ids([task_id])
+
+    def answer(prompt: Any) -> int:
+        with ctx.db.transaction() as s:  # while the date is being typed, a colleague completes the task
+            services.update(s, m.Task, task_id, {"completed_on": theirs}, user="dong_nghiep")
+        prompt.dialog.date.edit.setText(mine.strftime("%d/%m/%Y"))
+        prompt.dialog.confirm()
+        return prompt.dialog.result()
+
+    answers.expect("dialog", answer)
+    answers.expect("warning")
+    assert not page.mark_done()
+    assert "dong_nghiep lúc" in answers.seen[-1].text and theirs.strftime("%d/%m/%Y") in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id).completed_on == theirs
+
+
+def test_deleting_a_quality_document_changed_meanwhile_is_refused(qtbot: Any, ctx: AppContext,
+                                                                  answers: Answers) -> None:
+    from cchc_desktop.ui.pages.objectives import ObjectivesPage
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+
+    def manage(prompt: Any) -> int:
+        dialog = prompt.dialog
+        dialog.list.setCurrentRow(0)
+        doc_id = dialog.list.currentItem().data(0x0100)
+        with ctx.db.transaction() as s:
+            services.update(s, m.QualityDocument, doc_id, {"description": "về việc ban hành Sổ tay chất lượng"},
+                            user="dong_nghiep")
+        answers.expect("question", True)
+        answers.expect("error")
+        dialog.delete()
+        assert answers.seen[-1].text.startswith("Không xóa được:")
+        with ctx.db.session() as s:
+            assert s.get(m.QualityDocument, doc_id) is not None
+        return QDialog.DialogCode.Rejected
+
+    answers.expect("dialog", manage)
+    page.edit_documents()

@@ -313,6 +313,7 @@ class QualityDocumentsDialog(QDialog):
             for doc in docs:
                 item = QListWidgetItem(f"{doc.kind} {format_document_ref(doc.number, doc.issued_on, table=True)} {doc.description}")
                 item.setData(Qt.ItemDataRole.UserRole, doc.id)
+                item.setData(Qt.ItemDataRole.UserRole + 1, doc.version)  # a deletion based on it
                 self.list.addItem(item)
 
     def _current_id(self) -> int | None:
@@ -334,9 +335,11 @@ class QualityDocumentsDialog(QDialog):
             return
         if not prompts.question(self, "Xóa văn bản", "Xóa văn bản này khỏi danh sách?", yes="Xóa", no="Không"):
             return
+        item = self.list.currentItem()
         try:
             with self.ctx.db.transaction() as session:
-                services.delete(session, m.QualityDocument, [record_id])
+                services.delete(session, m.QualityDocument, [record_id],
+                                expected_versions={record_id: item.data(Qt.ItemDataRole.UserRole + 1)})
         except CchcError as exc:
             prompts.error(self, "Xóa văn bản", exc.message)
             return

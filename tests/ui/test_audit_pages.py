@@ -406,3 +406,18 @@ def test_deleting_a_quality_document_changed_meanwhile_is_refused(qtbot: Any, ct
 
     answers.expect("dialog", manage)
     page.edit_documents()
+
+
+def test_an_empty_bin_or_log_says_why_it_is_empty(qtbot: Any, ctx: AppContext) -> None:
+    bin_page = RecycleBinPage(ctx)
+    qtbot.addWidget(bin_page)
+    assert bin_page.table_model.total == 0
+    assert bin_page.view.empty_text().startswith("Thùng rác trống.")
+    bin_page.search.setText("HS-1")
+    assert bin_page.view.empty_text() == "Không có bản ghi đã xóa nào khớp từ khóa tìm kiếm hoặc bộ lọc đang chọn."
+    log = AuditLogPage(ctx)
+    qtbot.addWidget(log)
+    assert log.view.empty_text().startswith("Chưa có thay đổi nào được ghi.")
+    log.resize(900, 500)
+    log.show()
+    log.view.viewport().repaint()  # drawn in the empty table without error

@@ -120,7 +120,7 @@ def test_deleting_a_row_changed_by_someone_else_since_the_page_loaded_is_refused
 
 
 def test_report_text_saved_meanwhile_is_not_overwritten_and_the_editor_offers_to_reload(
-    qtbot: Any, ctx: AppContext
+    qtbot: Any, ctx: AppContext, answers: Answers
 ) -> None:
     from cchc_desktop.core.enums import ReportType
     from cchc_desktop.reports.texts import load_texts
@@ -150,6 +150,14 @@ def test_report_text_saved_meanwhile_is_not_overwritten_and_the_editor_offers_to
     assert mine.conflict_label.isHidden() and mine.reload_button.isHidden() and not mine.has_unsaved_changes()
     set_text(mine.editor, "Thiếu công chức một cửa; phần mềm còn chậm.")
     assert mine.save_section()  # based on the newest version: saved
+    with ctx.db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa; phần mềm còn chậm."
+    # the other PC, now behind, types again and moves to another report: its refused text is given back
+    set_text(theirs.editor, "Bản của máy kia.")
+    assert not theirs.save_section()
+    answers.expect("warning")
+    theirs.choose_report("quality")
+    assert "đã được người khác thay đổi" in answers.seen[-1].text and "Bản của máy kia." in answers.seen[-1].text
     with ctx.db.session() as s:
         assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa; phần mềm còn chậm."
 

@@ -478,8 +478,11 @@ class ReportsPage(Page):
     def _fill_sections(self) -> None:
         from ...reports.texts import load_texts, load_versions, sections_for
 
-        if self.has_unsaved_changes():
-            self.save_section()  # typed for the report and period shown until now: stored there
+        if self.has_unsaved_changes() and not self.save_section():  # typed for the report and period shown
+            # until now: stored there — or, refused (someone else saved the section), given back to copy
+            refusal = self.conflict_label.text() if not self.conflict_label.isHidden() else self.text_status.text()
+            prompts.warning(self, "Chưa lưu nội dung", f"{refusal}\n\nNội dung bạn đã gõ (chưa lưu; hãy sao chép "
+                            f"nếu cần):\n{self.editor.toPlainText()}")  # fmt: skip
         kind = self.current_type()
         self._loading_texts = True
         try:

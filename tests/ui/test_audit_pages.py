@@ -429,3 +429,27 @@ def test_an_empty_bin_or_log_says_why_it_is_empty(qtbot: Any, ctx: AppContext) -
     log.resize(900, 500)
     log.show()
     log.view.viewport().repaint()  # drawn in the empty table without error
+
+
+def test_copying_last_years_objectives_keeps_one_a_colleague_changed_meanwhile(qtbot: Any, ctx: AppContext,
+                                                                               answers: Answers) -> None:
+    from cchc_desktop.ui.pages.objectives import ObjectivesPage
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.current_year() == 2024
+    changed = page.table_model.id_at(0)
+    with ctx.db.transaction() as s:  # after the page read them, a colleague edits one of the year's objectives
+        services.update(s, m.QualityObjective, changed, {"target": 95}, user="dong_nghiep")
+    answers.expect("question", True)
+    answers.expect("error")
+    page.copy_previous()
+    assert answers.seen[-1].text.startswith("Không xóa được: mục tiêu chất lượng")
+    assert "dong_nghiep lúc" in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert s.get(m.QualityObjective, changed).target == 95
+    page.refresh()  # the newest shown: now the copy goes through
+    answers.expect("question", True)
+    page.copy_previous()
+    with ctx.db.session() as s:
+        assert s.get(m.QualityObjective, changed) is None

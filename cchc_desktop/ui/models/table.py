@@ -460,6 +460,11 @@ class RecordTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- ids
 
+    def loaded_versions(self) -> dict[int, int]:
+        """The version of every row read so far (id → version), as the user sees them."""
+        n = len(self.source.columns) + 1
+        return {record_id: row[n] for record_id, row in self._rows.items() if len(row) > n}
+
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 

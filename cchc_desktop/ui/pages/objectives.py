@@ -229,8 +229,10 @@ class ObjectivesPage(DataPage):
                 oy = self._year_row(session)
                 assert oy is not None
                 ids = [o.id for o in oy.objectives]
-                if ids:
-                    services.delete(session, m.QualityObjective, ids)
+                shown = self.table_model.loaded_versions()
+                if ids:  # as shown: one changed or added by someone else since (version 0: not shown) is kept
+                    services.delete(session, m.QualityObjective, ids,
+                                    expected_versions={i: shown.get(i, 0) for i in ids})  # fmt: skip
                 for row in prev_rows:
                     services.create(session, m.QualityObjective, {"objective_year_id": oy.id, **row})
         except CchcError as exc:

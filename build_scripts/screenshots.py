@@ -4,7 +4,9 @@
 
 Builds the demo database in a temporary folder when ``--db`` is not given, opens the app as a user
 would, and saves one PNG per page and per dialog into OUT_FOLDER (numbered in the order of the menu).
-Nothing touches the user's own data folder or settings.
+Nothing touches the user's own data folder or settings, nor the ``--db`` file: the shots work on a copy
+(they save a record a colleague changed meanwhile, delete one into the recycle bin, make a backup).
+Message boxes are the app's own (``prompts.capturing``), so their wording is what users read.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def _exec(dialog: QDialog) -> int:
     if _capture is not None:
         _capture(dialog)
         return dialog.result()
-    return _exec(dialog)
+    return dialog.exec()
 
 
 def _answer(prompt: Prompt) -> tuple[bool, Any]:

@@ -272,7 +272,7 @@ class DataPage(Page):
 
     def empty_message(self) -> str:
         """Why the table shows no row: nothing matches the search or the filters, or nothing is there yet."""
-        if self.search.text().strip() or any(True for _ in self.conditions()):
+        if self.search.text().strip() or self.conditions():
             return f"Không có {self.count_noun} nào khớp từ khóa tìm kiếm hoặc bộ lọc đang chọn."
         return self.empty_hint or f"Chưa có {self.count_noun} nào."
 

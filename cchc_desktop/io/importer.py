@@ -870,7 +870,7 @@ class _SurveyFormSaver:
                 services.update(session, m.SurveyAnswer, before.id, {"option_id": option_id}, user=opt.user)
                 answered = True
         if answered and existing is not None:  # its answers changed: a grid holding the older ones is refused
-            services.touch(session, services.get(session, m.SurveyForm, form_id))
+            services.touch(session, services.get(session, m.SurveyForm, existing))
         if campaign.mode != SurveyMode.FORMS:
             services.update(session, m.SurveyCampaign, campaign.id, {"mode": SurveyMode.FORMS}, user=opt.user)
         self.seen[campaign.id, number] = opt.row

@@ -4,13 +4,17 @@
 
 Builds the demo database in a temporary folder when ``--db`` is not given, opens the app as a user
 would, and saves one PNG per page and per dialog into OUT_FOLDER (numbered in the order of the menu).
-Nothing touches the user's own data folder or settings.
+Nothing touches the user's own data folder or settings, nor the ``--db`` file: the shots work on a copy
+(they save a record a colleague changed meanwhile, delete one into the recycle bin, make a backup).
+Message boxes are the app's own (``prompts.capturing``), so their wording is what users read.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -65,7 +69,8 @@ class Shooter:
         return page
 
     def dialog(self, dialog: Any, name: str, prepare: Callable[[Any], None] | None = None, width: int | None = None,
-               height: int | None = None) -> None:  # fmt: skip
+               height: int | None = None, keep: bool = False) -> None:  # fmt: skip
+        """Show, grab and close ``dialog``; ``keep``: not deleted (the app still reads its answer)."""
         hint = dialog.sizeHint()
         dialog.resize(max(width or 0, hint.width()), height or min(hint.height(), self.size[1] - 40))
         dialog.show()
@@ -75,8 +80,33 @@ class Shooter:
             _settle(self.app)
         self.save(dialog, name)
         dialog.reject()  # not close(): an edited form would ask "Lưu thay đổi?"
-        dialog.deleteLater()
+        if not keep:
+            dialog.deleteLater()
         _settle(self.app)
+
+    def prompts_shown(self, *names: str, files: Path | None = None, yes: bool = False) -> Any:
+        """The app's own message boxes and dialogs, as the user sees them, grabbed in turn under ``names``
+        (questions stay unanswered: no, cancel — ``yes``: questions answered yes, not shown); a file
+        chooser answers ``files``."""
+        from cchc_desktop.ui import prompts
+
+        queue = list(names)
+
+        def respond(prompt: Any) -> Any:
+            if prompt.kind in ("open_file", "save_file"):
+                return str(files) if files is not None else None
+            if yes and prompt.kind == "question":
+                return True
+            return prompts.SHOW
+
+        def capture(dialog: Any) -> None:
+            self.dialog(dialog, queue.pop(0) if queue else "hop-thoai", width=520, keep=True)
+
+        stack = contextlib.ExitStack()
+        prompts.set_responder(respond)
+        stack.callback(prompts.set_responder, None)
+        stack.enter_context(prompts.capturing(capture))
+        return stack
 
 
 def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
@@ -144,6 +174,9 @@ def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
         _settle(s.app)
         s.save(s.window, name)
 
+    s.page("audit_log", "nhat-ky-thay-doi")
+    s.page("recycle_bin", "thung-rac-trong")
+
     # ---------------------------------------------------------------- dialogs
     s.dialog(dossiers.open_form(None), "form-ho-so-moi", width=620)
     s.dialog(dossiers.open_form(dossier_id), "form-ho-so-sua", width=620)
@@ -164,11 +197,11 @@ def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
     box = QMessageBox(QMessageBox.Icon.Information, "Giới thiệu", about_text(), QMessageBox.StandardButton.NoButton, s.window)
     box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
     s.dialog(box, "gioi-thieu")
-    question = QMessageBox(QMessageBox.Icon.Warning, "Xác nhận xóa", "Xóa 3 nhiệm vụ đã chọn? Thao tác này không hoàn tác được.",
-                           QMessageBox.StandardButton.NoButton, s.window)  # fmt: skip
-    question.addButton("Xóa", QMessageBox.ButtonRole.YesRole)
-    question.addButton("Không xóa", QMessageBox.ButtonRole.NoRole)
-    s.dialog(question, "hoi-xoa")
+    s.window.show_page("tasks")
+    tasks.select_ids([tasks.table_model.id_at(r) for r in range(3)])
+    with s.prompts_shown("hoi-xoa"):  # the real question; unanswered, nothing deleted
+        tasks.delete_selected()
+    _shoot_record_safety(s, ctx, dossiers, tasks, reports, dossier_id)
 
     from cchc_desktop.reports.qt_writer import print_preview_dialog
 
@@ -189,6 +222,114 @@ def shoot(out: Path, db_path: Path, size: tuple[int, int]) -> list[Path]:
     s.window.close()
     _settle(s.app)
     return s.saved
+
+
+def _shoot_record_safety(s: Shooter, ctx: Any, dossiers: Any, tasks: Any, reports: Any, dossier_id: int) -> None:
+    """Issue 12 as the user meets it: a save and a deletion refused because a colleague changed the record
+    meanwhile, a report text saved by two people, "Lưu thay đổi?", backups, unit packages, then the
+    change log and the recycle bin with entries."""
+    from cchc_desktop.core import models as m
+    from cchc_desktop.core import services
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports.texts import save_texts
+    from cchc_desktop.ui import file_actions, packages, prompts
+
+    colleague = "nguyen.van.binh"
+
+    def stale_save(form: Any) -> None:
+        with ctx.db.transaction() as session:  # a colleague saves the same dossier on another PC
+            services.update(session, m.Dossier, dossier_id, {"note": "Đã gọi điện nhắc bổ sung giấy tờ"},
+                            user=colleague)  # fmt: skip
+        form.input("applicant").setText("Công ty TNHH Dược phẩm Hòa Bình")
+        form.save()
+
+    s.dialog(dossiers.open_form(dossier_id), "form-ho-so-bi-nguoi-khac-sua", stale_save, width=620)
+
+    task_id = tasks.table_model.id_at(0)
+    with ctx.db.transaction() as session:  # the task changes after the page read it
+        services.update(session, m.Task, task_id, {"note": "Đã xin gia hạn đến cuối quý"}, user=colleague)
+    tasks.select_ids([task_id])
+    with s.prompts_shown("xoa-bi-tu-choi", yes=True):  # "Xóa?" yes: refused, the colleague's change shown
+        tasks.delete_selected()
+    tasks.refresh()
+    tasks.select_ids([task_id])
+    with prompts.answering(lambda p: p.kind == "question"):  # this time deleted: into the recycle bin
+        tasks.delete_selected()
+
+    page = s.window.show_page("reports")
+    reports.choose_report("cchc")
+    reports.section.setCurrentIndex(reports.section.findData("kho_khan"))
+    _settle(s.app)
+    with ctx.db.transaction() as session:  # a colleague saves the same section first
+        save_texts(session, ReportType.CCHC, ctx.period.key,
+                   {"kho_khan": "Thiếu công chức tiếp nhận tại Bộ phận Một cửa."}, user=colleague)  # fmt: skip
+    reports.editor.setPlainText("Phần mềm một cửa điện tử còn chậm vào giờ cao điểm.")
+    reports.save_section()
+    _settle(s.app)
+    s.save(s.window, "bao-cao-luu-bi-tu-choi")
+    with s.prompts_shown("luu-thay-doi"):  # leaving the page with the refused text: "Lưu thay đổi?" (Hủy)
+        s.window.show_page("dashboard")
+    reports.reload_section()
+    reports.choose_report("quality")
+    assert page is reports
+
+    with s.prompts_shown("sao-luu-khoi-phuc-chua-co"):
+        file_actions.backups_dialog(s.window)
+    file_actions.backup_now(s.window)
+    with s.prompts_shown("sao-luu-khoi-phuc"):
+        file_actions.backups_dialog(s.window)
+    package = Path(tempfile.mkdtemp(prefix="cchc-package-")) / f"goi-so-lieu-{ctx.period.key}.cchc"
+    with s.prompts_shown("gui-so-lieu", files=package):
+        packages.send_package(s.window)
+    unit_package = _unit_package(package.parent)
+    with s.prompts_shown("nhan-so-lieu-xem-truoc", files=unit_package):
+        packages.receive_package(s.window)
+
+    s.page("audit_log", "nhat-ky-thay-doi-co-muc")
+    s.page("recycle_bin", "thung-rac")
+
+
+def _unit_package(folder: Path) -> Path:
+    """A package from a unit's own small database (one procedure, a few dossiers, one task)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from cchc_desktop.core import models as m
+    from cchc_desktop.core import services
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.enums import Channel
+    from cchc_desktop.core.newdb import create_database, default_profile
+    from cchc_desktop.io.package import export_package
+
+    path = folder / "trung-tam-giam-dinh-y-khoa.db"
+    create_database(path, default_profile("Khánh Hòa", parent_agency="SỞ Y TẾ KHÁNH HÒA",
+                                          agency="TRUNG TÂM GIÁM ĐỊNH Y KHOA"), year=2024)  # fmt: skip
+    db = open_database(path)
+    try:
+        with db.transaction() as session:
+            unit = session.scalar(select(m.Unit))
+            services.update(session, m.Unit, unit.id, {"code": "000.21.31.H34"})
+            field = session.scalar(select(m.Field).order_by(m.Field.sort_order))
+            proc = services.create(session, m.Procedure, {"code": "1.2.0001", "name": "Khám giám định thương tật",
+                                                           "field_id": field.id, "unit_id": unit.id,
+                                                           "resolution_days": 10})  # fmt: skip
+            for i in range(6):
+                received = dt.date(2024, 2, 5) + dt.timedelta(days=14 * i)
+                services.create(session, m.Dossier, {
+                    "code": f"000.21.31.H34-2402{i:02d}-0001", "procedure_id": proc.id, "unit_id": unit.id,
+                    "channel": Channel.ONLINE if i % 2 else Channel.DIRECT, "received_on": received,
+                    "resolved_on": received + dt.timedelta(days=7), "applicant": f"Người nộp số {i + 1}",
+                })  # fmt: skip
+            services.create(session, m.Task, {
+                "document_number": "215/UBND-VX", "content": "Rà soát hồ sơ giám định tồn đọng",
+                "lead_unit_id": unit.id, "assigned_on": dt.date(2024, 3, 1), "due_on": dt.date(2024, 3, 30),
+            })  # fmt: skip
+    finally:
+        db.close()
+    out = folder / "goi-so-lieu-giam-dinh-y-khoa-2024.cchc"
+    export_package(open_database(path), None, "2024", out)
+    return out
 
 
 def _sample_export(path: Path) -> Path:
@@ -266,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
         db = open_database(db_path)
         build_demo(db)
         db.close()
+    else:  # the screenshots change records (a refused save, a deletion): never the user's own file
+        db_path = Path(shutil.copy2(db_path, work / db_path.name))
     width, height = (int(x) for x in args.size.lower().split("x"))
     saved = shoot(args.out, db_path, (width, height))
     print(f"Đã lưu {len(saved)} ảnh vào {args.out}")

@@ -37,6 +37,7 @@ from sqlalchemy import (
     Numeric,
     Table,
     Time,
+    UniqueConstraint,
     bindparam,
     delete,
     event,
@@ -504,25 +505,51 @@ def history(session: Session, table_name: str, record_id: int) -> list[m.AuditEn
         m.AuditEntry.table_name == table_name, m.AuditEntry.record_id == record_id).order_by(m.AuditEntry.id)))
 
 
-def conflict_message(session: Session, model: type[m.Base], record_id: int, version: int) -> str:
-    """Why a save based on ``version`` is refused: what the others changed since, who and when."""
+def _identity_labels(model: type[m.Base]) -> set[str]:
+    """The labels of the columns that together name a record (a composite unique key: a report text's
+    report, period and section); a conflict message names the record already."""
+    table: Table = model.__table__  # type: ignore[assignment]
+    keys = {c.key for con in table.constraints if isinstance(con, UniqueConstraint) and len(con.columns) > 1
+            for c in con.columns}  # fmt: skip
+    return {field_label(model, key) for key in keys}
+
+
+def conflict_message(
+    session: Session, model: type[m.Base], record_id: int, version: int, *, name: str | None = None,
+    deleting: bool = False,
+) -> str:
+    """Why a save (or, ``deleting``, a deletion) based on ``version`` is refused: what the others changed
+    since, who and when. ``name``: how the user knows the record, when its code says little (a report
+    text's section title)."""
     table_name = model.__tablename__
     entries = list(session.scalars(select(m.AuditEntry).where(
         m.AuditEntry.table_name == table_name, m.AuditEntry.record_id == record_id,
         m.AuditEntry.record_version > version).order_by(m.AuditEntry.id)))
     what = entity_label(model)
     code = entries[-1].record_code if entries else None
-    name = f"{what} “{code}”" if code else what
-    head = f"Không lưu được: {name} đã được người khác thay đổi sau khi bạn mở"
+    if name is None:
+        name = f"{what} “{code}”" if code else what
+    verb = "xóa" if deleting else "lưu"
+    since = "khi trang được tải" if deleting else "khi bạn mở"
+    head = f"Không {verb} được: {name} đã được người khác thay đổi sau {since}"
+    tail = ("Bấm “Làm mới” (F5) để xem bản mới nhất, rồi xóa lại nếu vẫn cần xóa." if deleting
+            else "Bấm “Tải lại” để mở bản mới nhất rồi nhập lại thay đổi của bạn.")
     if not entries:
-        return head + ". Bấm “Tải lại” để mở bản mới nhất rồi nhập lại thay đổi của bạn."
+        return f"{head}. {tail}"
     lines = []
     for e in entries:
         when = e.at.strftime("%H:%M %d/%m/%Y")
-        changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or (
-            describe(session, e) if e.action != "update" else f"sửa {_children_label(e.table_name)}")
+        if e.action == "update":
+            changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in changes_of(session, e)) or (
+                f"sửa {_children_label(e.table_name)}")
+        elif e.action == "create":  # created meanwhile (a report text typed by the other person first)
+            typed = [f"{c.label}: {c.new}" for c in changes_of(session, e)
+                     if c.label not in _identity_labels(model) and c.new != "(trống)"]  # fmt: skip
+            changes = f"thêm mới – {'; '.join(typed) or describe(session, e)}"
+        else:  # deleted, restored or undone meanwhile
+            changes = describe(session, e)
         lines.append(f"– {e.user} lúc {when}: {changes}")
-    return head + ":\n" + "\n".join(lines) + "\nBấm “Tải lại” để mở bản mới nhất rồi nhập lại thay đổi của bạn."
+    return head + ":\n" + "\n".join(lines) + "\n" + tail
 
 
 def log_select(

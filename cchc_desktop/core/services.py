@@ -450,12 +450,17 @@ def _flush(session: Session, model: type[m.Base], read: tuple[int, int] | None =
         raise ConflictError(message, table=model.__tablename__, record_id=record_id) from exc
 
 
-def check_version(session: Session, model: type[m.Base], obj: Any, expected_version: int | None) -> None:
-    """Refuse a change based on an older read of ``obj`` (``expected_version``: the version read)."""
+def check_version(
+    session: Session, model: type[m.Base], obj: Any, expected_version: int | None, *, name: str | None = None,
+    deleting: bool = False,
+) -> None:
+    """Refuse a change (``deleting``: a deletion) based on an older read of ``obj`` (``expected_version``:
+    the version read); ``name``: how the message calls the record (``audit.conflict_message``)."""
     if expected_version is None or obj.version == expected_version:
         return
     raise ConflictError(
-        audit.conflict_message(session, model, obj.id, expected_version), table=model.__tablename__, record_id=obj.id
+        audit.conflict_message(session, model, obj.id, expected_version, name=name, deleting=deleting),
+        table=model.__tablename__, record_id=obj.id,
     )
 
 
@@ -586,11 +591,25 @@ def delete(
     expected_versions: Mapping[int, int] | None = None,
 ) -> int:
     """Delete records; all or none (a record still referenced stops the whole deletion). Each record
-    goes to the recycle bin with the rows deleted with it (``core.audit``)."""
+    goes to the recycle bin with the rows deleted with it (``core.audit``). ``expected_versions``: the
+    version of each record as the caller showed it; one changed or deleted since refuses the whole
+    deletion (``ConflictError``), nothing deleted."""
     ids = list(record_ids)
-    objs = [get(session, model, i) for i in ids]
+    versions = expected_versions or {}
+    objs = []
+    for record_id in ids:
+        try:
+            objs.append(get(session, model, record_id))
+        except NotFoundError as exc:
+            if record_id not in versions:
+                raise
+            raise ConflictError(
+                f"Không xóa được: {entity_label(model)} này đã bị người khác xóa sau khi trang được tải "
+                "(xem Thùng rác). Bấm “Làm mới” (F5) để xem danh sách mới nhất.",
+                table=model.__tablename__, record_id=record_id,
+            ) from exc
     for obj in objs:
-        check_version(session, model, obj, (expected_versions or {}).get(obj.id))  # type: ignore[attr-defined]
+        check_version(session, model, obj, versions.get(obj.id), deleting=True)  # type: ignore[attr-defined]
     previous = session.info.get(audit.USER)
     session.info[audit.USER] = user or previous or current_user()
     try:
@@ -600,8 +619,8 @@ def delete(
             session.flush()
     except StaleDataError as exc:
         raise ConflictError(
-            f"Không xóa được: {entity_label(model)} đã được người khác thay đổi sau khi bạn mở. "
-            "Bấm “Tải lại” để xem bản mới nhất.", table=model.__tablename__,
+            f"Không xóa được: {entity_label(model)} đã được người khác thay đổi sau khi trang được tải. "
+            "Bấm “Làm mới” (F5) để xem bản mới nhất.", table=model.__tablename__,
         ) from exc
     except IntegrityError as exc:
         raise ValidationError(
@@ -634,10 +653,14 @@ def profile(session: Session) -> m.OrganisationProfile | None:
 
 
 def set_option_counts(
-    session: Session, campaign_id: int, total_forms: int, counts: Mapping[int, int], *, user: str | None = None
+    session: Session, campaign_id: int, total_forms: int, counts: Mapping[int, int], *, user: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
-    """Store a campaign's totals per answer option; each criterion's counts must add up to the forms."""
+    """Store a campaign's totals per answer option; each criterion's counts must add up to the forms.
+    ``expected_version``: the campaign's version when the totals were read; totals saved by someone else
+    since are refused (``ConflictError``), and a change here moves the campaign's version on."""
     campaign = get(session, m.SurveyCampaign, campaign_id)
+    check_version(session, m.SurveyCampaign, campaign, expected_version)
     if total_forms < 0:
         raise ValidationError("total_forms", "Tổng số phiếu không được là số âm.")
     options = {
@@ -665,11 +688,19 @@ def set_option_counts(
         row.option_id: row
         for row in session.scalars(select(m.SurveyOptionCount).where(m.SurveyOptionCount.campaign_id == campaign_id))
     }
-    campaign.total_forms = total_forms
+    changed = False
     for option_id, count in counts.items():
         row = existing.get(option_id)
         if row is None:
             session.add(m.SurveyOptionCount(campaign_id=campaign_id, option_id=option_id, count=count, updated_by=user))
-        else:
+            changed = True
+        elif row.count != count:
             row.count = count
+            changed = True
     _flush(session, m.SurveyOptionCount)
+    if campaign.total_forms != total_forms:
+        campaign.total_forms = total_forms
+        campaign.updated_by = user or current_user()
+        _flush(session, m.SurveyCampaign, (campaign.id, campaign.version))
+    elif changed:  # only the counts changed: the campaign's version still moves on
+        touch(session, campaign)

@@ -859,13 +859,18 @@ class _SurveyFormSaver:
         gone = [a.id for cid, a in old.items() if cid not in answers]
         if gone:
             services.delete(session, m.SurveyAnswer, gone)
+        answered = bool(gone)
         for criterion_id, option_id in answers.items():
             before = old.get(criterion_id)
             if before is None:
                 services.create(session, m.SurveyAnswer, {"form_id": form_id, "criterion_id": criterion_id,
                                                           "option_id": option_id}, user=opt.user)
+                answered = True
             elif before.option_id != option_id:
                 services.update(session, m.SurveyAnswer, before.id, {"option_id": option_id}, user=opt.user)
+                answered = True
+        if answered and existing is not None:  # its answers changed: a grid holding the older ones is refused
+            services.touch(session, services.get(session, m.SurveyForm, existing))
         if campaign.mode != SurveyMode.FORMS:
             services.update(session, m.SurveyCampaign, campaign.id, {"mode": SurveyMode.FORMS}, user=opt.user)
         self.seen[campaign.id, number] = opt.row

@@ -198,13 +198,17 @@ class PackageResult:
     committed: bool = False
     already: bool = False
 
-    def lines(self) -> list[str]:
+    def lines(self, limit: int | None = None) -> list[str]:
+        """The summary, then each conflict (``limit``: at most that many, then how many more)."""
         if self.already:
             return [f"Gói số liệu của {self.unit} ({self.period}) đã được nhận trước đây; không có gì thay đổi."]
         head = (f"Gói số liệu của {self.unit} ({self.period}): {_by_kind(self.new)} mới, "
                 f"{_by_kind(self.changed)} thay đổi, {self.unchanged} không đổi, {len(self.conflicts)} xung đột")  # fmt: skip
         out = [head + ("." if self.committed else " (xem trước, chưa lưu).")]
-        out += [f"  Xung đột (giữ bản của Sở, không ghi đè): {c}" for c in self.conflicts]
+        shown = self.conflicts if limit is None else self.conflicts[:limit]
+        out += [f"  Xung đột (giữ bản của Sở, không ghi đè): {c}" for c in shown]
+        if len(shown) < len(self.conflicts):
+            out.append(f"  … và {len(self.conflicts) - len(shown)} xung đột khác (cũng giữ bản của Sở).")
         return out
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..core import models as m
 from ..core import services
 from ..core.enums import ReportType
-from ..core.errors import CchcError
+from ..core.errors import CchcError, ConflictError
 from ..core.formatting import format_count, format_date, format_percent
 from ..core.indicators import Figure, IndicatorSet
 from ..core.periods import PeriodSpec
@@ -96,11 +96,35 @@ def load_texts(session: Session, report_type: ReportType, period_key: str) -> di
     return {key: body or "" for key, body in rows}
 
 
+def load_versions(session: Session, report_type: ReportType, period_key: str) -> dict[str, int]:
+    """The version of every stored section of one report (section key → version): what an editor passes
+    back to ``save_texts`` so a save over someone else's newer text is refused."""
+    rows = session.execute(
+        select(m.ReportText.section_key, m.ReportText.version).where(
+            m.ReportText.report_type == report_type, m.ReportText.period_key == period_key
+        )
+    )
+    return {key: version for key, version in rows}
+
+
+def section_name(report_type: ReportType, key: str) -> str:
+    """How a refusal calls a section: its title (“mục “I.2. Cải cách thể chế””) or the cited figure."""
+    if key.startswith(FIGURE_PREFIX):
+        return f"số liệu trích dẫn “{key.removeprefix(FIGURE_PREFIX)}”"
+    title = next((s.title for s in sections_for(report_type) if s.key == key), key)
+    return f"mục “{title}”"
+
+
 def save_texts(
-    session: Session, report_type: ReportType, period_key: str, texts: Mapping[str, str], *, user: str | None = None
-) -> int:
-    """Create or update sections through the services; returns how many changed."""
-    changed = 0
+    session: Session, report_type: ReportType, period_key: str, texts: Mapping[str, str], *, user: str | None = None,
+    expected_versions: Mapping[str, int | None] | None = None,
+) -> dict[str, int]:
+    """Create or update sections through the services; returns the version of each section saved (or
+    unchanged). ``expected_versions``: for each section of ``texts`` it names, the version the editor
+    loaded (``None``: the section did not exist then). A section changed, created or deleted by someone
+    else since is refused (``ConflictError`` saying what they changed) and nothing is overwritten."""
+    versions: dict[str, int] = {}
+    checked = expected_versions or {}
     for key, body in texts.items():
         existing = session.scalar(
             select(m.ReportText).where(
@@ -109,18 +133,28 @@ def save_texts(
                 m.ReportText.section_key == key,
             )
         )
+        expected = checked.get(key)
+        if key in checked and existing is not None:
+            # the section as loaded (version 0: not there yet, so its creation is news too)
+            services.check_version(session, m.ReportText, existing, expected or 0,
+                                   name=section_name(report_type, key))  # fmt: skip
         if existing is None:
-            services.create(
+            if expected is not None:
+                raise ConflictError(
+                    f"Không lưu được: {section_name(report_type, key)} đã bị người khác xóa sau khi bạn mở "
+                    "(xem Thùng rác). Bấm “Tải lại” để mở bản mới nhất rồi nhập lại thay đổi của bạn.",
+                    table=m.ReportText.__tablename__,
+                )
+            existing = services.create(
                 session,
                 m.ReportText,
                 {"report_type": report_type, "period_key": period_key, "section_key": key, "body": body},
                 user=user,
             )
-            changed += 1
         elif existing.body != body:
-            services.update(session, m.ReportText, existing.id, {"body": body}, user=user)
-            changed += 1
-    return changed
+            existing = services.update(session, m.ReportText, existing.id, {"body": body}, user=user)
+        versions[key] = existing.version
+    return versions
 
 
 def save_figure(session: Session, report_type: ReportType, period_key: str, name: str, value: str) -> None:

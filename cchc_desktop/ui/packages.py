@@ -11,6 +11,7 @@ from ..core.errors import CchcError
 from . import prompts
 
 PACKAGE_FILTER = "Gói số liệu (*.cchc);;Mọi tệp (*)"
+SHOWN_CONFLICTS = 10  # a message box lists this many conflicts, then says how many more
 
 
 def send_package(window: Any) -> Path | None:
@@ -45,7 +46,7 @@ def receive_package(window: Any) -> bool:
         if preview.already:
             prompts.info(window, "Nhận số liệu đơn vị", "\n".join(preview.lines()))
             return False
-        text = "\n".join(preview.lines()) + "\n\nNhận gói số liệu này?"
+        text = "\n".join(preview.lines(limit=SHOWN_CONFLICTS)) + "\n\nNhận gói số liệu này?"
         if not prompts.question(window, "Nhận số liệu đơn vị", text, yes="Nhận", no="Không nhận", default_yes=True):
             return False
         result = import_package(ctx.db, path)
@@ -54,5 +55,5 @@ def receive_package(window: Any) -> bool:
         return False
     for table in ("procedure", "dossier", "task", "unit"):
         ctx.notify(table)
-    prompts.info(window, "Nhận số liệu đơn vị", "\n".join(result.lines()))
+    prompts.info(window, "Nhận số liệu đơn vị", "\n".join(result.lines(limit=SHOWN_CONFLICTS)))
     return True

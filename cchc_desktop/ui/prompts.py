@@ -57,11 +57,37 @@ def set_responder(responder: Responder | None) -> None:
     _responder = responder
 
 
+SHOW = object()  # a responder's answer meaning "show the real box" (the screenshots capture it)
+_capture: Callable[[QDialog], None] | None = None
+
+
+@contextlib.contextmanager
+def capturing(capture: Callable[[QDialog], None]) -> Iterator[None]:
+    """Inside the block a box or dialog about to run is handed to ``capture`` (shown, grabbed, closed by
+    it) instead of waiting for the user: the screenshots show the real messages. A question so shown
+    counts as unanswered (no, cancel)."""
+    global _capture
+    previous = _capture
+    _capture = capture
+    try:
+        yield
+    finally:
+        _capture = previous
+
+
+def _exec(dialog: QDialog) -> int:
+    if _capture is not None:
+        _capture(dialog)
+        return dialog.result()
+    return dialog.exec()
+
+
 def _answer(prompt: Prompt) -> tuple[bool, Any]:
     if _responder is None:
         return False, None
     history.append(prompt)
-    return True, _responder(prompt)
+    value = _responder(prompt)
+    return (False, None) if value is SHOW else (True, value)
 
 
 # --------------------------------------------------------------------------- messages
@@ -100,7 +126,7 @@ def question(
     no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(yes_button if default_yes else no_button)
     box.setEscapeButton(no_button)
-    box.exec()
+    _exec(box)
     return box.clickedButton() is yes_button
 
 
@@ -113,7 +139,7 @@ def choice(parent: QWidget | None, title: str, text: str, options: list[str], de
     buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
     box.setDefaultButton(buttons[default])
     box.setEscapeButton(buttons[-1])
-    box.exec()
+    _exec(box)
     clicked = box.clickedButton()
     return buttons.index(clicked) if clicked in buttons else None
 
@@ -135,7 +161,7 @@ def save_changes(parent: QWidget | None, text: str = "") -> str:
     cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(save)
     box.setEscapeButton(cancel)
-    box.exec()
+    _exec(box)
     clicked = box.clickedButton()
     return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
 
@@ -146,7 +172,7 @@ def info(parent: QWidget | None, title: str, text: str) -> None:
         return
     box = _box(parent, QMessageBox.Icon.Information, title, text)
     box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    _exec(box)
 
 
 def warning(parent: QWidget | None, title: str, text: str) -> None:
@@ -155,7 +181,7 @@ def warning(parent: QWidget | None, title: str, text: str) -> None:
         return
     box = _box(parent, QMessageBox.Icon.Warning, title, text)
     box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    _exec(box)
 
 
 def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
@@ -164,7 +190,7 @@ def error(parent: QWidget | None, title: str, text: str, details: str = "") -> N
         return
     box = _box(parent, QMessageBox.Icon.Critical, title, text, details)
     box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    _exec(box)
 
 
 # --------------------------------------------------------------------------- files
@@ -257,4 +283,4 @@ def run_dialog(dialog: QDialog) -> int:
         if isinstance(value, int) and not isinstance(value, bool) and dialog.result() == 0 and value:
             return value
         return dialog.result()
-    return dialog.exec()
+    return _exec(dialog)

@@ -86,6 +86,45 @@ def test_saving_a_record_deleted_meanwhile_is_refused(db: Database) -> None:
             services.update(s, m.Dossier, dossier_id, {"note": "x"}, expected_version=1)
 
 
+def test_deleting_a_record_changed_since_it_was_shown_is_refused_and_nothing_is_deleted(db: Database) -> None:
+    proc_id, dossier_id = _seed(db)
+    with db.session() as s:  # the page shows both, with their versions
+        shown = {i: services.get(s, m.Procedure if i == proc_id else m.Dossier, i).version
+                 for i in (proc_id, dossier_id)}
+    with db.transaction() as s:
+        services.update(s, m.Dossier, dossier_id, {"applicant": "Nguyễn Văn An"}, user="an")
+    with pytest.raises(ConflictError) as refused, db.transaction() as s:
+        services.delete(s, m.Dossier, [dossier_id], user="binh", expected_versions={dossier_id: shown[dossier_id]})
+    message = refused.value.message
+    assert message.startswith("Không xóa được: hồ sơ “HS-1” đã được người khác thay đổi sau khi trang được tải")
+    assert "an lúc" in message and "nộp: (trống) → Nguyễn Văn An" in message and "Làm mới" in message
+    with db.session() as s:
+        assert s.get(m.Dossier, dossier_id) is not None
+        assert _entries(s, action="delete") == []
+    with db.transaction() as s:  # the version now shown: deleted, into the recycle bin as before
+        version = services.get(s, m.Dossier, dossier_id).version
+        assert services.delete(s, m.Dossier, [dossier_id], user="binh", expected_versions={dossier_id: version}) == 1
+    with db.session() as s:
+        assert s.get(m.Dossier, dossier_id) is None
+        assert [(e.user, e.in_bin) for e in _entries(s, action="delete", table_name="dossier")] == [("binh", True)]
+
+
+def test_deleting_records_of_which_one_went_meanwhile_is_refused_as_a_whole(db: Database) -> None:
+    with db.transaction() as s:
+        units = [services.create(s, m.Unit, {"name": name}, user="lan") for name in ("Phòng A", "Phòng B")]
+        shown = {u.id: u.version for u in units}
+    first, second = shown
+    with db.transaction() as s:
+        services.delete(s, m.Unit, [second], user="an")
+    with pytest.raises(ConflictError, match="đã bị người khác xóa sau khi trang được tải .xem Thùng rác"), \
+            db.transaction() as s:
+        services.delete(s, m.Unit, [first, second], user="binh", expected_versions=shown)
+    with db.session() as s:
+        assert s.get(m.Unit, first) is not None
+    with pytest.raises(CchcError, match="Không tìm thấy"), db.transaction() as s:  # without versions: as before
+        services.delete(s, m.Unit, [second])
+
+
 def test_migration_gives_existing_rows_version_1(db: Database) -> None:
     with db.engine.connect() as conn:
         conn.exec_driver_sql("INSERT INTO unit (name, is_department) VALUES ('Phòng A', 0)")
@@ -484,3 +523,41 @@ def test_undo_of_a_survey_import_brings_replaced_answers_back(db: Database, tmp_
     assert answers() == []
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(m.SurveyForm)) == 0
+
+
+def test_survey_totals_saved_meanwhile_are_refused_and_kept(db: Database) -> None:
+    from cchc_desktop.core.defaults import seed_questionnaire
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        campaign = services.create(s, m.SurveyCampaign, {"title": "Khảo sát 2024", "year": 2024,
+                                                         "questionnaire_id": q.id, "mode": "totals"}, user="lan")
+        first = [o.id for o in q.criteria[0].options]
+        services.set_option_counts(s, campaign.id, 10, {first[0]: 10}, user="lan")
+        campaign_id, read = campaign.id, campaign.version  # both people read the totals now
+    with db.transaction() as s:  # only the counts change: the campaign's version still moves on
+        services.set_option_counts(s, campaign_id, 10, {first[0]: 7, first[1]: 3}, user="an", expected_version=read)
+        assert services.get(s, m.SurveyCampaign, campaign_id).version == read + 1
+    with pytest.raises(ConflictError, match="đợt khảo sát .*đã được người khác thay đổi"), db.transaction() as s:
+        services.set_option_counts(s, campaign_id, 10, {first[0]: 9, first[1]: 1}, user="binh", expected_version=read)
+    with db.session() as s:
+        counts = dict(s.execute(select(m.SurveyOptionCount.option_id, m.SurveyOptionCount.count)).all())
+        assert (counts[first[0]], counts[first[1]]) == (7, 3)
+
+
+def test_a_survey_import_changing_a_forms_answers_moves_its_version_on(db: Database, tmp_path: Path) -> None:
+    """A survey grid opened before the import holds the form's older version: its save is refused."""
+    from cchc_desktop.core.defaults import DEFAULT_CRITERIA, seed_questionnaire
+
+    with db.transaction() as s:
+        q = seed_questionnaire(s)
+        services.create(s, m.SurveyCampaign, {"title": "Khảo sát năm 2024", "year": 2024, "questionnaire_id": q.id})
+    header = ["Đợt khảo sát", "Phiếu số", *[c.name for c in DEFAULT_CRITERIA[:3]]]
+    import_file(db, "survey_forms", write_xlsx(tmp_path / "p1.xlsx", [header, ["Khảo sát năm 2024", 1, 1, 1, 1]]))
+    with db.session() as s:
+        form = s.scalar(select(m.SurveyForm))
+        form_id, read = form.id, form.version  # the grid shows the form
+    again = import_file(db, "survey_forms", write_xlsx(tmp_path / "p2.xlsx", [header, ["Khảo sát năm 2024", 1, 2, 1, 1]]))
+    assert again.updated == 1
+    with pytest.raises(ConflictError, match="(?s)“phiếu số 1”.*: sửa câu trả lời"), db.transaction() as s:
+        services.update(s, m.SurveyForm, form_id, {"number": 1}, user="binh", expected_version=read)

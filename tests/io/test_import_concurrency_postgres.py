@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 
 from cchc_desktop.core import models as m
 from cchc_desktop.io import importer
@@ -34,15 +34,6 @@ def _in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]
     thread = threading.Thread(target=run)
     thread.start()
     return thread, out
-
-
-def _wait_until(condition: Callable[[], bool]) -> None:
-    gate = threading.Event()
-    for _ in range(WAIT * 50):
-        if condition():
-            return
-        gate.wait(0.02)
-    raise AssertionError("condition never met")
 
 
 def test_a_bulk_import_does_not_block_readers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,40 +74,56 @@ def test_a_bulk_import_does_not_block_readers(tmp_path: Path, monkeypatch: pytes
 
 
 def test_two_imports_of_one_file_at_once_give_no_duplicate(tmp_path: Path) -> None:
+    """The second import asks for the import lock while the first holds it (seen on the second's own
+    connection just before it asks), and gets it only once the first has committed (its rows are then
+    visible to the second's next statement): handshakes through the engine's events, no waiting loop."""
     pytest.importorskip("psycopg")
-    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.db import advisory_key, open_database
 
     with pg.temporary_cluster() as url:
         first_db, second_db = open_database(url), open_database(url)
-        watcher = create_engine(url)
         try:
             seed_catalogue(first_db)
             path = one_stop_xlsx(tmp_path / "os.xlsx")
-            inside, release = threading.Event(), threading.Event()
+            inside, release, asked = threading.Event(), threading.Event(), threading.Event()
+            seen: dict[str, Any] = {}
+            key = advisory_key("import")
+
+            def is_import_lock(statement: str, parameters: Any) -> bool:
+                return "pg_advisory_xact_lock" in statement and key in dict(parameters or {}).values()
 
             def hold(done: int, total: int, _text: str) -> bool:
-                inside.set()
+                inside.set()  # rows written, the first's transaction (and its lock) open
                 assert release.wait(WAIT)
                 return True
 
+            def before(conn: Any, cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+                if is_import_lock(statement, parameters) and "free_when_asked" not in seen:
+                    probe = conn.connection.dbapi_connection.cursor()
+                    probe.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,))
+                    seen["free_when_asked"] = probe.fetchone()[0]
+                    probe.close()
+                    asked.set()
+
+            def after(conn: Any, cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+                if is_import_lock(statement, parameters) and "rows_when_granted" not in seen:
+                    probe = conn.connection.dbapi_connection.cursor()
+                    probe.execute("SELECT COUNT(*) FROM dossier")
+                    seen["rows_when_granted"] = probe.fetchone()[0]
+                    probe.close()
+
+            event.listen(second_db.engine, "before_cursor_execute", before)
+            event.listen(second_db.engine, "after_cursor_execute", after)
             first, first_out = _in_thread(lambda: import_file(first_db, "dossiers", path, progress=hold))
             assert inside.wait(WAIT)
             second, second_out = _in_thread(lambda: import_file(second_db, "dossiers", path))
-
-            def second_waits() -> bool:
-                with watcher.connect() as conn:
-                    return bool(
-                        conn.execute(
-                            text("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-                        ).scalar()
-                    )
-
             try:
-                _wait_until(second_waits)  # the second import waits for the first to commit
+                assert asked.wait(WAIT)  # the second import is at the lock while the first still holds it
             finally:
                 release.set()
                 first.join(WAIT)
                 second.join(WAIT)
+            assert seen == {"free_when_asked": False, "rows_when_granted": 4}
             assert "error" not in first_out and "error" not in second_out, (first_out, second_out)
             a, b = first_out["result"], second_out["result"]
             assert (a.imported, a.rejects) == (4, [])
@@ -125,7 +132,6 @@ def test_two_imports_of_one_file_at_once_give_no_duplicate(tmp_path: Path) -> No
                 codes = s.scalars(select(m.Dossier.code)).all()
             assert len(codes) == len(set(codes)) == 4
         finally:
-            watcher.dispose()
             first_db.close()
             second_db.close()
 

@@ -238,3 +238,13 @@ def test_units_that_have_not_sent_for_the_period_are_named(packages, department:
         assert units_not_sent(s, D(2023, 12, 15), D(2024, 12, 14)) == ["TRUNG TÂM KIỂM SOÁT BỆNH TẬT"]
         assert units_not_sent(s, D(2023, 12, 15), D(2024, 6, 14)) == [
             "CHI CỤC AN TOÀN VỆ SINH THỰC PHẨM", "TRUNG TÂM GIÁM ĐỊNH Y KHOA"]
+
+
+def test_a_long_list_of_conflicts_is_cut_with_how_many_more() -> None:
+    from cchc_desktop.io.package import PackageResult
+
+    result = PackageResult("TRUNG TÂM A", "năm 2024", conflicts=[f"hồ sơ HS-{i}" for i in range(12)])
+    shown = result.lines(limit=10)
+    assert len(shown) == 12 and shown[-2].endswith("hồ sơ HS-9")
+    assert shown[-1] == "  … và 2 xung đột khác (cũng giữ bản của Sở)."
+    assert len(result.lines()) == 13  # the command line lists every one

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from cchc_desktop.core import models as m
 from cchc_desktop.core.db import Database
 from cchc_desktop.core.enums import ReportType
-from cchc_desktop.core.errors import CchcError
+from cchc_desktop.core.errors import CchcError, ConflictError
 from cchc_desktop.core.periods import PeriodSpec
 from cchc_desktop.reports.cchc import build_cchc_report
 from cchc_desktop.reports.document import BulletList, Document, Heading, Paragraph, Run, Table
@@ -17,6 +17,7 @@ from cchc_desktop.reports.texts import (
     copy_from_previous,
     fill_placeholders,
     load_texts,
+    load_versions,
     save_figure,
     save_texts,
     text_blocks,
@@ -138,3 +139,58 @@ def test_r2_for_a_period_without_data_says_khong_phat_sinh(demo_db: Database) ->
     assert "Trong kỳ không phát sinh hồ sơ thủ tục hành chính." in text
     assert "tỷ lệ hồ sơ nộp trực tuyến không phát sinh" in text
     assert not any(isinstance(b, Table) for b in doc.noi_dung)
+
+
+# --------------------------------------------------------------------------- issue 12: no lost update
+
+
+def _body(db: Database, key: str) -> str | None:
+    with db.session() as s:
+        return s.scalar(select(m.ReportText.body).where(m.ReportText.report_type == ReportType.CCHC,
+                                                        m.ReportText.period_key == H2.key,
+                                                        m.ReportText.section_key == key))
+
+
+def test_two_people_saving_the_same_text_the_second_is_refused_and_nothing_is_overwritten(db: Database) -> None:
+    with db.transaction() as s:
+        save_texts(s, ReportType.CCHC, H2.key, {"the_che": "Bản đầu."}, user="lan")
+    with db.session() as first, db.session() as second:  # two people open the report page
+        mine = load_versions(first, ReportType.CCHC, H2.key)
+        theirs = load_versions(second, ReportType.CCHC, H2.key)
+    assert mine == theirs == {"the_che": 1}
+    with db.transaction() as s:
+        saved = save_texts(s, ReportType.CCHC, H2.key, {"the_che": "Bản của An."}, user="an",
+                           expected_versions=theirs)
+    assert saved == {"the_che": 2}
+    with pytest.raises(ConflictError) as refused, db.transaction() as s:
+        save_texts(s, ReportType.CCHC, H2.key, {"the_che": "Bản của Bình."}, user="binh", expected_versions=mine)
+    message = refused.value.message
+    assert message.startswith("Không lưu được: mục “I.2. Cải cách thể chế” đã được người khác thay đổi")
+    assert "an lúc" in message and "Nội dung: Bản đầu. → Bản của An." in message and "Tải lại" in message
+    assert _body(db, "the_che") == "Bản của An."
+    with db.transaction() as s:  # with the version as reloaded, the save goes through
+        assert save_texts(s, ReportType.CCHC, H2.key, {"the_che": "Bản của Bình."}, user="binh",
+                          expected_versions=saved) == {"the_che": 3}
+    assert _body(db, "the_che") == "Bản của Bình."
+
+
+def test_a_section_created_or_deleted_by_someone_else_meanwhile_is_not_overwritten(db: Database) -> None:
+    with db.session() as s:
+        seen = load_versions(s, ReportType.CCHC, H2.key)  # nothing typed yet
+    with db.transaction() as s:
+        save_texts(s, ReportType.CCHC, H2.key, {"kho_khan": "Thiếu người."}, user="an",
+                   expected_versions={"kho_khan": seen.get("kho_khan")})
+    with pytest.raises(ConflictError, match="an lúc .*Nội dung: Thiếu người.") as refused, db.transaction() as s:
+        save_texts(s, ReportType.CCHC, H2.key, {"kho_khan": "Thiếu kinh phí."}, user="binh",
+                   expected_versions={"kho_khan": seen.get("kho_khan")})
+    assert "mục “II. Khó khăn, vướng mắc" in refused.value.message
+    assert "thêm mới – Nội dung: Thiếu người." in refused.value.message  # not the section's key columns again
+    assert "Kỳ báo cáo" not in refused.value.message
+    assert _body(db, "kho_khan") == "Thiếu người."
+    with db.session() as s:
+        seen = load_versions(s, ReportType.CCHC, H2.key)
+    with db.transaction() as s:
+        s.execute(delete(m.ReportText))  # gone meanwhile (as the recycle bin would hold it)
+    with pytest.raises(ConflictError, match="đã bị người khác xóa"), db.transaction() as s:
+        save_texts(s, ReportType.CCHC, H2.key, {"kho_khan": "Thiếu kinh phí."}, expected_versions=seen)
+    assert _body(db, "kho_khan") is None

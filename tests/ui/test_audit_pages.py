@@ -92,6 +92,76 @@ def test_deleted_task_goes_to_the_bin_and_is_restored_with_the_same_values(qtbot
     assert tasks.table_model.row_of(task_id) is not None
 
 
+def test_deleting_a_row_changed_by_someone_else_since_the_page_loaded_is_refused(qtbot: Any, ctx: AppContext,
+                                                                                 answers: Answers) -> None:
+    tasks = TasksPage(ctx)
+    qtbot.addWidget(tasks)
+    task_id = tasks.table_model.id_at(0)
+    with ctx.db.transaction() as s:  # a colleague edits the task after this page read it
+        services.update(s, m.Task, task_id, {"note": "Đã xin gia hạn"}, user="dong_nghiep")
+    tasks.select_ids([task_id])
+    answers.expect("question", True)
+    answers.expect("warning")
+    tasks.delete_selected()
+    refusal = answers.seen[-1]
+    assert refusal.title == "Không xóa được"
+    assert refusal.text.startswith("Không xóa được: nhiệm vụ")
+    assert "dong_nghiep lúc" in refusal.text and "→ Đã xin gia hạn" in refusal.text and "Làm mới" in refusal.text
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id).note == "Đã xin gia hạn"
+        assert s.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.in_bin.is_(True))) == 0
+    tasks.refresh()  # the newest version shown: now the deletion goes to the bin
+    tasks.select_ids([task_id])
+    answers.expect("question", True)
+    tasks.delete_selected()
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id) is None
+        assert s.scalar(select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.in_bin.is_(True))) == 1
+
+
+def test_report_text_saved_meanwhile_is_not_overwritten_and_the_editor_offers_to_reload(
+    qtbot: Any, ctx: AppContext, answers: Answers
+) -> None:
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports.texts import load_texts
+    from cchc_desktop.ui.pages.reports import ReportsPage
+
+    mine, theirs = ReportsPage(ctx), ReportsPage(ctx)  # two PCs on the same report
+    for page in (mine, theirs):
+        qtbot.addWidget(page)
+        page.choose_report("cchc")
+        page.section.setCurrentIndex(page.section.findData("kho_khan"))
+    with ctx.db.session() as s:
+        before = load_texts(s, ReportType.CCHC, "2024").get("kho_khan", "")
+    set_text(theirs.editor, "Thiếu công chức một cửa.")
+    assert theirs.save_section()
+    set_text(mine.editor, "Phần mềm còn chậm.")
+    assert not mine.save_section()
+    assert not mine.conflict_label.isHidden() and not mine.reload_button.isHidden()
+    shown = mine.conflict_label.text()
+    assert shown.startswith("Không lưu được: mục “II. Khó khăn, vướng mắc")
+    assert "→ Thiếu công chức một cửa." in shown and "Tải lại" in shown
+    assert mine.has_unsaved_changes()  # what was typed is still there until the user chooses
+    with ctx.db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa."
+    assert before != "Thiếu công chức một cửa."
+    mine.reload_button.click()
+    assert mine.editor.toPlainText() == "Thiếu công chức một cửa."
+    assert mine.conflict_label.isHidden() and mine.reload_button.isHidden() and not mine.has_unsaved_changes()
+    set_text(mine.editor, "Thiếu công chức một cửa; phần mềm còn chậm.")
+    assert mine.save_section()  # based on the newest version: saved
+    with ctx.db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa; phần mềm còn chậm."
+    # the other PC, now behind, types again and moves to another report: its refused text is given back
+    set_text(theirs.editor, "Bản của máy kia.")
+    assert not theirs.save_section()
+    answers.expect("warning")
+    theirs.choose_report("quality")
+    assert "đã được người khác thay đổi" in answers.seen[-1].text and "Bản của máy kia." in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024")["kho_khan"] == "Thiếu công chức một cửa; phần mềm còn chậm."
+
+
 def test_deleted_dossier_with_events_comes_back_from_the_bin(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
     with ctx.db.transaction() as s:
         dossier = s.scalar(select(m.Dossier).where(m.Dossier.resolved_on > m.Dossier.received_on).limit(1))
@@ -243,3 +313,143 @@ def test_log_page_filters_by_person_table_record_and_date(qtbot: Any, ctx: AppCo
     answers.expect("info")
     page.edit_record(page.table_model.id_at(0))
     assert "Gọi lại" in answers.seen[-1].text
+
+
+# --------------------------------------------------------------------------- other write paths (issue 12)
+
+
+def test_a_decisions_procedures_changed_meanwhile_are_not_overwritten(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.decisions import DecisionsPage
+
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        decision_id = s.scalar(select(m.AnnouncementItem.decision_id).group_by(m.AnnouncementItem.decision_id)
+                               .having(func.count() >= 2).limit(1))  # fmt: skip
+        before = len(s.get(m.AnnouncementDecision, decision_id).items)
+    with ctx.db.transaction() as s:  # last saved by this login: a save of the list alone changes no column
+        services.update(s, m.AnnouncementDecision, decision_id, {})
+    mine, theirs = page.open_form(decision_id), page.open_form(decision_id)  # two PCs open the decision
+    for form in (mine, theirs):
+        qtbot.addWidget(form)
+    theirs.items.removeRow(0)  # the colleague takes one procedure off the decision and saves
+    assert theirs.save()
+    set_text(mine.input("summary"), "Công bố danh mục TTHC (sửa trích yếu)")
+    assert not mine.save()  # my older list would bring the procedure back
+    assert "đã được người khác thay đổi sau khi bạn mở" in mine.banner.text()
+    assert "sửa " in mine.banner.text() and not mine.reload_button.isHidden()
+    with ctx.db.session() as s:
+        assert len(s.get(m.AnnouncementDecision, decision_id).items) == before - 1
+
+
+def test_a_campaigns_groups_changed_meanwhile_are_not_overwritten(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.ui.pages.surveys import SurveysPage
+
+    page = SurveysPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        campaign_id = s.scalar(select(m.RespondentGroup.campaign_id).limit(1))
+    with ctx.db.transaction() as s:  # last saved by this login: a save of the groups alone changes no column
+        services.update(s, m.SurveyCampaign, campaign_id, {})
+    mine, theirs = page.open_form(campaign_id), page.open_form(campaign_id)
+    for form in (mine, theirs):
+        qtbot.addWidget(form)
+    theirs.groups_edit.setPlainText(theirs.groups_edit.toPlainText() + "\nHộ kinh doanh")
+    assert theirs.save()
+    mine.groups_edit.setPlainText("Cá nhân")
+    assert not mine.save()
+    assert "đã được người khác thay đổi" in mine.banner.text()
+    with ctx.db.session() as s:
+        assert "Hộ kinh doanh" in s.scalars(select(m.RespondentGroup.name)
+                                            .where(m.RespondentGroup.campaign_id == campaign_id)).all()
+
+
+def test_marking_done_does_not_overwrite_a_completion_saved_meanwhile(qtbot: Any, ctx: AppContext,
+                                                                      answers: Answers) -> None:
+    import datetime as dt
+
+    page = TasksPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.session() as s:
+        task = s.scalar(select(m.Task).where(m.Task.completed_on.is_(None)).limit(1))
+        task_id, theirs, mine = task.id, task.assigned_on + dt.timedelta(days=1), task.assigned_on + dt.timedelta(days=2)
+    page.select_ids([task_id])
+
+    def answer(prompt: Any) -> int:
+        with ctx.db.transaction() as s:  # while the date is being typed, a colleague completes the task
+            services.update(s, m.Task, task_id, {"completed_on": theirs}, user="dong_nghiep")
+        prompt.dialog.date.edit.setText(mine.strftime("%d/%m/%Y"))
+        prompt.dialog.confirm()
+        return prompt.dialog.result()
+
+    answers.expect("dialog", answer)
+    answers.expect("warning")
+    assert not page.mark_done()
+    assert "dong_nghiep lúc" in answers.seen[-1].text and theirs.strftime("%d/%m/%Y") in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert s.get(m.Task, task_id).completed_on == theirs
+
+
+def test_deleting_a_quality_document_changed_meanwhile_is_refused(qtbot: Any, ctx: AppContext,
+                                                                  answers: Answers) -> None:
+    from cchc_desktop.ui.pages.objectives import ObjectivesPage
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+
+    def manage(prompt: Any) -> int:
+        dialog = prompt.dialog
+        dialog.list.setCurrentRow(0)
+        doc_id = dialog.list.currentItem().data(0x0100)
+        with ctx.db.transaction() as s:
+            services.update(s, m.QualityDocument, doc_id, {"description": "về việc ban hành Sổ tay chất lượng"},
+                            user="dong_nghiep")
+        answers.expect("question", True)
+        answers.expect("error")
+        dialog.delete()
+        assert answers.seen[-1].text.startswith("Không xóa được:")
+        with ctx.db.session() as s:
+            assert s.get(m.QualityDocument, doc_id) is not None
+        return QDialog.DialogCode.Rejected
+
+    answers.expect("dialog", manage)
+    page.edit_documents()
+
+
+def test_an_empty_bin_or_log_says_why_it_is_empty(qtbot: Any, ctx: AppContext) -> None:
+    bin_page = RecycleBinPage(ctx)
+    qtbot.addWidget(bin_page)
+    assert bin_page.table_model.total == 0
+    assert bin_page.view.empty_text().startswith("Thùng rác trống.")
+    bin_page.search.setText("HS-1")
+    assert bin_page.view.empty_text() == "Không có bản ghi đã xóa nào khớp từ khóa tìm kiếm hoặc bộ lọc đang chọn."
+    log = AuditLogPage(ctx)
+    qtbot.addWidget(log)
+    assert log.view.empty_text().startswith("Chưa có thay đổi nào được ghi.")
+    log.resize(900, 500)
+    log.show()
+    log.view.viewport().repaint()  # drawn in the empty table without error
+
+
+def test_copying_last_years_objectives_keeps_one_a_colleague_changed_meanwhile(qtbot: Any, ctx: AppContext,
+                                                                               answers: Answers) -> None:
+    from cchc_desktop.ui.pages.objectives import ObjectivesPage
+
+    page = ObjectivesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.current_year() == 2024
+    changed = page.table_model.id_at(0)
+    with ctx.db.transaction() as s:  # after the page read them, a colleague edits one of the year's objectives
+        services.update(s, m.QualityObjective, changed, {"target": 95}, user="dong_nghiep")
+    answers.expect("question", True)
+    answers.expect("error")
+    page.copy_previous()
+    assert answers.seen[-1].text.startswith("Không xóa được: mục tiêu chất lượng")
+    assert "dong_nghiep lúc" in answers.seen[-1].text
+    with ctx.db.session() as s:
+        assert s.get(m.QualityObjective, changed).target == 95
+    page.refresh()  # the newest shown: now the copy goes through
+    answers.expect("question", True)
+    page.copy_previous()
+    with ctx.db.session() as s:
+        assert s.get(m.QualityObjective, changed) is None

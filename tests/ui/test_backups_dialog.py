@@ -41,8 +41,9 @@ def test_backup_now_then_restore_from_the_dialog(qtbot: Any, demo_db: Database, 
             dialog = prompt.dialog
             seen.append(dialog)
             assert dialog.model.rowCount() == 0
+            assert not dialog.empty.isHidden() and "Chưa có bản sao lưu nào" in dialog.empty.text()
             dialog.backup_button.click()
-            assert dialog.model.rowCount() == 1
+            assert dialog.model.rowCount() == 1 and dialog.empty.isHidden()
             row = [dialog.model.item(0, c).text() for c in range(4)]
             assert row[1].endswith(("KB", "MB")) and row[2] == "Sao lưu thủ công" and row[3].endswith("-thu-cong.db")
             with controller.ctx.db.transaction() as session:

@@ -64,6 +64,11 @@ class BackupsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
+        self.empty = QLabel("Chưa có bản sao lưu nào của cơ sở dữ liệu này. Bấm “Sao lưu ngay” để tạo bản đầu tiên; "
+                            "từ nay ứng dụng cũng tự sao lưu như trên.")
+        self.empty.setObjectName("Muted")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
         row = QHBoxLayout()
         self.backup_button = QPushButton(theme.icon("content-save-outline"), "Sao lưu ngay")
         self.backup_button.clicked.connect(self.backup_now)
@@ -103,6 +108,8 @@ class BackupsDialog(QDialog):
             cells[3].setToolTip(str(b.path))
             self.model.appendRow(cells)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.empty.setVisible(not self.backups and self.database is not None)
         if self.backups:
             self.table.selectRow(0)
         self.restore_button.setEnabled(bool(self.backups) and self.database is not None)

@@ -29,6 +29,7 @@ from ..collation import fold, vi_sort_key
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+VERSION_ROLE = Qt.ItemDataRole.UserRole + 3  # the record's version as read: a deletion based on it (issue 12)
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -116,7 +117,9 @@ class TableSource:
         return stmt
 
     def rows_select(self) -> Select[Any]:
-        return self._from(select(self.model.id, *[c.expr for c in self.columns]))
+        """The id, the columns, and last the record's version (a stale deletion is refused)."""
+        version = [self.model.version] if hasattr(self.model, "version") else []
+        return self._from(select(self.model.id, *[c.expr for c in self.columns], *version))
 
     def ids_select(self) -> Select[Any]:
         return self._from(select(self.model.id))
@@ -430,6 +433,8 @@ class RecordTableModel(QAbstractTableModel):
             return col.sort_key(value)
         if role == ID_ROLE:
             return values[0]
+        if role == VERSION_ROLE:
+            return values[len(self.source.columns) + 1] if len(values) > len(self.source.columns) + 1 else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
@@ -454,6 +459,11 @@ class RecordTableModel(QAbstractTableModel):
         self.set_order(column, order == Qt.SortOrder.DescendingOrder)
 
     # ----------------------------------------------------------------- ids
+
+    def loaded_versions(self) -> dict[int, int]:
+        """The version of every row read so far (id → version), as the user sees them."""
+        n = len(self.source.columns) + 1
+        return {record_id: row[n] for record_id, row in self._rows.items() if len(row) > n}
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None

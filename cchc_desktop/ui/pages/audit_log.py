@@ -86,6 +86,8 @@ class AuditLogPage(DataPage):
     model_class = E
     can_add = False
     count_noun = "thay đổi"
+    empty_hint = ("Chưa có thay đổi nào được ghi. Từ nay mỗi lần thêm, sửa, xóa hay nhập dữ liệu đều được ghi tại "
+                  "đây: ai làm, lúc nào, giá trị cũ và mới.")
 
     def make_source(self) -> TableSource:
         return log_source()
@@ -248,6 +250,8 @@ class RecycleBinPage(DataPage):
     model_class = E
     can_add = False
     count_noun = "bản ghi đã xóa"
+    empty_hint = ("Thùng rác trống. Bản ghi bị xóa ở các trang (hồ sơ, thủ tục, nhiệm vụ…) được chuyển vào đây, "
+                  "cùng dữ liệu kèm theo, và có thể khôi phục lại.")
 
     def make_source(self) -> TableSource:
         return bin_source()

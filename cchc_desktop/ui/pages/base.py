@@ -28,7 +28,7 @@ from ...core.labels import entity_label
 from .. import prompts, theme
 from ..context import AppContext, settings
 from ..models.sort_proxy import TypedSortProxy
-from ..models.table import ID_ROLE, RecordTableModel, TableSource
+from ..models.table import ID_ROLE, VERSION_ROLE, RecordTableModel, TableSource
 from ..widgets.common import PageHeader, SearchBox, button
 from ..widgets.picker import searchable_if_long
 
@@ -129,6 +129,7 @@ class RecordTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.stretch_column: int | None = None
         self.min_stretch = 160
+        self.empty_text: Any = None  # a function giving the sentence shown in an empty table (why it is empty)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -175,6 +176,20 @@ class RecordTableView(QTableView):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty_text is None or model is None or model.rowCount() > 0:
+            return
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().placeholderText().color())
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, int(flags), self.empty_text())
+        painter.end()
+
     def _header_menu(self, pos: QPoint) -> None:
         model = self.model()
         if model is None:
@@ -211,6 +226,7 @@ class DataPage(Page):
     export_kind: str | None = None
     count_noun = "bản ghi"
     can_add = True
+    empty_hint = ""  # what an empty table means and how it fills (shown in the table when it has no row)
     wrap_rows = False  # small tables of long texts: rows grow to show the whole text
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -241,6 +257,7 @@ class DataPage(Page):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setup_columns(self.source.columns)
+        self.view.empty_text = self.empty_message
         if self.wrap_rows:
             self.view.setWordWrap(True)
             self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -252,6 +269,12 @@ class DataPage(Page):
         self._update_count()
         self._update_buttons()
         self._restore_header()
+
+    def empty_message(self) -> str:
+        """Why the table shows no row: nothing matches the search or the filters, or nothing is there yet."""
+        if self.search.text().strip() or self.conditions():
+            return f"Không có {self.count_noun} nào khớp từ khóa tìm kiếm hoặc bộ lọc đang chọn."
+        return self.empty_hint or f"Chưa có {self.count_noun} nào."
 
     # ----------------------------------------------------------------- for subclasses
 
@@ -370,6 +393,12 @@ class DataPage(Page):
         ids = [index.data(ID_ROLE) for index in rows]
         return [int(i) for i in ids if i is not None]
 
+    def selected_versions(self) -> dict[int, int]:
+        """The selected records' versions as the table read them (id → version)."""
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        pairs = ((index.data(ID_ROLE), index.data(VERSION_ROLE)) for index in rows)
+        return {int(i): int(v) for i, v in pairs if i is not None and v is not None}
+
     def select_ids(self, ids: Sequence[int]) -> None:
         selection = self.view.selectionModel()
         selection.clearSelection()
@@ -400,7 +429,7 @@ class DataPage(Page):
             return
         try:
             with self.ctx.db.transaction() as session:
-                self.delete_records(session, ids)
+                self.delete_records(session, ids, self.selected_versions())
         except CchcError as exc:
             prompts.warning(self, "Không xóa được", exc.message)
             return
@@ -408,8 +437,10 @@ class DataPage(Page):
         self.table_model.reload()
         self.status_message.emit(f"Đã xóa {what}.")
 
-    def delete_records(self, session: Any, ids: list[int]) -> None:
-        services.delete(session, self.model_class, ids)
+    def delete_records(self, session: Any, ids: list[int], versions: dict[int, int] | None = None) -> None:
+        """Delete through the services; ``versions``: as the table showed them (a record changed or deleted
+        by someone else since is not deleted: the whole deletion is refused, saying what changed)."""
+        services.delete(session, self.model_class, ids, expected_versions=versions)
 
     def import_excel(self) -> None:
         from ..dialogs.import_wizard import open_import_wizard

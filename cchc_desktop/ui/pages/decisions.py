@@ -229,10 +229,15 @@ class DecisionForm(RecordForm):
         gone = [item.id for pid, item in existing.items() if pid not in wanted]
         if gone:
             services.delete(session, m.AnnouncementItem, gone)
+        changed = bool(gone)
         for proc_id, action in wanted.items():
             if proc_id in existing:
                 if existing[proc_id].action != action:
                     services.update(session, m.AnnouncementItem, existing[proc_id].id, {"action": action})
+                    changed = True
             else:
                 services.create(session, m.AnnouncementItem, {"decision_id": obj.id, "procedure_id": proc_id,
                                                                "action": action})  # fmt: skip
+                changed = True
+        if changed and self.record_id is not None:  # its version moves on: a save based on the older list is refused
+            services.touch(session, obj)

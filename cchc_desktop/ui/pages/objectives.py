@@ -229,8 +229,10 @@ class ObjectivesPage(DataPage):
                 oy = self._year_row(session)
                 assert oy is not None
                 ids = [o.id for o in oy.objectives]
-                if ids:
-                    services.delete(session, m.QualityObjective, ids)
+                shown = self.table_model.loaded_versions()
+                if ids:  # as shown: one changed or added by someone else since (version 0: not shown) is kept
+                    services.delete(session, m.QualityObjective, ids,
+                                    expected_versions={i: shown.get(i, 0) for i in ids})  # fmt: skip
                 for row in prev_rows:
                     services.create(session, m.QualityObjective, {"objective_year_id": oy.id, **row})
         except CchcError as exc:
@@ -313,6 +315,7 @@ class QualityDocumentsDialog(QDialog):
             for doc in docs:
                 item = QListWidgetItem(f"{doc.kind} {format_document_ref(doc.number, doc.issued_on, table=True)} {doc.description}")
                 item.setData(Qt.ItemDataRole.UserRole, doc.id)
+                item.setData(Qt.ItemDataRole.UserRole + 1, doc.version)  # a deletion based on it
                 self.list.addItem(item)
 
     def _current_id(self) -> int | None:
@@ -334,9 +337,11 @@ class QualityDocumentsDialog(QDialog):
             return
         if not prompts.question(self, "Xóa văn bản", "Xóa văn bản này khỏi danh sách?", yes="Xóa", no="Không"):
             return
+        item = self.list.currentItem()
         try:
             with self.ctx.db.transaction() as session:
-                services.delete(session, m.QualityDocument, [record_id])
+                services.delete(session, m.QualityDocument, [record_id],
+                                expected_versions={record_id: item.data(Qt.ItemDataRole.UserRole + 1)})
         except CchcError as exc:
             prompts.error(self, "Xóa văn bản", exc.message)
             return

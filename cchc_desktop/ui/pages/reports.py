@@ -37,7 +37,7 @@ from ...core import models as m
 from ...core import services
 from ...core.checks import Finding, Severity, consistency_findings
 from ...core.enums import ReportType
-from ...core.errors import CchcError
+from ...core.errors import CchcError, ConflictError
 from ...core.formatting import format_count, format_date
 from ...core.periods import PeriodSpec
 from .. import prompts, theme
@@ -177,6 +177,7 @@ class ReportsPage(Page):
         self._loading_texts = False
         self._shown_section: str | None = None  # the section whose text the editor holds
         self.texts: dict[str, str] = {}
+        self.versions: dict[str, int] = {}  # each stored section's version as loaded: a stale save is refused
         self._texts_for: tuple[ReportType, str] | None = None  # the report and period of ``texts``
         self._preview_timer = QTimer(self, singleShot=True, interval=450)
         self._preview_timer.timeout.connect(self.refresh_preview)
@@ -274,6 +275,17 @@ class ReportsPage(Page):
         tcol.addLayout(row)
         self.text_status = muted()
         tcol.addWidget(self.text_status)
+        # a save refused because someone else saved the section meanwhile: what they changed, and the way back
+        self.conflict_label = QLabel()
+        self.conflict_label.setObjectName("FormError")
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.hide()
+        tcol.addWidget(self.conflict_label)
+        self.reload_button = button("Tải lại", "refresh",
+                                    tooltip="Mở nội dung mới nhất của mục (những gì bạn vừa gõ sẽ bị bỏ)")  # fmt: skip
+        self.reload_button.clicked.connect(self.reload_section)
+        self.reload_button.hide()
+        tcol.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft)
         col.addWidget(self.text_box)
         # The narrative and its "Chèn số liệu" first, above the fold at 1366×768; number and signer below.
         col.insertWidget(col.indexOf(self.sign_box), self.text_box)
@@ -314,13 +326,12 @@ class ReportsPage(Page):
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(8, 0, 0, 0)
-        head = QHBoxLayout()
         self.preview_title = QLabel("Xem trước")
         self.preview_title.setObjectName("SectionTitle")
-        head.addWidget(self.preview_title, 1)
-        self.preview_state = muted()
-        head.addWidget(self.preview_state)
-        col.addLayout(head)
+        self.preview_title.setWordWrap(True)
+        col.addWidget(self.preview_title)
+        self.preview_state = muted()  # under the title: "3 trang A4 – DỰ THẢO; còn 7 mục…" never squeezed
+        col.addWidget(self.preview_state)
         col.addWidget(self.export_status)
         self.preview_error = QLabel()
         self.preview_error.setObjectName("FormError")
@@ -465,10 +476,13 @@ class ReportsPage(Page):
     # ----------------------------------------------------------------- narrative sections
 
     def _fill_sections(self) -> None:
-        from ...reports.texts import load_texts, sections_for
+        from ...reports.texts import load_texts, load_versions, sections_for
 
-        if self.has_unsaved_changes():
-            self.save_section()  # typed for the report and period shown until now: stored there
+        if self.has_unsaved_changes() and not self.save_section():  # typed for the report and period shown
+            # until now: stored there — or, refused (someone else saved the section), given back to copy
+            refusal = self.conflict_label.text() if not self.conflict_label.isHidden() else self.text_status.text()
+            prompts.warning(self, "Chưa lưu nội dung", f"{refusal}\n\nNội dung bạn đã gõ (chưa lưu; hãy sao chép "
+                            f"nếu cần):\n{self.editor.toPlainText()}")  # fmt: skip
         kind = self.current_type()
         self._loading_texts = True
         try:
@@ -479,7 +493,9 @@ class ReportsPage(Page):
                 return
             with self.ctx.db.session() as session:
                 self.texts = load_texts(session, kind, self.ctx.period.key)
+                self.versions = load_versions(session, kind, self.ctx.period.key)
             self._texts_for = (kind, self.ctx.period.key)
+            self._hide_conflict()
             for section in sections_for(kind):
                 filled = "✔ " if self.texts.get(section.key, "").strip() else ("• " if section.required else "")
                 self.section.addItem(filled + section.title, section.key)
@@ -492,8 +508,14 @@ class ReportsPage(Page):
         self.period_dates.setText(f"Số liệu hồ sơ từ {format_date(p.start)} đến {format_date(p.end)}")
 
     def _show_section(self) -> None:
-        if not self._loading_texts and self._shown_section and self._section_unsaved(self._shown_section):
-            self.save_section(self._shown_section)  # the section being left keeps what was typed
+        leaving = self._shown_section
+        if not self._loading_texts and leaving and self._section_unsaved(leaving):
+            if not self.save_section(leaving):  # refused (someone else saved it): stay, keep what was typed
+                self.section.blockSignals(True)
+                self.section.setCurrentIndex(self.section.findData(leaving))
+                self.section.blockSignals(False)
+                return
+        self._hide_conflict()
         key = self.section.currentData()
         self._shown_section = key
         self._loading_texts = True
@@ -545,15 +567,47 @@ class ReportsPage(Page):
             return True
         try:
             with self.ctx.db.transaction() as session:
-                save_texts(session, kind, period_key, {key: body})
+                saved = save_texts(session, kind, period_key, {key: body},
+                                   expected_versions={key: self.versions.get(key)})  # fmt: skip
+        except ConflictError as exc:  # nothing overwritten: say what the other person changed, offer theirs
+            self.text_status.setText("Chưa lưu.")
+            self.conflict_label.setText(exc.message)
+            self.conflict_label.show()
+            self.reload_button.show()
+            return False
         except CchcError as exc:
             self.text_status.setText(exc.message)
             return False
         self.texts[key] = body
+        self.versions.update(saved)
+        self._hide_conflict()
         self.text_status.setText("Đã lưu.")
         self._mark_section(key, kind)
         self._schedule_preview()
         return True
+
+    def _hide_conflict(self) -> None:
+        self.conflict_label.hide()
+        self.reload_button.hide()
+
+    def reload_section(self) -> None:
+        """After a refused save: the section as stored now (the other person's text) and its version; what
+        was typed here is dropped."""
+        from ...reports.texts import load_texts, load_versions
+
+        if self._texts_for is None:
+            return
+        kind, period_key = self._texts_for
+        self._save_timer.stop()
+        with self.ctx.db.session() as session:
+            self.texts = load_texts(session, kind, period_key)
+            self.versions = load_versions(session, kind, period_key)
+        self._hide_conflict()
+        self.discard_changes()
+        if self._shown_section:
+            self._mark_section(self._shown_section, kind)
+        self.text_status.setText("Đã tải nội dung mới nhất.")
+        self._schedule_preview()
 
     def _mark_section(self, key: str, kind: ReportType) -> None:
         from ...reports.texts import sections_for
@@ -568,7 +622,8 @@ class ReportsPage(Page):
     def copy_previous(self) -> None:
         from ...reports.texts import copy_from_previous
 
-        self.save_section()
+        if not self.save_section():  # refused: what was typed stays in the editor, the refusal shown
+            return
         try:
             with self.ctx.db.transaction() as session:
                 result = copy_from_previous(session, self.current_type(), self.ctx.period)

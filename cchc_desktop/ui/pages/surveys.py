@@ -98,9 +98,11 @@ class CampaignForm(RecordForm):
         gone = [g.id for name, g in existing.items() if name not in wanted]
         if gone:
             services.delete(session, m.RespondentGroup, gone)
-        for name in wanted:
-            if name not in existing:
-                services.create(session, m.RespondentGroup, {"campaign_id": obj.id, "name": name})
+        added = [name for name in wanted if name not in existing]
+        for name in added:
+            services.create(session, m.RespondentGroup, {"campaign_id": obj.id, "name": name})
+        if (gone or added) and self.record_id is not None:  # a save based on the older list is refused
+            services.touch(session, obj)
 
 
 class TotalsEditor(QWidget):
@@ -144,6 +146,7 @@ class TotalsEditor(QWidget):
         self.spins, self.checks = {}, []
         camp = session.get(m.SurveyCampaign, campaign_id)
         assert camp is not None
+        self.version: int | None = camp.version  # as read: totals saved by someone else since are refused
         self.total.blockSignals(True)
         self.total.setValue(camp.total_forms or 0)
         self.total.blockSignals(False)
@@ -199,7 +202,8 @@ class TotalsEditor(QWidget):
     def save(self, session: Session) -> None:
         assert self.campaign_id is not None
         total, counts = self.values()
-        services.set_option_counts(session, self.campaign_id, total, counts)
+        services.set_option_counts(session, self.campaign_id, total, counts,
+                                   expected_version=getattr(self, "version", None))  # fmt: skip
 
 
 def _clear_layout(layout: Any) -> None:

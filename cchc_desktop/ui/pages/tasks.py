@@ -187,7 +187,10 @@ class TasksPage(DataPage):
         """The selected open tasks get a completion date: today unless the user types another."""
         ids = self.selected_ids()
         with self.ctx.db.session() as session:
-            open_ids = list(session.scalars(select(m.Task.id).where(m.Task.id.in_(ids), m.Task.completed_on.is_(None))))
+            # with the version read: a task completed (or changed) by someone else meanwhile is not overwritten
+            versions = dict(session.execute(select(m.Task.id, m.Task.version)
+                                            .where(m.Task.id.in_(ids), m.Task.completed_on.is_(None))).all())  # fmt: skip
+        open_ids = list(versions)
         if not open_ids:
             self.status_message.emit("Các nhiệm vụ đang chọn đều đã có ngày hoàn thành.")
             return False
@@ -197,7 +200,8 @@ class TasksPage(DataPage):
         try:
             with self.ctx.db.transaction() as session:
                 for task_id in open_ids:
-                    services.update(session, m.Task, task_id, {"completed_on": dialog.day})
+                    services.update(session, m.Task, task_id, {"completed_on": dialog.day},
+                                    expected_version=versions[task_id])  # fmt: skip
         except CchcError as exc:
             prompts.warning(self, "Đánh dấu hoàn thành", exc.message)
             return False

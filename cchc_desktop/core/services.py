@@ -298,8 +298,10 @@ def _document_rules(session: Session, model: type[m.Base], rec: Record, own_id: 
     _part_of(model, rec, "outgoing_electronic", "outgoing", extra="outgoing_secret")
     _part_of(model, rec, "decisions_electronic", "decisions")
     _part_of(model, rec, "incoming_electronic", "incoming")
+    unit = rec.get("unit_id")  # one row per unit and month; NULL: the organisation's own
     stmt = select(m.DocumentCount.id).where(
-        m.DocumentCount.year == rec.get("year"), m.DocumentCount.month == month
+        m.DocumentCount.year == rec.get("year"), m.DocumentCount.month == month,
+        m.DocumentCount.unit_id == unit if unit is not None else m.DocumentCount.unit_id.is_(None),
     )
     other = session.scalar(stmt)
     if other is not None and other != own_id:

@@ -40,6 +40,7 @@ from ..core.indicators.dossiers import dossier_handled_in
 from ..core.indicators.tasks import task_handled_in
 from ..core.periods import PeriodSpec, periods_for
 from ..core.text import name_key
+from ..core.units import packages_received
 
 FORMAT = "cchc-package"
 FORMAT_VERSION = 1
@@ -355,10 +356,5 @@ def _date(value: Any) -> dt.date | None:
 
 
 def senders(session: Session, start: dt.date, end: dt.date) -> dict[int, dt.datetime]:
-    """Unit id → when its last package covering the period ending ``end`` arrived (for "who has sent")."""
-    rows = session.execute(
-        select(m.DataPackage.unit_id, func.max(m.DataPackage.received_at))
-        .where(m.DataPackage.period_end == end, m.DataPackage.period_start == start)
-        .group_by(m.DataPackage.unit_id)
-    ).all()
-    return {uid: at for uid, at in rows}
+    """Unit id → when its last package for the period arrived (``core.units.packages_received``)."""
+    return packages_received(session, start, end)

@@ -64,7 +64,7 @@ class DocumentGridModel(QAbstractTableModel):
         self.versions: list[int | None] = [None] * 12  # as read: a save over a newer one is refused
         self.dirty = set()
         self.error_cell = None
-        for row in session.scalars(select(m.DocumentCount).where(m.DocumentCount.year == year)):
+        for row in session.scalars(select(m.DocumentCount).where(m.DocumentCount.year == year, m.DocumentCount.unit_id.is_(None))):
             self.ids[row.month - 1] = row.id
             self.versions[row.month - 1] = row.version
             self.values[row.month - 1] = {k: getattr(row, k) for k in COUNT_KEYS}

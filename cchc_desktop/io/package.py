@@ -208,6 +208,18 @@ DOCUMENT_KEYS = ("year", "month", "outgoing", "outgoing_secret", "outgoing_elect
                  "decisions_electronic", "incoming", "incoming_electronic")  # fmt: skip
 
 
+def contents(counts: dict[str, int]) -> str:
+    """What a package holds, kind by kind, from its manifest's counts: "3 thủ tục, 14 hồ sơ (5 sự kiện hồ sơ),
+    4 nhiệm vụ, 1 đợt khảo sát (7 phiếu khảo sát), 12 số liệu văn bản tháng, 2 nội dung báo cáo"."""
+    def n(key: str) -> int:
+        return int(counts.get(key) or 0)
+
+    parts = [f"{n('procedures')} thủ tục", f"{n('dossiers')} hồ sơ ({n('events')} sự kiện hồ sơ)",
+             f"{n('tasks')} nhiệm vụ", f"{n('surveys')} đợt khảo sát ({n('survey_forms')} phiếu khảo sát)",
+             f"{n('documents')} số liệu văn bản tháng", f"{n('report_texts')} nội dung báo cáo"]  # fmt: skip
+    return ", ".join(parts)
+
+
 def export_package(db: Database, unit_ref: str | None, period_text: str, out: Path | str) -> dict[str, Any]:
     """Write the package file (atomically); returns its manifest."""
     with db.session() as session:
@@ -287,8 +299,8 @@ class PackageResult:
         return out
 
 
-KIND_WORDS = ("thủ tục", "hồ sơ", "sự kiện hồ sơ", "nhiệm vụ", "đợt khảo sát", "phiếu khảo sát", "số liệu văn bản",
-              "nội dung báo cáo")  # fmt: skip
+KIND_WORDS = ("thủ tục", "hồ sơ", "sự kiện hồ sơ", "nhiệm vụ", "đợt khảo sát", "phiếu khảo sát",
+              "số liệu văn bản tháng", "nội dung báo cáo")  # fmt: skip
 
 
 def _by_kind(labels: list[str]) -> str:
@@ -492,8 +504,8 @@ class _Importer:
                   "questionnaire_id": qid, "mode": _enum(SurveyMode, c["mode"]), "total_forms": c.get("total_forms"),
                   "unit_id": self.unit.id}  # fmt: skip
         stmt = select(sc).where(sc.unit_id == self.unit.id, sc.year == c["year"], sc.title == c["title"])
-        label = f"đợt khảo sát {c['title']}"
-        camp = self._upsert(sc, self._nth(stmt, sc, ("campaign", c["year"], c["title"])), values, label)
+        campaign_status = [self._status(sc, self._nth(stmt, sc, ("campaign", c["year"], c["title"])), values)]
+        camp = self.last
         groups = {g.name: g.id for g in s.scalars(select(m.RespondentGroup).where(m.RespondentGroup.campaign_id == camp.id))}
         for name in c.get("groups", []):
             if name not in groups:
@@ -514,23 +526,23 @@ class _Importer:
                                                           "option_id": option_id}))  # fmt: skip
             self._tally(statuses, label)
         oc = m.SurveyOptionCount
-        statuses = []
-        for order, rank, count in c.get("option_counts", []):
+        for order, rank, count in c.get("option_counts", []):  # a campaign of totals: part of the campaign
             _criterion, option_id = _placed(place, order, rank)
             count_row = s.scalar(select(oc).where(oc.campaign_id == camp.id, oc.option_id == option_id))
-            statuses.append(self._status(oc, count_row, {"campaign_id": camp.id, "option_id": option_id, "count": count}))
-        if statuses:
-            self._tally(statuses, f"đợt khảo sát {c['title']} (số phiếu theo phương án)", count_unchanged=False)
+            campaign_status.append(self._status(oc, count_row, {"campaign_id": camp.id, "option_id": option_id,
+                                                                "count": count}))  # fmt: skip
+        self._tally(campaign_status, f"đợt khảo sát {c['title']}")
 
-    def _tally(self, statuses: list[str], label: str, *, count_unchanged: bool = True) -> None:
-        """One line for a form and its answers: conflicting when any part is, else new, changed or unchanged."""
+    def _tally(self, statuses: list[str], label: str) -> None:
+        """One line for a record and its parts (a form and its answers, a campaign and its counts per
+        option): conflicting when any part is, else new, changed or unchanged."""
         if "conflict" in statuses:
             self.result.conflicts.append(label)
         elif statuses[0] == "new":
             self.result.new.append(label)
         elif "changed" in statuses or "new" in statuses:
             self.result.changed.append(label)
-        elif count_unchanged:
+        else:
             self.result.unchanged += 1
 
     def _unit(self, info: dict[str, Any]) -> m.Unit:

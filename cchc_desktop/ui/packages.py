@@ -14,7 +14,7 @@ PACKAGE_FILTER = "Gói số liệu (*.cchc);;Mọi tệp (*)"
 
 
 def send_package(window: Any) -> Path | None:
-    from ..io.package import export_package
+    from ..io.package import contents, export_package
 
     ctx = window.ctx
     spec = ctx.period
@@ -26,10 +26,8 @@ def send_package(window: Any) -> Path | None:
     except CchcError as exc:
         prompts.error(window, "Gửi số liệu", exc.message)
         return None
-    counts = manifest["counts"]
     prompts.info(window, "Gửi số liệu", f"Đã ghi gói số liệu của {manifest['unit']['name']} "
-                 f"({manifest['period']['label']}): {counts['procedures']} thủ tục, {counts['dossiers']} hồ sơ, "
-                 f"{counts['tasks']} nhiệm vụ.\n{path}")  # fmt: skip
+                 f"({manifest['period']['label']}): {contents(manifest['counts'])}.\n{path}")  # fmt: skip
     return path
 
 

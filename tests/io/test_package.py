@@ -17,11 +17,14 @@ from cchc_desktop.cli import main
 from cchc_desktop.core import models as m
 from cchc_desktop.core import services
 from cchc_desktop.core.db import Database, open_database
-from cchc_desktop.core.enums import Channel
+from cchc_desktop.core import dossier_events as de
+from cchc_desktop.core.enums import Channel, ReportType, SurveyMode
+from cchc_desktop.core.enums import DossierEventKind as K
 from cchc_desktop.core.indicators import compute_all
 from cchc_desktop.core.newdb import create_database, default_profile
 from cchc_desktop.core.periods import PeriodSpec
-from cchc_desktop.io.package import PackageError, import_package, senders
+from cchc_desktop.io.package import PackageError, import_package, read_package, senders
+from cchc_desktop.reports.texts import load_texts, save_texts
 
 D = dt.date
 YEAR = PeriodSpec.parse("2024")
@@ -48,11 +51,13 @@ def _unit_db(folder: Path, agency: str, code: str, prefix: str, n: int) -> Path:
                 received = D(2024, 1, 8) + dt.timedelta(days=7 * i)
                 due = received + dt.timedelta(days=14)
                 resolved = None if i % 5 == 4 else received + dt.timedelta(days=(16 if i % 7 == 3 else 5))
-                services.create(s, m.Dossier, {
+                dossier = services.create(s, m.Dossier, {
                     "code": f"{code}-{i:04d}", "procedure_id": procs[i % 3].id, "unit_id": unit.id,
                     "channel": Channel.ONLINE if i % 2 else Channel.DIRECT, "received_on": received, "due_on": due,
-                    "resolved_on": resolved, "applicant": f"Người nộp {i}",
+                    "resolved_on": None if i % 4 in (1, 2) else resolved, "applicant": f"Người nộp {i}",
                 })  # fmt: skip
+                _events(s, dossier, i, received, due, resolved)
+            _surveys_documents_texts(s, agency, prefix, n)
             for i in range(4):
                 assigned = D(2024, 3, 1) + dt.timedelta(days=30 * i)
                 services.create(s, m.Task, {
@@ -63,6 +68,54 @@ def _unit_db(folder: Path, agency: str, code: str, prefix: str, n: int) -> Path:
     finally:
         db.close()
     return path
+
+
+def _events(s, dossier: m.Dossier, i: int, received: dt.date, due: dt.date, resolved: dt.date | None) -> None:
+    """Every fourth dossier waits for supplements (requested, received: the clock restarts), the next is
+    extended with its apology letter; both are then resolved."""
+    if i % 4 == 1:
+        de.add_event(s, dossier.id, {"kind": K.SUPPLEMENT_REQUESTED, "occurred_on": received + dt.timedelta(days=2),
+                                     "document_number": f"{i}/PYCBS"})  # fmt: skip
+        de.add_event(s, dossier.id, {"kind": K.SUPPLEMENT_RECEIVED, "occurred_on": received + dt.timedelta(days=4)})
+    elif i % 4 == 2:
+        de.add_event(s, dossier.id, {"kind": K.EXTENDED, "occurred_on": received + dt.timedelta(days=3),
+                                     "document_number": f"{i}/TXL", "document_date": received + dt.timedelta(days=3),
+                                     "new_due_on": due + dt.timedelta(days=7)})  # fmt: skip
+    else:
+        return
+    if resolved is not None:
+        services.update(s, m.Dossier, dossier.id, {"resolved_on": resolved})
+
+
+def _surveys_documents_texts(s, agency: str, prefix: str, n: int) -> None:
+    """A campaign of forms (and, for the first unit, one of totals), twelve months of document counts and
+    two report texts for 2024."""
+    q = s.scalar(select(m.Questionnaire))
+    criteria = q.criteria
+    camp = services.create(s, m.SurveyCampaign, {"title": f"Khảo sát sự hài lòng {agency}", "year": 2024,
+                                                  "held_on": D(2024, 6, 10), "questionnaire_id": q.id})  # fmt: skip
+    group = services.create(s, m.RespondentGroup, {"campaign_id": camp.id, "name": "Người dân"})
+    for number in range(1, n // 2 + 1):
+        form = services.create(s, m.SurveyForm, {"campaign_id": camp.id, "number": number, "group_id": group.id,
+                                                  "filled_on": D(2024, 6, 10)})  # fmt: skip
+        for k, cr in enumerate(criteria):
+            option = cr.options[(number + k) % len(cr.options)]
+            services.create(s, m.SurveyAnswer, {"form_id": form.id, "criterion_id": cr.id, "option_id": option.id})
+    if prefix == "1.1":
+        totals = services.create(s, m.SurveyCampaign, {"title": "Khảo sát trực tuyến", "year": 2024,
+                                                        "held_on": D(2024, 9, 2), "questionnaire_id": q.id,
+                                                        "mode": SurveyMode.TOTALS, "total_forms": 10})  # fmt: skip
+        for cr in criteria:
+            for rank, option in enumerate(cr.options):
+                services.create(s, m.SurveyOptionCount, {"campaign_id": totals.id, "option_id": option.id,
+                                                          "count": 10 if rank == 0 else 0})  # fmt: skip
+    for month in range(1, 13):
+        out = n + month
+        services.create(s, m.DocumentCount, {
+            "year": 2024, "month": month, "outgoing": out, "outgoing_secret": 1, "outgoing_electronic": out - 2,
+            "decisions": month, "decisions_electronic": month - 1, "incoming": 3 * out, "incoming_electronic": 2 * out,
+        })  # fmt: skip
+    save_texts(s, ReportType.CCHC, "2024", {"ket_qua": f"Kết quả của {agency}.", "ton_tai": "Còn chậm."})
 
 
 def _export(db_path: Path, out: Path) -> Path:
@@ -80,6 +133,40 @@ def _figures(path: Path):
         db.close()
 
 
+def _survey_and_documents(db: Database):
+    """The survey and document figures as the indicators give them (forms, satisfaction, every option's
+    count per criterion; the document summary's counts and objective 6)."""
+    with db.session() as s:
+        ind = compute_all(s, YEAR)
+    sv, docs = ind.survey, ind.documents
+    survey = {"forms": sv.forms, "satisfaction": (sv.satisfaction.numerator, sv.satisfaction.denominator),
+              "options": {(c.name, o.rank): o.count for c in sv.criteria for o in c.options}}  # fmt: skip
+    return survey, _ints(docs) | {"objective6": (docs.figure.numerator, docs.figure.denominator)}
+
+
+def _added(items: list[dict]) -> dict:
+    out: dict = {}
+    for item in items:
+        for k, v in item.items():
+            if isinstance(v, dict):
+                out[k] = _added([out.get(k, {}), v]) if k in out else dict(v)
+            elif isinstance(v, tuple):
+                out[k] = tuple(a + b for a, b in zip(out.get(k, (0,) * len(v)), v, strict=True))
+            else:
+                out[k] = out.get(k, 0) + v
+    return out
+
+
+def _records_in(path: Path) -> int:
+    """How many records the package brings (each is remembered with it)."""
+    data = read_package(path)[1]
+    surveys = data["surveys"]
+    return (len(data["procedures"]) + len(data["dossiers"]) + sum(len(x["events"]) for x in data["dossiers"])
+            + len(data["tasks"]) + len(surveys) + len(data["documents"]) + len(data["report_texts"])
+            + sum(len(c["forms"]) + sum(len(f["answers"]) for f in c["forms"]) + len(c["option_counts"])
+                  for c in surveys))  # fmt: skip
+
+
 def _sum(items):
     first = items[0]
     values = {f.name: sum(getattr(x, f.name) for x in items) for f in dataclasses.fields(first)
@@ -95,7 +182,10 @@ def _ints(obj):
 def _snapshot(db: Database) -> dict[str, int]:
     with db.session() as s:
         return {t.__tablename__: s.scalar(select(func.count()).select_from(t))
-                for t in (m.Unit, m.Procedure, m.Dossier, m.Task, m.DataPackage, m.PackageRecord, m.Field)}
+                for t in (m.Unit, m.Procedure, m.Dossier, m.Task, m.DataPackage, m.PackageRecord, m.Field,
+                          m.DossierEvent, m.SurveyCampaign, m.RespondentGroup, m.SurveyForm, m.SurveyAnswer,
+                          m.SurveyOptionCount, m.Questionnaire, m.Criterion, m.CriterionOption, m.DocumentCount,
+                          m.ReportText)}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +219,23 @@ def test_department_figures_equal_the_units_sums(packages, department: Database,
     assert _ints(ind.tasks) == _sum([t for _d, t in units])
     assert ind.dossiers.received == sum(u[3] for u in UNITS)
     assert sorted(names[uid] for uid in sent) == sorted(a for a, *_ in UNITS)
-    assert provenance == sum(3 + u[3] + 4 for u in UNITS)  # every row remembers its package
+    assert provenance == sum(_records_in(f) for f in files)  # every row remembers its package
+    # the survey and document figures too: the department's are the units' sums, by the same indicators
+    unit_dbs = [open_database(p, create=False) for p in dbs]
+    try:
+        parts = [_survey_and_documents(u) for u in unit_dbs]
+    finally:
+        for u in unit_dbs:
+            u.close()
+    survey, documents = _survey_and_documents(department)
+    assert survey == _added([p[0] for p in parts]) and survey["forms"] == sum(u[3] // 2 for u in UNITS) + 10
+    assert documents == _added([p[1] for p in parts]) and documents["outgoing"] == sum(12 * u[3] + 78 for u in UNITS)
+    with department.session() as s:
+        events = s.scalar(select(func.count()).select_from(m.DossierEvent))
+        assert events == sum(sum(len(x["events"]) for x in read_package(f)[1]["dossiers"]) for f in files) > 0
+        assert load_texts(s, ReportType.CCHC, "2024") == {}  # the units' texts are theirs, not the department's
+        texts = s.scalars(select(m.ReportText.body).where(m.ReportText.unit_id.is_not(None))).all()
+        assert sorted(texts) == sorted([f"Kết quả của {a}." for a, *_ in UNITS] + ["Còn chậm."] * 3)
     # sending each package again changes nothing
     before = _snapshot(department)
     capsys.readouterr()

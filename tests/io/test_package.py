@@ -275,6 +275,165 @@ def test_an_edit_at_the_department_is_a_conflict_never_overwritten(packages, dep
         assert s.scalar(select(func.count()).where(m.Dossier.code.like(f"{UNITS[0][1]}-%"))) == UNITS[0][3]
 
 
+def _unit_copy(src: Path, tmp_path: Path, change) -> Path:
+    """A copy of the unit's database changed by ``change(session)``, and its newer package."""
+    copy = tmp_path / "unit.db"
+    copy.write_bytes(src.read_bytes())
+    unit = open_database(copy)
+    try:
+        with unit.transaction() as s:
+            change(s)
+    finally:
+        unit.close()
+    return _export(copy, tmp_path / "newer.cchc")
+
+
+def test_a_newer_package_matches_every_record_by_its_natural_key(packages, department: Database, tmp_path) -> None:
+    _folder, dbs, files = packages
+    import_package(department, files[0])
+    before = _snapshot(department)
+
+    def change(s) -> None:
+        task = s.scalar(select(m.Task).order_by(m.Task.id))
+        services.update(s, m.Task, task.id, {"note": "Đã báo cáo"})
+
+    newer = _unit_copy(dbs[0], tmp_path, change)
+    result = import_package(department, newer)
+    assert (result.new, result.changed, result.conflicts) == ([], ["nhiệm vụ 100/UBND-VX"], [])
+    # every other record of every kind is found again: dossiers and events, campaigns, forms (with their
+    # answers), counts per option, monthly document counts, report texts
+    data = read_package(newer)[1]
+    forms = sum(len(c["forms"]) for c in data["surveys"])
+    lines = (len(data["procedures"]) + len(data["dossiers"]) + sum(len(x["events"]) for x in data["dossiers"])
+             + len(data["tasks"]) + len(data["surveys"]) + forms + len(data["documents"]) + len(data["report_texts"]))  # fmt: skip
+    assert result.unchanged == lines - 1
+    after = _snapshot(department)
+    assert after == before | {"data_package": before["data_package"] + 1, "package_record": before["package_record"] + 1}
+
+
+def _event_of(s, code: str, kind: K) -> m.DossierEvent:
+    return s.scalar(select(m.DossierEvent).join(m.Dossier).where(m.Dossier.code == code, m.DossierEvent.kind == kind))
+
+
+def _campaign(s, title_part: str) -> m.SurveyCampaign:
+    return s.scalar(select(m.SurveyCampaign).where(m.SurveyCampaign.title.contains(title_part)))
+
+
+def _answer(s, number: int) -> m.SurveyAnswer:
+    camp = _campaign(s, "hài lòng")
+    form = s.scalar(select(m.SurveyForm).where(m.SurveyForm.campaign_id == camp.id, m.SurveyForm.number == number))
+    return s.scalar(select(m.SurveyAnswer).where(m.SurveyAnswer.form_id == form.id).order_by(m.SurveyAnswer.criterion_id))
+
+
+def _other_option(s, answer: m.SurveyAnswer, step: int) -> int:
+    options = s.scalars(select(m.CriterionOption.id).where(m.CriterionOption.criterion_id == answer.criterion_id)
+                        .order_by(m.CriterionOption.rank)).all()  # fmt: skip
+    return options[(options.index(answer.option_id) + step) % len(options)]
+
+
+def _month(s, month: int) -> m.DocumentCount:
+    return s.scalar(select(m.DocumentCount).where(m.DocumentCount.month == month, m.DocumentCount.year == 2024))
+
+
+def _text(s, key: str) -> m.ReportText:
+    return s.scalar(select(m.ReportText).where(m.ReportText.section_key == key))
+
+
+CODE = UNITS[0][1]
+TITLE = f"Khảo sát sự hài lòng {UNITS[0][0]}"
+# kind: (edit one record (1: at the department, 2: at the unit) or the other (3: at the unit only), read the
+# value, the result's line of the first record, of the other)
+KINDS = {
+    "events": (
+        lambda s, who, rec: de.update_event(s, _event_of(s, f"{CODE}-{rec:04d}", K.SUPPLEMENT_REQUESTED).id,
+                                            {"note": f"sửa ở {who}"}),
+        lambda s, rec: _event_of(s, f"{CODE}-{rec:04d}", K.SUPPLEMENT_REQUESTED).note,
+        "sự kiện hồ sơ {}-{:04d}: yêu cầu bổ sung", (1, 5),
+    ),
+    "surveys": (
+        lambda s, who, rec: services.update(s, m.SurveyCampaign, _campaign(s, ("hài lòng", "trực tuyến")[rec]).id,
+                                            {"report_number": f"1/BC-{who}"}),
+        lambda s, rec: _campaign(s, ("hài lòng", "trực tuyến")[rec]).report_number,
+        "đợt khảo sát", (0, 1),
+    ),
+    "survey_forms": (
+        lambda s, who, rec: services.update(s, m.SurveyAnswer, _answer(s, rec).id,
+                                            {"option_id": _other_option(s, _answer(s, rec), 1 if who == "Sở" else 2)}),
+        lambda s, rec: _answer(s, rec).option_id,
+        "phiếu khảo sát", (1, 2),
+    ),
+    "survey_totals": (
+        lambda s, who, rec: services.update(s, m.SurveyOptionCount, s.scalars(select(m.SurveyOptionCount)
+                                            .order_by(m.SurveyOptionCount.id)).all()[rec].id,
+                                            {"count": 7 if who == "Sở" else 8}),
+        lambda s, rec: s.scalars(select(m.SurveyOptionCount.count).order_by(m.SurveyOptionCount.id)).all()[rec],
+        "đợt khảo sát Khảo sát trực tuyến", (0, None),
+    ),
+    "documents": (
+        lambda s, who, rec: services.update(s, m.DocumentCount, _month(s, rec).id,
+                                            {"incoming": _month(s, rec).incoming + (1 if who == "Sở" else 2)}),
+        lambda s, rec: _month(s, rec).incoming,
+        "số liệu văn bản tháng {}/2024", (3, 4),
+    ),
+    "report_texts": (
+        lambda s, who, rec: services.update(s, m.ReportText, _text(s, ("ket_qua", "ton_tai")[rec]).id,
+                                            {"body": f"Viết lại ở {who}."}),
+        lambda s, rec: _text(s, ("ket_qua", "ton_tai")[rec]).body,
+        "nội dung báo cáo {} (Báo cáo công tác cải cách hành chính)", (0, 1),
+    ),
+}
+
+
+def _line(template: str, kind: str, rec: int) -> str:
+    if kind == "events":  # requested two days after receipt (``_events``)
+        day = D(2024, 1, 8) + dt.timedelta(days=7 * rec + 2)
+        return template.format(CODE, rec) + f" hồ sơ {day:%d/%m/%Y}"
+    if kind == "surveys":
+        return f"đợt khảo sát {(TITLE, 'Khảo sát trực tuyến')[rec]}"
+    if kind == "survey_forms":
+        return f"phiếu khảo sát {TITLE} số {rec}"
+    if kind == "report_texts":
+        return template.format(("ket_qua", "ton_tai")[rec])
+    return template.format(rec)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_department_edit_of_each_kind_is_a_conflict_never_overwritten(
+    packages, department: Database, tmp_path, kind: str
+) -> None:
+    edit, read, template, (first, other) = KINDS[kind]
+    _folder, dbs, files = packages
+    import_package(department, files[0])
+    with department.transaction() as s:  # the department corrects one record
+        edit(s, "Sở", first)
+    with department.session() as s:
+        kept = read(s, first)
+        other_before = read(s, other) if other is not None else None
+
+    def change(s) -> None:  # the unit changes that record and another one of the kind, then sends again
+        edit(s, "đơn vị", first)
+        if other is not None:
+            edit(s, "đơn vị", other)
+
+    newer = _unit_copy(dbs[0], tmp_path, change)
+    before = _snapshot(department)
+    preview = import_package(department, newer, preview=True)
+    assert preview.conflicts == [_line(template, kind, first)] and not preview.committed
+    assert _snapshot(department) == before
+    result = import_package(department, newer)
+    assert result.conflicts == [_line(template, kind, first)]
+    assert result.changed == ([_line(template, kind, other)] if other is not None else [])
+    assert result.new == []
+    after = _snapshot(department)
+    with department.session() as s:
+        assert read(s, first) == kept  # the department's value stays
+        if other is not None:
+            assert read(s, other) != other_before  # the unit's change of the other record came in
+    grown = {"data_package", "package_record"}
+    assert {k: v for k, v in after.items() if k not in grown} == {k: v for k, v in before.items() if k not in grown}
+    assert f"  Xung đột (giữ bản của Sở, không ghi đè): {_line(template, kind, first)}" in result.lines()
+
+
 def _rewrite(src: Path, out: Path, *, manifest: dict | None = None, data: bytes | None = None) -> Path:
     with zipfile.ZipFile(src) as zf:
         man = json.loads(zf.read("manifest.json"))

@@ -50,7 +50,6 @@ def receive_package(window: Any) -> bool:
     except CchcError as exc:
         prompts.error(window, "Nhận số liệu đơn vị", exc.message)
         return False
-    for table in ("procedure", "dossier", "task", "unit"):
-        ctx.notify(table)
+    ctx.notify()  # a package touches many tables (dossiers and events, surveys, documents, texts, units)
     prompts.info(window, "Nhận số liệu đơn vị", "\n".join(result.lines()))
     return True

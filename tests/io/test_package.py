@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from cchc_desktop.cli import main
+from cchc_desktop.core import dossier_events as de
 from cchc_desktop.core import models as m
 from cchc_desktop.core import services
 from cchc_desktop.core.db import Database, open_database
-from cchc_desktop.core import dossier_events as de
 from cchc_desktop.core.enums import Channel, ReportType, SurveyMode
 from cchc_desktop.core.enums import DossierEventKind as K
 from cchc_desktop.core.indicators import compute_all

@@ -117,7 +117,9 @@ def test_send_then_receive_a_package_from_the_data_menu(qtbot: Any, answers: Ans
         answers.expect("info")
         assert packages.receive_package(dept)
         question = next(p for p in answers.seen if p.kind == "question")
-        assert "13 (3 thủ tục, 6 hồ sơ, 4 nhiệm vụ) mới" in question.text and "xem trước" in question.text
+        assert ("37 (3 thủ tục, 6 hồ sơ, 5 sự kiện hồ sơ, 4 nhiệm vụ, 2 đợt khảo sát, 3 phiếu khảo sát, "
+                "12 số liệu văn bản tháng, 2 nội dung báo cáo) mới") in question.text  # fmt: skip
+        assert "xem trước" in question.text
         with dept_db.session() as s:
             assert s.scalar(select(func.count()).select_from(m.Dossier)) == 6
         window.close()

@@ -277,6 +277,7 @@ def test_an_edit_at_the_department_is_a_conflict_never_overwritten(packages, dep
 
 def _unit_copy(src: Path, tmp_path: Path, change) -> Path:
     """A copy of the unit's database changed by ``change(session)``, and its newer package."""
+    tmp_path.mkdir(exist_ok=True)
     copy = tmp_path / "unit.db"
     copy.write_bytes(src.read_bytes())
     unit = open_database(copy)
@@ -309,6 +310,33 @@ def test_a_newer_package_matches_every_record_by_its_natural_key(packages, depar
     assert result.unchanged == lines - 1
     after = _snapshot(department)
     assert after == before | {"data_package": before["data_package"] + 1, "package_record": before["package_record"] + 1}
+
+
+def test_records_with_the_same_key_are_matched_in_order(packages, department: Database, tmp_path) -> None:
+    """Two tasks of one document with the same content (an ambiguous key): the n-th of the package matches
+    the n-th of the department, so a re-send updates the right one and never adds a third."""
+    _folder, dbs, _files = packages
+    twin = {"document_number": "7/UBND-VX", "content": "Rà soát thủ tục", "assigned_on": D(2024, 5, 2),
+            "due_on": D(2024, 5, 30)}  # fmt: skip
+
+    def two(s) -> None:
+        unit = s.scalar(select(m.Unit))
+        for note in ("lần 1", "lần 2"):
+            services.create(s, m.Task, twin | {"lead_unit_id": unit.id, "note": note})
+
+    first = _unit_copy(dbs[0], tmp_path / "a", two)
+    assert import_package(department, first).committed
+
+    def second_done(s) -> None:
+        task = s.scalars(select(m.Task).where(m.Task.document_number == "7/UBND-VX").order_by(m.Task.id)).all()[1]
+        services.update(s, m.Task, task.id, {"completed_on": D(2024, 5, 20)})
+
+    result = import_package(department, _unit_copy(tmp_path / "a" / "unit.db", tmp_path / "b", second_done))
+    assert (result.new, result.changed, result.conflicts) == ([], ["nhiệm vụ 7/UBND-VX"], [])
+    with department.session() as s:
+        rows = s.execute(select(m.Task.note, m.Task.completed_on).where(m.Task.document_number == "7/UBND-VX")
+                         .order_by(m.Task.id)).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [("lần 1", None), ("lần 2", D(2024, 5, 20))]
 
 
 def _event_of(s, code: str, kind: K) -> m.DossierEvent:
@@ -493,7 +521,7 @@ def test_units_that_have_not_sent_for_the_period_are_named(packages, department:
 
     _folder, dbs, files = packages
     with department.session() as s:
-        assert units_not_sent(s, D(2023, 12, 15), D(2024, 12, 14)) == []  # no package ever: no reminder
+        assert units_not_sent(s, D(2023, 12, 15), D(2024, 12, 14)) == []  # no subordinate unit known yet
     for f in files[:2]:
         import_package(department, f)
     h1 = tmp_path / "h1.cchc"

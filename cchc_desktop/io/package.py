@@ -2,18 +2,42 @@
 (issue 16). ``cchc-desktop export package`` / ``import package``.
 
 Format (``.cchc``): a zip holding ``manifest.json`` and ``data.json`` (UTF-8). Why a zip of JSON and not a
-small SQLite file: records travel by their natural codes (dossier code, procedure code, assigning document
-and content), never by row ids, so the package does not depend on either side's schema; JSON is read
-by any tool, an office can look inside; the zip adds compression and a CRC per member, so a truncated
-file is detected even before the checksum. The manifest holds the format version, the schema revision
-of the sender, the sending unit (name, one-stop code), the department it is addressed to, the period,
-the time it was made, and the SHA-256 of ``data.json``.
+small SQLite file: records travel by their natural codes, never by row ids, so the package does not depend
+on either side's schema; JSON is read by any tool, an office can look inside; the zip adds compression and
+a CRC per member, so a truncated file is detected even before the checksum. The manifest holds the format
+version, the schema revision of the sender, the sending unit (name, one-stop code), the department it is
+addressed to, the period, the time it was made, the records of each kind and the SHA-256 of ``data.json``.
+
+``data.json`` holds, for the unit and the period, each kind under its natural key:
+
+- ``procedures``: the procedure code;
+- ``dossiers``: the dossier code; each carries its ``events``, keyed within the dossier on their kind and
+  day — the one extension and the one end of a dossier on their kind alone (the unit may correct the day);
+- ``tasks``: the assigning document's number and the content (with the lead unit: the sender);
+- ``surveys``: the campaigns held in the period (``indicators.surveys.campaign_held_in``), keyed on the
+  sending unit, the year and the title; each with its questionnaire (matched by name, criteria by their
+  order, options by their rank; created or completed when missing, never changed), its respondent groups
+  (by name), its forms (by number) with their answers (by criterion) or, for a campaign of totals, its
+  count per option;
+- ``documents``: the monthly document counts of the period's months (``document_months``): unit, year, month;
+- ``report_texts``: the unit's report texts of the period: unit, report type, period key, section.
+
+At the department, the campaigns, document counts and report texts a package brought carry the unit
+(``unit_id``; NULL is the department's own): the survey and document indicators add them up with the
+department's own, its reports never read the units' texts.
+
+Ambiguous keys (two tasks of one document with the same content, two campaigns of a year with the same
+title, two supplement requests of a dossier on the same day): the n-th record of the package with a key
+matches the n-th record of the department with that key, in the order they were entered (id), so
+re-sending the same records updates them one for one and never duplicates; one more in the package is new.
 
 Import: one transaction; each record is new, unchanged, changed or conflicting. A record the department
 edited since the package that last brought it (its ``version`` moved on, see ``PackageRecord``) — or
-one the department entered itself — is a conflict: listed, never overwritten. Sending the same package
-again changes nothing. A package that is not a zip, truncated, of a newer schema, with a bad checksum or
-for another department is refused with one sentence and nothing changed.
+one the department entered itself — is a conflict: listed, never overwritten. A form and its answers (a
+campaign of totals and its counts) make one line: conflicting when one part is, the other parts still
+written. Sending the same package again changes nothing. A package that is not a zip, truncated, of a
+newer schema, with a bad checksum or for another department is refused with one sentence and nothing
+changed.
 """
 
 from __future__ import annotations
@@ -432,16 +456,19 @@ class _Importer:
                 self.result.new.append(_event_label(code, row))
                 self._remember(m.DossierEvent, row)
             return
-        clean = self._last_version(m.Dossier, existing.id) == existing.version
-        if self._events(existing, events) and clean:
+        last = self._last_version(m.Dossier, existing.id)
+        clean = last == existing.version
+        # a dossier the department entered itself is its own: the package's events are listed, not written
+        if self._events(existing, events, write=last is not None) and clean:
             self.s.refresh(existing)
             self._remember(m.Dossier, existing)  # the columns the package's events moved are the package's
         self._upsert(m.Dossier, existing, values, f"hồ sơ {code}")
 
-    def _events(self, dossier: m.Dossier, events: list[de.Event]) -> bool:
+    def _events(self, dossier: m.Dossier, events: list[de.Event], *, write: bool = True) -> bool:
         """Each event of the package against the dossier's (``_event_key``; the n-th with a key matches the
         n-th); new ones added, changed ones updated through ``core.dossier_events`` (the columns follow),
-        those edited at the department kept. True when something was written."""
+        those edited at the department kept (all new or changed ones, when not ``write``). True when
+        something was written."""
         stored: dict[tuple[Any, ...], list[m.DossierEvent]] = {}
         for row in de.events_of(self.s, dossier.id):
             stored.setdefault(_event_key(row), []).append(row)
@@ -453,6 +480,9 @@ class _Importer:
             rows = stored.get(key, [])
             match = rows[n] if n < len(rows) else None
             label = _event_label(dossier.code, ev)
+            if match is None and not write:
+                self.result.conflicts.append(label)
+                continue
             if match is None:
                 row = de.add_event(self.s, dossier.id, ev.values(), user=self.user)
                 self.result.new.append(label)
@@ -461,7 +491,7 @@ class _Importer:
                 if not differs:
                     self.result.unchanged += 1
                     continue
-                if self._last_version(m.DossierEvent, match.id) != match.version:
+                if not write or self._last_version(m.DossierEvent, match.id) != match.version:
                     self.result.conflicts.append(label)
                     continue
                 row = de.update_event(self.s, match.id, differs, user=self.user)

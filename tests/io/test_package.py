@@ -339,6 +339,24 @@ def test_records_with_the_same_key_are_matched_in_order(packages, department: Da
     assert [tuple(r) for r in rows] == [("lần 1", None), ("lần 2", D(2024, 5, 20))]
 
 
+def test_events_of_a_dossier_the_department_entered_itself_are_listed_not_written(packages, department) -> None:
+    _folder, _dbs, files = packages
+    code = f"{CODE}-0002"  # extended at the unit (``_events``)
+    with department.transaction() as s:
+        unit = services.create(s, m.Unit, {"name": UNITS[0][0], "code": UNITS[0][1]})
+        field = s.scalar(select(m.Field).order_by(m.Field.sort_order))
+        proc = services.create(s, m.Procedure, {"code": "1.1.0002", "name": "Thủ tục 1.1.2", "field_id": field.id,
+                                                 "unit_id": unit.id, "resolution_days": 10})  # fmt: skip
+        services.create(s, m.Dossier, {"code": code, "procedure_id": proc.id, "unit_id": unit.id,
+                                       "received_on": D(2024, 1, 22), "due_on": D(2024, 2, 5)})  # fmt: skip
+    result = import_package(department, files[0])
+    extension = f"sự kiện hồ sơ {code}: {K.EXTENDED.label.lower()} {D(2024, 1, 25):%d/%m/%Y}"
+    assert f"hồ sơ {code}" in result.conflicts and extension in result.conflicts
+    with department.session() as s:
+        d = s.scalar(select(m.Dossier).where(m.Dossier.code == code))
+        assert (d.extended_due_on, d.events) == (None, [])
+
+
 def _event_of(s, code: str, kind: K) -> m.DossierEvent:
     return s.scalar(select(m.DossierEvent).join(m.Dossier).where(m.Dossier.code == code, m.DossierEvent.kind == kind))
 

@@ -12,7 +12,7 @@ from ..core.errors import CchcError
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..io.package import SUFFIX, export_package
+    from ..io.package import SUFFIX, contents, export_package
 
     if not args.period:
         raise CchcError("Vui lòng cho biết kỳ của gói số liệu (--period, ví dụ 2024).")
@@ -24,9 +24,8 @@ def run_export(args: argparse.Namespace) -> int:
         manifest = export_package(db, args.unit, args.period, out)
     finally:
         db.close()
-    counts = manifest["counts"]
     print(f"Đã ghi gói số liệu của {manifest['unit']['name']} ({manifest['period']['label']}) vào {out}: "
-          f"{counts['procedures']} thủ tục, {counts['dossiers']} hồ sơ, {counts['tasks']} nhiệm vụ.")  # fmt: skip
+          f"{contents(manifest['counts'])}.")  # fmt: skip
     return 0
 
 

@@ -150,6 +150,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "questionnaire_id": "Bộ câu hỏi",
         "mode": "Cách nhập",
         "total_forms": "Tổng số phiếu",
+        "unit_id": "Đơn vị gửi",
     },
     m.RespondentGroup: {"campaign_id": "Đợt khảo sát", "name": "Nhóm đối tượng"},
     m.SurveyForm: {
@@ -183,6 +184,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "decisions_electronic": "Quyết định gửi điện tử",
         "incoming": "Văn bản đến",
         "incoming_electronic": "Văn bản đến xử lý điện tử",
+        "unit_id": "Đơn vị gửi",
     },
     m.ObjectiveYear: {
         "year": "Năm",
@@ -205,6 +207,7 @@ FIELD_LABELS: dict[type[m.Base], dict[str, str]] = {
         "period_key": "Kỳ báo cáo",
         "section_key": "Mục",
         "body": "Nội dung",
+        "unit_id": "Đơn vị gửi",
     },
     m.IssuedReport: {
         "report_type": "Loại báo cáo",

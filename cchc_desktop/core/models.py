@@ -489,6 +489,8 @@ class SurveyCampaign(TimestampMixin, Base):
     mode: Mapped[SurveyMode] = mapped_column(text_enum(SurveyMode), default=SurveyMode.FORMS)
     # Number of forms when only totals exist (mode TOTALS); in FORMS mode the forms are counted.
     total_forms: Mapped[int | None] = mapped_column(Integer)
+    # The subordinate unit whose campaign a data package brought (issue 16); NULL: the organisation's own.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
 
     questionnaire: Mapped[Questionnaire] = relationship()
     groups: Mapped[list[RespondentGroup]] = relationship(
@@ -594,9 +596,11 @@ class DocumentCount(TimestampMixin, Base):
     decisions_electronic: Mapped[int] = mapped_column(Integer, default=0)
     incoming: Mapped[int] = mapped_column(Integer, default=0)
     incoming_electronic: Mapped[int] = mapped_column(Integer, default=0)
+    # The subordinate unit whose counts a data package brought (issue 16); NULL: the organisation's own.
+    # One row per unit and month (``uq_document_count_*`` below); the indicators add them all up.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
 
     __table_args__ = (
-        UniqueConstraint("year", "month", name="uq_document_month"),
         CheckConstraint("month >= 1 AND month <= 12", name="month_range"),
         CheckConstraint(
             "outgoing >= 0 AND outgoing_secret >= 0 AND outgoing_electronic >= 0 AND decisions >= 0"
@@ -657,10 +661,9 @@ class ReportText(TimestampMixin, Base):
     period_key: Mapped[str] = mapped_column(String(40))  # "2024", "2024-H1", "2023-12-15..2024-12-14"
     section_key: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(Text, default="")
-
-    __table_args__ = (
-        UniqueConstraint("report_type", "period_key", "section_key", name="uq_report_text"),
-    )
+    # The subordinate unit whose text a data package brought (issue 16); NULL: the organisation's own
+    # (the only ones its reports read). One per unit and section (``uq_report_text_*`` below).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
 
 
 class IssuedReport(TimestampMixin, Base):
@@ -905,6 +908,19 @@ class PackageRecord(TimestampMixin, Base):
     record_version: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_package_record_table_record", "table_name", "record_id"),)
+
+
+# One row per unit and month / report section, the organisation's own (unit NULL) included: a plain
+# UNIQUE would let several NULL rows through, so two partial unique indexes each.
+_OWN, _UNITS = "unit_id IS NULL", "unit_id IS NOT NULL"
+Index("uq_document_count_own_month", DocumentCount.year, DocumentCount.month, unique=True,
+      sqlite_where=text(_OWN), postgresql_where=text(_OWN))  # fmt: skip
+Index("uq_document_count_unit_month", DocumentCount.unit_id, DocumentCount.year, DocumentCount.month, unique=True,
+      sqlite_where=text(_UNITS), postgresql_where=text(_UNITS))  # fmt: skip
+Index("uq_report_text_own_section", ReportText.report_type, ReportText.period_key, ReportText.section_key,
+      unique=True, sqlite_where=text(_OWN), postgresql_where=text(_OWN))  # fmt: skip
+Index("uq_report_text_unit_section", ReportText.unit_id, ReportText.report_type, ReportText.period_key,
+      ReportText.section_key, unique=True, sqlite_where=text(_UNITS), postgresql_where=text(_UNITS))  # fmt: skip
 
 
 ALL_MODELS: tuple[type[Base], ...] = (

@@ -298,8 +298,10 @@ def _document_rules(session: Session, model: type[m.Base], rec: Record, own_id: 
     _part_of(model, rec, "outgoing_electronic", "outgoing", extra="outgoing_secret")
     _part_of(model, rec, "decisions_electronic", "decisions")
     _part_of(model, rec, "incoming_electronic", "incoming")
+    unit = rec.get("unit_id")  # one row per unit and month; NULL: the organisation's own
     stmt = select(m.DocumentCount.id).where(
-        m.DocumentCount.year == rec.get("year"), m.DocumentCount.month == month
+        m.DocumentCount.year == rec.get("year"), m.DocumentCount.month == month,
+        m.DocumentCount.unit_id == unit if unit is not None else m.DocumentCount.unit_id.is_(None),
     )
     other = session.scalar(stmt)
     if other is not None and other != own_id:
@@ -476,14 +478,18 @@ def _integrity_message(model: type[m.Base], exc: IntegrityError) -> str:
     return f"Không lưu được {name}: {exc.orig}"
 
 
-def create(session: Session, model: type[T], values: Mapping[str, Any], *, user: str | None = None) -> T:
-    """Validate and add one record; raises ``ValidationError`` with nothing flushed."""
+def create(session: Session, model: type[T], values: Mapping[str, Any], *, user: str | None = None,
+           events: Sequence[Any] = ()) -> T:
+    """Validate and add one record; raises ``ValidationError`` with nothing flushed. ``events``: a new
+    dossier's dated events as its sender recorded them (``dossier_events.Event``; a unit's data package),
+    replayed with it — its columns imply no event of their own then, and its supplement count includes
+    the dated requests."""
     rec, unreadable = _normalise(model, values)
     _apply_defaults(model, rec)
     if model in FILLERS and not unreadable:
         FILLERS[model](session, rec)
     validate(session, model, rec, unreadable=unreadable)
-    implied = _implied_events(session, model, rec, None)
+    implied = _implied_events(session, model, rec, None, events)
     obj = model(**rec)
     obj.updated_by = user or current_user()  # type: ignore[attr-defined]
     for event in implied:
@@ -498,14 +504,15 @@ def create(session: Session, model: type[T], values: Mapping[str, Any], *, user:
     return obj
 
 
-def _implied_events(session: Session, model: type[m.Base], rec: Record, own_id: int | None) -> list[m.DossierEvent]:
+def _implied_events(session: Session, model: type[m.Base], rec: Record, own_id: int | None,
+                    events: Sequence[Any] = ()) -> list[m.DossierEvent]:
     """A dossier's columns kept equal to its events (``core.dossier_events``): the events its columns imply
     (an extension, an ending outcome) to attach, and ``rec``'s state columns as the events say."""
     if model is not m.Dossier:
         return []
     from .dossier_events import reconcile_record
 
-    return reconcile_record(session, rec, own_id)
+    return reconcile_record(session, rec, own_id, events, count_given=bool(events))
 
 
 def get(session: Session, model: type[T], record_id: int) -> T:

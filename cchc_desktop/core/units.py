@@ -3,7 +3,8 @@ bore earlier names (``UnitName``) and may have become another unit (``UnitSucces
 on 12/6/2025, the district level ended on 01/7/2025).
 
 One home for "which units belong to a period, under which name": the report's "bao gồm A, B và C", the
-per-unit tables and the list of units expected to send their data all read ``units_in_period``.
+per-unit tables and the list of units expected to send their data (``expected_senders``) all read
+``units_in_period``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import models as m
@@ -116,17 +117,33 @@ def predecessors_of(session: Session, unit_id: int) -> list[m.Unit]:
     return list(rows)
 
 
+def expected_senders(session: Session, start: dt.date, end: dt.date) -> list[UnitInPeriod]:
+    """The units expected to send a data package for [start, end] — the one home of this rule: every
+    subordinate unit (never the department itself) that still exists on the period's last day (a unit
+    sends its package at the end of the period; one that ended before, e.g. a district office after
+    30/6/2025, is not asked, its successor is), under the name it bore then."""
+    return [u for u in units_in_period(session, start, end)
+            if not u.is_department and (u.valid_to is None or u.valid_to >= end)]  # fmt: skip
+
+
+def packages_received(session: Session, start: dt.date, end: dt.date) -> dict[int, dt.datetime]:
+    """Unit id → when its last data package for exactly the period [start, end] arrived."""
+    rows = session.execute(
+        select(m.DataPackage.unit_id, func.max(m.DataPackage.received_at))
+        .where(m.DataPackage.period_start == start, m.DataPackage.period_end == end)
+        .group_by(m.DataPackage.unit_id)
+    ).all()
+    return {uid: at for uid, at in rows}
+
+
+def send_status(session: Session, start: dt.date, end: dt.date) -> list[tuple[UnitInPeriod, dt.datetime | None]]:
+    """"Who has sent what" for the period: each expected unit and when its last package for the period
+    arrived (None: not sent)."""
+    received = packages_received(session, start, end)
+    return [(u, received.get(u.unit_id)) for u in expected_senders(session, start, end)]
+
+
 def units_not_sent(session: Session, start: dt.date, end: dt.date) -> list[str]:
-    """The units expected to send a data package for [start, end] that have not: the subordinate units
-    that existed in the period and have sent packages before (an office that does not use packages is
-    never reminded), under the names they bore then."""
-    senders = set(session.scalars(select(m.DataPackage.unit_id).distinct()))
-    if not senders:
-        return []
-    sent = set(
-        session.scalars(
-            select(m.DataPackage.unit_id).where(m.DataPackage.period_start == start, m.DataPackage.period_end == end)
-        )
-    )
-    return [u.name for u in units_in_period(session, start, end)
-            if not u.is_department and u.unit_id in senders and u.unit_id not in sent]  # fmt: skip
+    """The expected units (``expected_senders``) that have not sent a package for [start, end], under the
+    names they bore then (the dashboard's "Cần chú ý")."""
+    return [u.name for u, at in send_status(session, start, end) if at is None]

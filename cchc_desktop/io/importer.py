@@ -741,7 +741,8 @@ def _save_task(session: Session, parsed: dict[str, Any], opt: _Options, result: 
 def _save_documents(session: Session, parsed: dict[str, Any], opt: _Options, result: ImportResult) -> bool:
     values = {k: v for k, v in parsed.items() if v is not None}
     existing = session.scalar(select(m.DocumentCount.id).where(
-        m.DocumentCount.year == values.get("year"), m.DocumentCount.month == values.get("month")))
+        m.DocumentCount.year == values.get("year"), m.DocumentCount.month == values.get("month"),
+        m.DocumentCount.unit_id.is_(None)))
     return _upsert(session, m.DocumentCount, existing, values, opt.user)
 
 

@@ -86,11 +86,16 @@ def sections_for(report_type: ReportType) -> tuple[SectionDef, ...]:
 # --------------------------------------------------------------------------- storage
 
 
+# The organisation's own texts: those a unit's data package brought (``unit_id`` set) are kept beside them
+# and never read into the organisation's reports.
+OWN_TEXT = m.ReportText.unit_id.is_(None)
+
+
 def load_texts(session: Session, report_type: ReportType, period_key: str) -> dict[str, str]:
     """Every stored section of one report (section key → body)."""
     rows = session.execute(
         select(m.ReportText.section_key, m.ReportText.body).where(
-            m.ReportText.report_type == report_type, m.ReportText.period_key == period_key
+            m.ReportText.report_type == report_type, m.ReportText.period_key == period_key, OWN_TEXT
         )
     )
     return {key: body or "" for key, body in rows}
@@ -131,6 +136,7 @@ def save_texts(
                 m.ReportText.report_type == report_type,
                 m.ReportText.period_key == period_key,
                 m.ReportText.section_key == key,
+                OWN_TEXT,
             )
         )
         expected = checked.get(key)
@@ -181,7 +187,7 @@ def copy_from_previous(
     if not any(body.strip() for body in texts.values()):
         latest = session.execute(
             select(m.ReportText.period_key)
-            .where(m.ReportText.report_type == report_type, m.ReportText.period_key != spec.key)
+            .where(m.ReportText.report_type == report_type, m.ReportText.period_key != spec.key, OWN_TEXT)
             .group_by(m.ReportText.period_key)
             .order_by(func.max(m.ReportText.updated_at).desc(), m.ReportText.period_key.desc())
             .limit(1)

@@ -15,7 +15,7 @@ SHOWN_CONFLICTS = 10  # a message box lists this many conflicts, then says how m
 
 
 def send_package(window: Any) -> Path | None:
-    from ..io.package import export_package
+    from ..io.package import contents, export_package
 
     ctx = window.ctx
     spec = ctx.period
@@ -27,10 +27,8 @@ def send_package(window: Any) -> Path | None:
     except CchcError as exc:
         prompts.error(window, "Gửi số liệu", exc.message)
         return None
-    counts = manifest["counts"]
     prompts.info(window, "Gửi số liệu", f"Đã ghi gói số liệu của {manifest['unit']['name']} "
-                 f"({manifest['period']['label']}): {counts['procedures']} thủ tục, {counts['dossiers']} hồ sơ, "
-                 f"{counts['tasks']} nhiệm vụ.\n{path}")  # fmt: skip
+                 f"({manifest['period']['label']}): {contents(manifest['counts'])}.\n{path}")  # fmt: skip
     return path
 
 
@@ -53,7 +51,6 @@ def receive_package(window: Any) -> bool:
     except CchcError as exc:
         prompts.error(window, "Nhận số liệu đơn vị", exc.message)
         return False
-    for table in ("procedure", "dossier", "task", "unit"):
-        ctx.notify(table)
+    ctx.notify()  # a package touches many tables (dossiers and events, surveys, documents, texts, units)
     prompts.info(window, "Nhận số liệu đơn vị", "\n".join(result.lines(limit=SHOWN_CONFLICTS)))
     return True

@@ -15,11 +15,13 @@ from cchc_desktop.core.indicators import dossier_classes_by_unit
 from cchc_desktop.core.periods import Period
 from cchc_desktop.core.units import (
     DISTRICT_LEVEL_LAST_DAY,
+    expected_senders,
     is_district_office,
     predecessors_of,
     rename_unit,
     succeed,
     units_in_period,
+    units_not_sent,
 )
 from cchc_desktop.reports.common import unit_names
 
@@ -94,3 +96,31 @@ def test_a_rename_must_come_after_the_last_one(db, units) -> None:
 )
 def test_district_offices_are_recognised(name: str, district: bool) -> None:
     assert is_district_office(name) is district
+
+
+def _expected(db, start: D, end: D) -> list[str]:
+    with db.session() as s:
+        return [u.name for u in expected_senders(s, start, end)]
+
+
+def test_units_expected_to_send_exist_on_the_last_day_and_are_not_the_department(db, units) -> None:
+    h1 = ["Chi cục Dân số - Kế hoạch hóa gia đình", "UBND huyện Kim Bôi - Phòng Y tế", "Trung tâm Kiểm nghiệm",
+          "Trung tâm Giám định y khoa"]  # fmt: skip
+    assert _expected(db, D(2025, 1, 1), D(2025, 6, 30)) == h1  # the district office's last day: still expected
+    assert _expected(db, D(2024, 12, 15), D(2025, 6, 14)) == h1
+    after = ["Chi cục Dân số - Kế hoạch hóa gia đình", "Trung tâm Kiểm nghiệm", "Trung tâm Giám định y khoa"]
+    assert _expected(db, D(2025, 6, 15), D(2025, 7, 1)) == after  # ends on 01/7/2025: no longer expected
+    assert _expected(db, D(2025, 7, 1), D(2025, 8, 14)) == after
+    # the merged centres ended on 30/9/2025: for the year only their successor is asked, under the new names
+    assert _expected(db, D(2024, 12, 15), D(2025, 12, 14)) == [
+        "Chi cục Dân số (trước 01/09/2025: Chi cục Dân số - Kế hoạch hóa gia đình)",
+        "Trung tâm Kiểm nghiệm và Giám định",
+    ]
+    with db.transaction() as s:  # a unit that sent is no longer missing; a package for another period does not count
+        for unit, start, end in (("cc", D(2025, 1, 1), D(2025, 6, 30)), ("a", D(2025, 1, 1), D(2025, 3, 31))):
+            services.create(s, m.DataPackage, {
+                "unit_id": units[unit], "period_key": "k", "period_start": start, "period_end": end,
+                "sent_at": dt.datetime(2025, 7, 2, 9), "received_at": dt.datetime(2025, 7, 3, 9),
+                "checksum": unit * 32, "schema_revision": "0008", "file_name": f"{unit}.cchc"})  # fmt: skip
+    with db.session() as s:
+        assert units_not_sent(s, D(2025, 1, 1), D(2025, 6, 30)) == h1[1:]

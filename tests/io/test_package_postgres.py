@@ -16,7 +16,17 @@ from cchc_desktop.io.package import PackageError, import_package
 from tests import pg
 
 from .one_stop_register import write_register
-from .test_package import YEAR, _figures, _ints, _snapshot, _sum, packages  # noqa: F401 - the fixture
+from .test_package import (  # noqa: F401 - the fixture
+    YEAR,
+    _added,
+    _figures,
+    _ints,
+    _records_in,
+    _snapshot,
+    _sum,
+    _survey_and_documents,
+    packages,
+)
 
 pytestmark = pytest.mark.skipif(pg.server_bin() is None, reason="PostgreSQL server binaries not installed")
 
@@ -32,6 +42,20 @@ def test_packages_and_day_one_on_postgresql(packages, tmp_path: Path) -> None:  
                 assert import_package(db, f).committed
             with db.session() as s:
                 assert _ints(compute_all(s, YEAR).dossiers) == _sum([_figures(p)[0] for p in dbs])
+            # the new kinds on PostgreSQL: events, surveys (forms and totals), document counts, report texts
+            units = [open_database(p, create=False) for p in dbs]
+            try:
+                parts = [_survey_and_documents(u) for u in units]
+            finally:
+                for u in units:
+                    u.close()
+            survey, documents = _survey_and_documents(db)
+            assert survey == _added([p[0] for p in parts]) and survey["forms"] > 0
+            assert documents == _added([p[1] for p in parts]) and documents["outgoing"] > 0
+            with db.session() as s:
+                assert s.scalar(select(func.count()).select_from(m.PackageRecord)) == sum(_records_in(f) for f in files)
+                assert s.scalar(select(func.count()).select_from(m.DossierEvent)) > 0
+                assert s.scalar(select(func.count()).select_from(m.ReportText).where(m.ReportText.unit_id.is_not(None))) == 6
             before = _snapshot(db)
             assert all(import_package(db, f).already for f in files)
             truncated = tmp_path / "cut.cchc"

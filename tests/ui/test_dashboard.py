@@ -73,3 +73,45 @@ def test_the_period_picker_changes_the_figures(qtbot: Any, ctx: AppContext) -> N
     assert dash.data.indicators.dossiers.received != 3620
     wait_jobs(QApplication.instance())
     window.close()
+
+
+def test_attention_names_an_expected_unit_until_its_package_arrives(qtbot: Any, answers: Any, tmp_path) -> None:
+    """"Cần chú ý" lists every subordinate unit expected for the period (core.units.expected_senders) that
+    has not sent its package, also when no unit ever sent one; receiving the package removes it."""
+    import datetime as dt
+
+    from cchc_desktop.core import models as m
+    from cchc_desktop.core import services
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.core.newdb import create_database, default_profile
+    from cchc_desktop.io.package import export_package
+    from cchc_desktop.ui import packages
+    from tests.io.test_package import _unit_db
+
+    unit_db = open_database(_unit_db(tmp_path, "TRUNG TÂM GIÁM ĐỊNH Y KHOA", "000.21.31.H34", "1.2", 4))
+    try:
+        export_package(unit_db, None, "2024", tmp_path / "gdyk.cchc")
+    finally:
+        unit_db.close()
+    create_database(tmp_path / "so.db", default_profile("Khánh Hòa"), year=2024)
+    db = open_database(tmp_path / "so.db")
+    try:
+        with db.transaction() as s:  # the department's catalogue: the centre, and an office that ended before
+            services.create(s, m.Unit, {"name": "Trung tâm Giám định y khoa", "code": "000.21.31.H34"})
+            services.create(s, m.Unit, {"name": "Phòng Y tế huyện Kim Bôi", "valid_to": dt.date(2023, 12, 31)})
+        ctx = AppContext(db)
+        ctx.set_period(PeriodSpec.for_year(2024))
+        window, dash = window_on_dashboard(qtbot, ctx)
+        missing = "1 đơn vị chưa gửi số liệu kỳ này: Trung tâm Giám định y khoa"
+        assert missing in dash.attention_lines  # not the department, not the office that no longer exists
+        answers.expect("open_file", str(tmp_path / "gdyk.cchc"))
+        answers.expect("question", True)
+        answers.expect("info")
+        shown = dash.data
+        assert packages.receive_package(window)
+        qtbot.waitUntil(lambda: dash.data is not shown, timeout=20_000)
+        assert not any("chưa gửi số liệu" in line for line in dash.attention_lines)
+        wait_jobs(QApplication.instance())
+        window.close()
+    finally:
+        db.close()

@@ -169,6 +169,26 @@ def test_document_grid_saves_a_year_and_refuses_parts_larger_than_the_whole(qtbo
         assert session.scalar(select(m.DocumentCount.outgoing).where(m.DocumentCount.year == 2027)) == 10
 
 
+def test_document_grid_keeps_to_the_departments_months_and_names_the_units_counts(qtbot: Any, ctx: AppContext) -> None:
+    from cchc_desktop.core import services
+    from cchc_desktop.core.indicators import compute_all
+    from cchc_desktop.core.periods import PeriodSpec
+
+    with ctx.db.transaction() as session:  # a unit's January as a data package brings it (io.package)
+        unit = services.create(session, m.Unit, {"name": "Trung tâm Kiểm nghiệm"})
+        services.create(session, m.DocumentCount, {"year": 2024, "month": 1, "outgoing": 40, "outgoing_electronic": 40,
+                                                    "unit_id": unit.id})  # fmt: skip
+        total = compute_all(session, PeriodSpec.parse("2024")).documents.outgoing
+    page = DocumentsPage(ctx)
+    qtbot.addWidget(page)
+    page.set_year(2024)
+    own = [page.grid.values[r]["outgoing"] or 0 for r in range(12)]
+    assert sum(own) == total - 40  # the grid: the department's own months only
+    assert "do 1 đơn vị gửi về (gói số liệu)" in page.summary.text()
+    page.set_year(2023)
+    assert "đơn vị gửi về" not in page.summary.text()
+
+
 def test_objectives_add_edit_delete_and_copy_from_previous_year(qtbot: Any, ctx: AppContext, answers: Answers) -> None:
     dash = dashboard(qtbot, ctx)
     assert sorted(tile_values(dash)) == [1, 2, 3, 4, 5, 6, 7]

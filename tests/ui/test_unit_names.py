@@ -117,7 +117,9 @@ def test_send_then_receive_a_package_from_the_data_menu(qtbot: Any, answers: Ans
         answers.expect("info")
         assert packages.receive_package(dept)
         question = next(p for p in answers.seen if p.kind == "question")
-        assert "13 (3 thủ tục, 6 hồ sơ, 4 nhiệm vụ) mới" in question.text and "xem trước" in question.text
+        assert ("37 (3 thủ tục, 6 hồ sơ, 5 sự kiện hồ sơ, 4 nhiệm vụ, 2 đợt khảo sát, 3 phiếu khảo sát, "
+                "12 số liệu văn bản tháng, 2 nội dung báo cáo) mới") in question.text  # fmt: skip
+        assert "xem trước" in question.text
         with dept_db.session() as s:
             assert s.scalar(select(func.count()).select_from(m.Dossier)) == 6
         window.close()
@@ -130,6 +132,7 @@ def test_send_then_receive_a_package_from_the_data_menu(qtbot: Any, answers: Ans
 def test_received_packages_are_listed_with_what_they_brought(qtbot: Any, answers: Answers, tmp_path) -> None:
     from cchc_desktop.core.db import open_database
     from cchc_desktop.core.newdb import create_database, default_profile
+    from cchc_desktop.core.periods import PeriodSpec
     from cchc_desktop.io.package import export_package, import_package
     from tests.io.test_package import _unit_db
 
@@ -144,6 +147,11 @@ def test_received_packages_are_listed_with_what_they_brought(qtbot: Any, answers
         panel = page.packages
         assert panel.table_model.total == 1
         assert panel.table_model.index(0, 0).data() == "TRUNG TÂM GIÁM ĐỊNH Y KHOA"
+        page.ctx.set_period(PeriodSpec.for_year(2024))  # who has sent for the period being viewed
+        assert panel.status_text() == "Năm 2024: 1/1 đơn vị đã gửi số liệu."
+        page.ctx.set_period(PeriodSpec.parse("2024-H1"))
+        assert panel.status_text().endswith("0/1 đơn vị đã gửi số liệu; chưa gửi: TRUNG TÂM GIÁM ĐỊNH Y KHOA.")
+        assert "chưa gửi: TRUNG TÂM GIÁM ĐỊNH Y KHOA" in panel.header.hint.text()
         with dept_db.session() as s:
             package_id = s.scalar(select(m.DataPackage.id))
         answers.expect("info")

@@ -165,15 +165,17 @@ def _satisfaction(criteria: list[CriterionResult], forms: int) -> Figure:
     return Figure(0, forms if forms == 0 else 0)
 
 
+def campaign_held_in(period: Period) -> Any:
+    """The campaigns that belong to ``period``: held in it (by their date, else their year) — for the
+    indicators and the unit's data package alike."""
+    c = m.SurveyCampaign
+    return or_(c.held_on.between(period.start, period.end), and_(c.held_on.is_(None), c.year == period.spec.year))
+
+
 def survey_summary(session: Session, period: Period) -> SurveySummary:
     """The campaigns held in the period (by their date, else their year), every criterion's
     distribution, the satisfaction rate, and the previous campaign for comparison."""
-    c = m.SurveyCampaign
-    in_period = or_(
-        c.held_on.between(period.start, period.end),
-        and_(c.held_on.is_(None), c.year == period.spec.year),
-    )
-    campaigns = _campaigns(session, in_period)
+    campaigns = _campaigns(session, campaign_held_in(period))
     forms = sum(x.forms for x in campaigns)
     criteria = _criteria(session, campaigns)
     groups = 0

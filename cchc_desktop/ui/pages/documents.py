@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSpinBox, QTableView, QWidget
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...core import models as m
 from ...core import services
@@ -55,6 +55,7 @@ class DocumentGridModel(QAbstractTableModel):
         self.versions: list[int | None] = [None] * 12
         self.dirty: set[int] = set()
         self.error_cell: tuple[int, int] | None = None
+        self.sending_units = 0
 
     def load(self, session: Any, year: int) -> None:
         self.beginResetModel()
@@ -64,7 +65,11 @@ class DocumentGridModel(QAbstractTableModel):
         self.versions: list[int | None] = [None] * 12  # as read: a save over a newer one is refused
         self.dirty = set()
         self.error_cell = None
-        for row in session.scalars(select(m.DocumentCount).where(m.DocumentCount.year == year)):
+        dc = m.DocumentCount
+        # the months units sent in their data packages: counted by the indicators, not edited here
+        self.sending_units = session.scalar(
+            select(func.count(dc.unit_id.distinct())).where(dc.year == year, dc.unit_id.is_not(None))) or 0
+        for row in session.scalars(select(dc).where(dc.year == year, dc.unit_id.is_(None))):
             self.ids[row.month - 1] = row.id
             self.versions[row.month - 1] = row.version
             self.values[row.month - 1] = {k: getattr(row, k) for k in COUNT_KEYS}
@@ -272,9 +277,15 @@ class DocumentsPage(Page):
                 f"{format_count(f.numerator)}/{format_count(f.denominator)} = {format_percent(f.value)}; "
                 f"văn bản đến xử lý điện tử {format_count(fi.numerator)}/{format_count(fi.denominator)} = "
                 f"{format_percent(fi.value)}. Có số liệu {len(summary.months)}/12 tháng."
+                + self._units_note()
             )
         else:
-            self.summary.setText(f"Chưa có số liệu văn bản năm {year}.")
+            self.summary.setText(f"Chưa có số liệu văn bản năm {year}." + self._units_note())
+
+    def _units_note(self) -> str:
+        n = self.grid.sending_units
+        return (f" Chỉ số của Sở cộng thêm số liệu văn bản do {format_count(n)} đơn vị gửi về (gói số liệu), "
+                "không hiện ở bảng này." if n else "")  # fmt: skip
 
     def _on_refused(self, message: str) -> None:
         self._error_is_typing = True

@@ -262,6 +262,30 @@ class PackagesPanel(_Embedded):
         super().__init__(ctx, parent)
         self.edit_button.hide()
         self.delete_button.hide()
+        ctx.period_changed.connect(lambda _spec: self.show_status())
+        self.show_status()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.show_status()
+
+    def status_text(self) -> str:
+        """Who has sent what for the period being viewed (``core.units.send_status``)."""
+        from ...core.units import send_status
+
+        spec = self.ctx.period
+        period = self.ctx.family_periods(spec).dossiers
+        with self.ctx.db.session() as session:
+            status = send_status(session, period.start, period.end)
+        label = spec.label[:1].upper() + spec.label[1:]
+        if not status:
+            return f"{label}: không có đơn vị trực thuộc nào phải gửi số liệu."
+        missing = [u.name for u, at in status if at is None]
+        head = f"{label}: {len(status) - len(missing)}/{len(status)} đơn vị đã gửi số liệu"
+        return head + (f"; chưa gửi: {', '.join(missing)}." if missing else ".")
+
+    def show_status(self) -> None:
+        self.header.set_hint(f"{self.hint}\n{self.status_text()}")
 
     def make_source(self) -> TableSource:
         p = m.DataPackage

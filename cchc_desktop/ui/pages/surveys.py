@@ -63,7 +63,10 @@ def campaign_source() -> TableSource:
             Column("mode", "Cách nhập", c.mode, kind="enum", width=170),
             Column("forms", "Số phiếu", forms, kind="int", width=75),
             Column("groups", "Nhóm", groups, kind="int", width=60),
+            # a campaign a unit's data package brought; empty: the organisation's own
+            Column("unit", "Đơn vị gửi", m.Unit.name, width=200, searchable=True),
         ],
+        joins=[(m.Unit, m.Unit.id == c.unit_id)],
         default_order=[c.year.desc()],
     )
 

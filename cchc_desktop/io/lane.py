@@ -34,7 +34,8 @@ on PostgreSQL, every row takes the row path (same result, today's speed).
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import itertools
+import operator
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -56,7 +57,6 @@ LANE_KEYS = frozenset({
     "code", "procedure_code", "procedure_name", "field", "channel", "received", "due", "resolved", "outcome",
     "supplement_requests", *TEXT_KEYS,
 })
-_DATE_KEYS = {"due": "due_on", "resolved": "resolved_on"}
 
 
 def usable(header: Header, writer: DossierWriter) -> bool:
@@ -67,12 +67,14 @@ def usable(header: Header, writer: DossierWriter) -> bool:
 
 class _Distinct:
     """A column parsed once per distinct cell value: ``fn(cell)`` gives the lane's value or ``SLOW``
-    (a ``CellError`` or any value the row path might treat otherwise). One cache per cell type: 1, 1.0
-    and True are equal keys in a dict but not the same cell."""
+    (a ``CellError``, or any value the row path might treat otherwise). Text, dates and empty cells
+    share one cache (no two of them are equal); numbers have one each, since 1, 1.0 and True are equal
+    keys in a dict but not the same cell."""
 
     def __init__(self, fn: Callable[[Any], Any]) -> None:
         self.fn = fn
-        self.by_type: dict[type, dict[Any, Any]] = {}
+        self.caches: dict[type | None, dict[Any, Any]] = {}  # cell → fn(cell)
+        self.splits: dict[type | None, list[dict[Any, Any]]] = {}  # cell → each part of fn(cell)
 
     def _value(self, cell: Any) -> Any:
         try:
@@ -80,22 +82,26 @@ class _Distinct:
         except (p.CellError, services.ValidationError):
             return SLOW
 
-    def column(self, cells: Sequence[Any]) -> list[Any]:
-        types = set(map(type, cells))
-        if len(types) == 1:
-            cache = self.by_type.setdefault(types.pop(), {})
-            missing = set(cells).difference(cache)
-            for cell in missing:
-                cache[cell] = self._value(cell)
-            return list(map(cache.__getitem__, cells))
-        out = []
-        for cell in cells:
-            cache = self.by_type.setdefault(type(cell), {})
-            value = cache.get(cell, SLOW)
-            if value is SLOW and cell not in cache:
-                value = cache[cell] = self._value(cell)
-            out.append(value)
-        return out
+    def column(self, cells: Sequence[Any], width: int = 1) -> tuple[list[list[Any]], bool]:
+        """The ``width`` parts of ``fn``'s value for each cell (``SLOW`` in every part of a slow cell),
+        one list a part, and whether any cell is slow."""
+        numbers = set(map(type, cells)) & _NUMBERS
+        if len(numbers) > 1:  # numbers of two kinds in one column: cell by cell (rare)
+            found = [self._value(cell) for cell in cells]
+            parts = [[SLOW if v is SLOW else v[k] for v in found] for k in range(width)]
+            return parts, SLOW in found
+        kind = numbers.pop() if numbers else None
+        cache = self.caches.setdefault(kind, {})
+        split = self.splits.setdefault(kind, [{} for _ in range(width)])
+        distinct = set(cells)
+        for cell in distinct.difference(cache):
+            value = cache[cell] = self._value(cell)
+            for k in range(width):
+                split[k][cell] = SLOW if value is SLOW else value[k]
+        return [list(map(part.__getitem__, cells)) for part in split], any(cache[c] is SLOW for c in distinct)
+
+
+_NUMBERS = frozenset({bool, int, float})
 
 
 def _text_column(cells: Sequence[Any], limit: int | None, code: bool) -> tuple[list[Any], set[int]]:
@@ -158,7 +164,8 @@ class DossierLane:
         self.resolved_outcome = self._out("outcome", DossierOutcome.RESOLVED)
         self.procedure = _Distinct(self._procedure)
         self.received = _Distinct(self._received)
-        self.dates = {key: _Distinct(functools.partial(self._date, dst=dst)) for key, dst in _DATE_KEYS.items()}
+        self.due = _Distinct(self._due)
+        self.resolved = _Distinct(self._resolved)
         self.channel = _Distinct(self._channel)
         self.outcome = _Distinct(self._outcome)
         self.supplements = _Distinct(self._supplements)
@@ -183,35 +190,42 @@ class DossierLane:
     def _received(self, cell: Any) -> Any:
         found = p.parse_datetime(cell)
         if found is None or not self._in_bounds(found[0]):
-            return SLOW
+            return SLOW  # empty: the row path refuses it
         day, time = found
         if time is not None and type(time) is not dt.time:
             return SLOW
         return day, self._out("received_on", day), self._out("received_time", time)
 
-    def _date(self, cell: Any, dst: str) -> Any:
+    def _due(self, cell: Any) -> Any:
+        day = p.parse_date(cell)
+        if day is None or not self._in_bounds(day):
+            return SLOW  # empty: computed from the calendar by the row path
+        return day, self._out("due_on", day)
+
+    def _resolved(self, cell: Any) -> Any:
+        """(the day to compare, or the last day when empty; the driver's value; the outcome it implies)."""
         day = p.parse_date(cell)
         if day is None:
-            return None
+            return dt.date.max, None, None
         if not self._in_bounds(day):
             return SLOW
-        return day, self._out(dst, day)
+        return day, self._out("resolved_on", day), self.resolved_outcome
 
     def _channel(self, cell: Any) -> Any:
         channel = p.parse_channel(cell)
-        return self.default_channel if channel is None else self._out("channel", channel)
+        return (self.default_channel if channel is None else self._out("channel", channel),)
 
     def _outcome(self, cell: Any) -> Any:
         outcome = p.parse_outcome(cell)
         if outcome in ENDING:  # an event of its own: the row path
             return SLOW
-        return self._out("outcome", outcome)
+        return (self._out("outcome", outcome),)
 
     def _supplements(self, cell: Any) -> Any:
         count = p.parse_count(cell) or 0
         if type(count) is not int or not 0 <= count <= services.MAX_INTEGER:
             return SLOW
-        return self._out("supplement_requests", count)
+        return (self._out("supplement_requests", count),)
 
     # ------------------------------------------------------------------ one chunk
 
@@ -220,78 +234,58 @@ class DossierLane:
         n = len(chunk)
         width = self.width
         cells_list = [cells for _, cells in chunk]
-        slow: set[int] = {i for i, cells in enumerate(cells_list) if type(cells) is not list}
-        if min(map(len, cells_list)) < width:
+        slow: set[int] = set()
+        if set(map(type, cells_list)) != {list}:  # a row the reader could not read faithfully
+            slow.update(i for i, cells in enumerate(cells_list) if type(cells) is not list)
+        if min(map(len, cells_list)) < width:  # short rows are padded, as the row path does
             cells_list = [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for c in cells_list]
         by_column = list(zip(*cells_list, strict=False))
         col = self.columns
-
-        def cells_of(key: str) -> Sequence[Any]:
-            return by_column[col[key]]
-
         values: dict[str, Any] = {}
-        values["code"], bad = _text_column(cells_of("code"), self.lengths["code"], code=True)
+
+        def distinct(key: str, parser: _Distinct, width: int) -> list[list[Any]]:
+            parts, has_slow = parser.column(by_column[col[key]], width)
+            if has_slow:
+                slow.update(i for i, v in enumerate(parts[0]) if v is SLOW)
+            return parts
+
+        values["code"], bad = _text_column(by_column[col["code"]], self.lengths["code"], code=True)
         slow |= bad
-        procs = self.procedure.column(cells_of("procedure_code"))
-        received = self.received.column(cells_of("received"))
-        typed: dict[str, list[Any]] = {}
-        for key, dst in _DATE_KEYS.items():
-            if key in col:
-                found = self.dates[key].column(cells_of(key))
-                typed[dst] = found
         for key, dst in TEXT_KEYS.items():
             if key in col:
-                values[dst], bad = _text_column(cells_of(key), self.lengths[dst], code=False)
+                values[dst], bad = _text_column(by_column[col[key]], self.lengths[dst], code=False)
                 slow |= bad
-        for column in (procs, received, *typed.values()):
-            if SLOW in column:
-                slow.update(i for i, v in enumerate(column) if v is SLOW)
-        if "channel" in col:
-            values["channel"] = self.channel.column(cells_of("channel"))
+        values["procedure_id"], values["unit_id"], values["field_id"] = distinct("procedure_code", self.procedure, 3)
+        received_days, values["received_on"], values["received_time"] = distinct("received", self.received, 3)
+        due_days, values["due_on"] = distinct("due", self.due, 2)
+        if "resolved" in col:
+            resolved_days, values["resolved_on"], implied = distinct("resolved", self.resolved, 3)
         else:
-            values["channel"] = self.default_channel
+            resolved_days, values["resolved_on"], implied = [dt.date.max] * n, None, [None] * n
+        values["channel"] = distinct("channel", self.channel, 1)[0] if "channel" in col else self.default_channel
         if "supplement_requests" in col:
-            values["supplement_requests"] = self.supplements.column(cells_of("supplement_requests"))
+            values["supplement_requests"] = distinct("supplement_requests", self.supplements, 1)[0]
         else:
             values["supplement_requests"] = self._out("supplement_requests", 0)
-        for key in ("channel", "supplement_requests"):
-            column = values[key]
-            if isinstance(column, list) and SLOW in column:
-                slow.update(i for i, v in enumerate(column) if v is SLOW)
-        outcomes = self.outcome.column(cells_of("outcome")) if "outcome" in col else [None] * n
-        if SLOW in outcomes:
-            slow.update(i for i, v in enumerate(outcomes) if v is SLOW)
-        if slow:  # give the slow rows harmless values so that the checks below need no test
-            plain = (0, None, None)
-            procs = [plain if i in slow else v for i, v in enumerate(procs)]
-            day = (dt.date(2000, 1, 1), None, None)
-            received = [day if i in slow else v for i, v in enumerate(received)]
-            typed = {k: [None if i in slow else v for i, v in enumerate(c)] for k, c in typed.items()}
-        # the due date: a column of the file here (else the lane is not used); empty → computed: row path
-        dues = typed["due_on"]
-        slow.update(i for i, v in enumerate(dues) if v is None)
-        received_days = [r[0] for r in received]
-        due_days = [None if d is None else d[0] for d in dues]
-        slow.update(i for i, (d, r) in enumerate(zip(due_days, received_days, strict=True)) if d is not None and d < r)
-        resolved = typed.get("resolved_on", [None] * n)
-        resolved_days = [None if d is None else d[0] for d in resolved]
-        slow.update(
-            i for i, (d, r) in enumerate(zip(resolved_days, received_days, strict=True)) if d is not None and d < r
-        )
-        # the outcome: resolved when the row has a result date; an outcome needs its date
-        resolved_out = self.resolved_outcome
-        outcomes = [
-            resolved_out if o is None and d is not None else o for o, d in zip(outcomes, resolved_days, strict=True)
-        ]
-        slow.update(i for i, (o, d) in enumerate(zip(outcomes, resolved_days, strict=True)) if o is not None and d is None)
-        values["procedure_id"] = [v[0] for v in procs]
-        values["unit_id"] = [v[1] for v in procs]
-        values["field_id"] = [v[2] for v in procs]
-        values["received_on"] = [r[1] for r in received]
-        values["received_time"] = [r[2] for r in received]
-        values["due_on"] = [None if d is None else d[1] for d in dues]
-        values["resolved_on"] = [None if d is None else d[1] for d in resolved]
-        values["outcome"] = outcomes
+        if slow:  # harmless days in the slow rows, so that the comparisons below need no test
+            day = dt.date(2000, 1, 1)
+            received_days = [day if v is SLOW else v for v in received_days]
+            due_days = [day if v is SLOW else v for v in due_days]
+            resolved_days = [day if v is SLOW else v for v in resolved_days]
+        # the rules between columns (services' dossier rules): not before the day received
+        for days in (due_days, resolved_days):
+            before = list(map(operator.lt, days, received_days))
+            if True in before:
+                slow.update(itertools.compress(range(n), before))
+        if "outcome" in col:  # the status column: resolved when the row has a result date; a result needs its date
+            stated = distinct("outcome", self.outcome, 1)[0]
+            values["outcome"] = [i if o is None else o for o, i in zip(stated, implied, strict=True)]
+            slow.update(
+                i for i, (o, d) in enumerate(zip(stated, resolved_days, strict=True))
+                if o is not None and o is not SLOW and d is dt.date.max
+            )
+        else:
+            values["outcome"] = implied
         values["updated_by"] = self.user
         columns = []
         for key in self.order:

@@ -38,10 +38,12 @@ from ..core.backup import backup_before
 from ..core.db import Database
 from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
+from . import lane
 from . import parsing as p
 from .bulk import DossierRules, DossierWriter
 from .catalogue import Catalogue
 from .event_columns import RowEvents, adjust_values, has_event_data
+from .lane import SLOW, DossierLane
 from .mapping import (
     HEADER_SCAN_ROWS,
     KIND_LABELS,
@@ -493,6 +495,8 @@ class _DossierLoad:
     writer: DossierWriter
     written: _Written
     events: RowEvents
+    lane: DossierLane | None = None  # io.lane, when it can take this mapping
+    lane_code: int = 0  # where the dossier code sits in a lane row
 
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
@@ -505,6 +509,9 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
         DossierRules(session, {pr.id: pr for pr in procedures.values()}),
         DossierWriter(session, opt.user), _Written(last_id + 1), RowEvents(session),
     )
+    if lane.usable(src.header, load.writer):
+        load.lane = DossierLane(src.header, load.writer, procedures, opt.user)
+        load.lane_code = load.writer.columns.index("code")
     # A load that is large next to the table: counts and indexes are rebuilt once at the end.
     bulk = src.estimate >= BULK_THRESHOLD and src.estimate >= existing
     if bulk:
@@ -530,13 +537,21 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
 
 def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> None:
     """Parse, match, validate and write one chunk. A code met again (earlier in the file, or earlier in
-    this chunk) is rejected naming the row that wrote it; a row rejected for another reason claims no code."""
+    this chunk) is rejected naming the row that wrote it; a row rejected for another reason claims no code.
+    The rows ``io.lane`` proves plain come typed and checked; the others take the row path below."""
     session, header, result, opt, written = load.session, load.header, load.result, load.opt, load.written
     procedures = load.procedures
     kind = "dossiers"
-    parsed_rows: list[tuple[int, list[Any], dict[str, Any]]] = []
-    for number, cells in chunk:
+    lane_rows = load.lane.rows(chunk) if load.lane is not None and len(chunk) >= lane.MIN_ROWS else None
+    parsed_rows: list[tuple[int, list[Any], dict[str, Any] | None, Any]] = []
+    codes: list[str] = []
+    code_at = load.lane_code
+    for at, (number, cells) in enumerate(chunk):
         result.rows += 1
+        if lane_rows is not None and (row := lane_rows[at]) is not SLOW:
+            parsed_rows.append((number, cells, None, row))
+            codes.append(row[code_at])
+            continue
         try:
             parsed = _parse_cells(header, cells)
         except RowError as exc:
@@ -552,24 +567,40 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             proc = _create_review_procedure(session, pcode, parsed.get("procedure_name"), opt.user, **extra)
             procedures[pcode] = load.rules.procedures[proc.id] = proc
             result.created_procedures += 1
-        parsed_rows.append((number, cells, parsed))
+        parsed_rows.append((number, cells, parsed, None))
+        codes.append(code)
     if not parsed_rows:
         return
     table = m.Dossier.__table__
-    ids = _ids_of(session, [r[2]["code"] for r in parsed_rows])
+    ids = _ids_of(session, codes)
     before = [i for i in ids.values() if written.row_of(i) is None]
     existing: dict[int, dict[str, Any]] = {}
     if before:  # dossiers that were in the table before this import: the whole record, typed
         existing = {row["id"]: dict(row) for row in session.execute(select(table).where(table.c.id.in_(before))).mappings()}
     with_events = load.events.with_events(ids.values())
     accepted: dict[str, int] = {}
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
     insert_rows: list[int] = []
+    insert_codes: list[str] = []
+    inserted_recs: list[dict[str, Any]] = []  # the row path's new records (not on SQLite: the writer's dicts)
     updates: list[tuple[int, dict[str, Any]]] = []
     prepare = load.rules.prepare
     units = load.units
-    for number, cells, parsed in parsed_rows:
-        code = parsed["code"]
+    sqlite = load.writer.sqlite
+    for (number, cells, parsed, row), code in zip(parsed_rows, codes, strict=True):
+        if row is not None:
+            if code not in ids and code not in accepted:  # a new dossier, typed and checked by the lane
+                accepted[code] = number
+                inserts.append(row)
+                insert_rows.append(number)
+                insert_codes.append(code)
+                continue
+            try:  # an update or a duplicate: the row path decides
+                parsed = _parse_cells(header, cells)
+            except RowError as exc:  # not expected: the lane read every cell of the row
+                _reject(result, header, kind, number, exc.key, exc.reason, cells)
+                continue
+        assert parsed is not None
         dossier_id = ids.get(code)
         first = accepted.get(code) or (written.row_of(dossier_id) if dossier_id is not None else None)
         if first is not None:
@@ -593,17 +624,24 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             continue
         accepted[code] = number
         if old is None:
-            inserts.append(rec)
+            if sqlite:
+                inserts.append(load.writer.driver_row(rec))
+            else:
+                inserted_recs.append(rec)
             insert_rows.append(number)
+            insert_codes.append(rec["code"])
         else:
             updates.append((old["id"], rec))
             written.other[old["id"]] = number
-    if inserts:
+    if insert_rows:
         since = audit.last_id(session, table)
-        load.writer.insert(inserts)
+        if sqlite:
+            load.writer.insert_rows(inserts)
+        else:
+            load.writer.insert(inserted_recs)
         audit.record_bulk_created(session, table, since, opt.user)
-        written.add_inserted(session, insert_rows, [r["code"] for r in inserts])
-        result.imported += len(inserts)
+        written.add_inserted(session, insert_rows, insert_codes)
+        result.imported += len(insert_rows)
     if updates:
         load.writer.update(updates)
         audit.record_bulk_updated(session, table, [(i, existing[i], rec) for i, rec in updates], opt.user)

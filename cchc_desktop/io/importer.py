@@ -587,7 +587,7 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
     prepare = load.rules.prepare
     units = load.units
     sqlite = load.writer.sqlite
-    for (number, cells, parsed, row), code in zip(parsed_rows, codes, strict=True):
+    for (number, cells, maybe_parsed, row), code in zip(parsed_rows, codes, strict=True):
         if row is not None:
             if code not in ids and code not in accepted:  # a new dossier, typed and checked by the lane
                 accepted[code] = number
@@ -596,11 +596,12 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
                 insert_codes.append(code)
                 continue
             try:  # an update or a duplicate: the row path decides
-                parsed = _parse_cells(header, cells)
+                maybe_parsed = _parse_cells(header, cells)
             except RowError as exc:  # not expected: the lane read every cell of the row
                 _reject(result, header, kind, number, exc.key, exc.reason, cells)
                 continue
-        assert parsed is not None
+        assert maybe_parsed is not None
+        parsed = maybe_parsed
         dossier_id = ids.get(code)
         first = accepted.get(code) or (written.row_of(dossier_id) if dossier_id is not None else None)
         if first is not None:

@@ -511,6 +511,9 @@ def _identity_labels(model: type[m.Base]) -> set[str]:
     table: Table = model.__table__  # type: ignore[assignment]
     keys = {c.key for con in table.constraints if isinstance(con, UniqueConstraint) and len(con.columns) > 1
             for c in con.columns}  # fmt: skip
+    # a key kept per unit is a pair of partial unique indexes (the department's own rows, the units' rows)
+    keys |= {c.key for ix in table.indexes if ix.unique and len(ix.columns) > 1 for c in ix.columns
+             if c.key != "unit_id"}  # fmt: skip
     return {field_label(model, key) for key in keys}
 
 

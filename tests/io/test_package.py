@@ -157,6 +157,17 @@ def _added(items: list[dict]) -> dict:
     return out
 
 
+def _units_survey_and_documents(paths: list[Path]) -> tuple[dict, dict]:
+    """The sums, over the unit databases at ``paths``, of their own survey and document figures."""
+    dbs = [open_database(p, create=False) for p in paths]
+    try:
+        parts = [_survey_and_documents(u) for u in dbs]
+    finally:
+        for u in dbs:
+            u.close()
+    return _added([p[0] for p in parts]), _added([p[1] for p in parts])
+
+
 def _records_in(path: Path) -> int:
     """How many records the package brings (each is remembered with it)."""
     data = read_package(path)[1]
@@ -221,15 +232,10 @@ def test_department_figures_equal_the_units_sums(packages, department: Database,
     assert sorted(names[uid] for uid in sent) == sorted(a for a, *_ in UNITS)
     assert provenance == sum(_records_in(f) for f in files)  # every row remembers its package
     # the survey and document figures too: the department's are the units' sums, by the same indicators
-    unit_dbs = [open_database(p, create=False) for p in dbs]
-    try:
-        parts = [_survey_and_documents(u) for u in unit_dbs]
-    finally:
-        for u in unit_dbs:
-            u.close()
+    unit_survey, unit_documents = _units_survey_and_documents(dbs)
     survey, documents = _survey_and_documents(department)
-    assert survey == _added([p[0] for p in parts]) and survey["forms"] == sum(u[3] // 2 for u in UNITS) + 10
-    assert documents == _added([p[1] for p in parts]) and documents["outgoing"] == sum(12 * u[3] + 78 for u in UNITS)
+    assert survey == unit_survey and survey["forms"] == sum(u[3] // 2 for u in UNITS) + 10
+    assert documents == unit_documents and documents["outgoing"] == sum(12 * u[3] + 78 for u in UNITS)
     with department.session() as s:
         events = s.scalar(select(func.count()).select_from(m.DossierEvent))
         assert events == sum(sum(len(x["events"]) for x in read_package(f)[1]["dossiers"]) for f in files) > 0

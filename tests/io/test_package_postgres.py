@@ -18,13 +18,13 @@ from tests import pg
 from .one_stop_register import write_register
 from .test_package import (  # noqa: F401 - the fixture
     YEAR,
-    _units_survey_and_documents,
     _figures,
     _ints,
     _records_in,
     _snapshot,
     _sum,
     _survey_and_documents,
+    _units_survey_and_documents,
     packages,
 )
 

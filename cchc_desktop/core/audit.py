@@ -22,6 +22,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -145,6 +146,8 @@ def natural_code(table_name: str, values: Mapping[str, Any]) -> str | None:
         return f"phiếu số {v['number']}"
     if table_name == "quality_objective" and v.get("number") is not None:
         return f"mục tiêu {v['number']}"
+    if table_name == "report_text" and v.get("section_key"):
+        return _report_text_code(v)
     if table_name == "task":
         found = v.get("document_number") or (v.get("content") or "")[:80]
         return str(found) if found else None
@@ -152,6 +155,24 @@ def natural_code(table_name: str, values: Mapping[str, Any]) -> str | None:
         if v.get(key) not in (None, ""):
             return str(v[key])[:300]
     return None
+
+
+def _report_text_code(v: Mapping[str, Any]) -> str:
+    """A report text by its section's title and period (“I.2. Cải cách thể chế – kỳ 2024”), not its key."""
+    from .enums import ReportType
+    from .sections import FIGURE_PREFIX, sections_for
+
+    key = str(v["section_key"])
+    try:
+        report_type: ReportType | None = ReportType(str(v.get("report_type")))
+    except ValueError:
+        report_type = None
+    if key.startswith(FIGURE_PREFIX):
+        title = f"số liệu {key.removeprefix(FIGURE_PREFIX)}"
+    else:
+        title = next((s.title for s in sections_for(report_type) if s.key == key), key) if report_type else key
+    period = v.get("period_key")
+    return (f"{title} – kỳ {period}" if period else title)[:300]
 
 
 def _audited(obj: Any) -> bool:
@@ -617,11 +638,24 @@ def _insert_row(conn: Any, table: Table, values: Mapping[str, Any], record_id: i
     return int(result.inserted_primary_key[0])
 
 
-def _unique_sets(table: Table) -> list[list[str]]:
-    out = [[c.key] for c in table.columns if c.unique]
+def _unique_sets(table: Table) -> list[tuple[list[str], set[str]]]:
+    """The column sets no two rows may share, each with the columns compared NULL-safely: a key kept per
+    unit is a pair of partial unique indexes (``unit_id IS NULL`` / ``IS NOT NULL``, migration 0008), which
+    together say the key with its ``unit_id`` — NULL, the organisation's own row, included — is unique."""
+    out: list[tuple[list[str], set[str]]] = [([c.key], set()) for c in table.columns if c.unique]
     for cons in table.constraints:
-        if cons.__class__.__name__ == "UniqueConstraint":
-            out.append([c.key for c in cons.columns])  # type: ignore[attr-defined]
+        if isinstance(cons, UniqueConstraint):
+            out.append(([c.key for c in cons.columns], set()))
+    for ix in table.indexes:
+        if not ix.unique:
+            continue
+        clause = ix.dialect_options["sqlite"].get("where")
+        if clause is None:
+            clause = ix.dialect_options["postgresql"].get("where")
+        where = "" if clause is None else str(clause)
+        scoped = {c.key for c in table.columns if where and re.search(rf"\b{c.name}\b", where)}
+        keys = [c.key for c in ix.columns]
+        out.append((keys + sorted(scoped - set(keys)), scoped))
     return out
 
 
@@ -643,17 +677,18 @@ def restore(session: Session, entry_id: int, *, user: str | None = None) -> str:
     restoring = {(t.name, rid) for t, rid, _ in rows}
     # checks first: nothing is written when the restore is refused
     for t, _rid, vals in rows:
-        for keys in _unique_sets(t):
-            if not all(k in vals and vals[k] is not None for k in keys):
+        for keys, null_safe in _unique_sets(t):
+            if not all(k in vals and (vals[k] is not None or k in null_safe) for k in keys):
                 continue
-            fk_keys = [k for k in keys if t.c[k].foreign_keys]
+            fk_keys = [k for k in keys if t.c[k].foreign_keys and vals[k] is not None]
             if fk_keys and any((next(iter(t.c[k].foreign_keys)).column.table.name, vals[k]) in restoring
                                for k in fk_keys):
                 continue  # scoped by a parent restored now
-            cond = [t.c[k] == decode(t, k, vals[k]) for k in keys]
+            cond = [t.c[k].is_(None) if vals[k] is None else t.c[k] == decode(t, k, vals[k]) for k in keys]
             if conn.execute(select(func.count()).select_from(t).where(*cond)).scalar():
-                what = ", ".join(in_sentence(field_label(model_of(t.name) or m.Base, k)) for k in keys)
-                shown = ", ".join(display_value(session, t.name, k, vals[k]) for k in keys)
+                named = [k for k in keys if vals[k] is not None]
+                what = ", ".join(in_sentence(field_label(model_of(t.name) or m.Base, k)) for k in named)
+                shown = ", ".join(display_value(session, t.name, k, vals[k]) for k in named)
                 raise CchcError(
                     f"Không khôi phục được {name}: {what} “{shown}” nay đã được dùng cho một bản ghi khác; "
                     "hãy đổi hoặc xóa bản ghi đó trước."

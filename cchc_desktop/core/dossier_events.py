@@ -253,7 +253,7 @@ def _dossier_cols(dossier: m.Dossier) -> dict[str, Any]:
 def _save(session: Session, dossier: m.Dossier, rows: list[m.DossierEvent], events: list[Event],
           user: str | None) -> None:
     """Replay ``events`` (the dossier's whole new list), then write events and columns together."""
-    from .services import _integrity_message, current_user
+    from .services import _integrity_message, current_user, touch
 
     stored = [Event.of(r) for r in rows]
     state = derive(session, base_of(_dossier_cols(dossier), stored, dossier.procedure), events)
@@ -261,9 +261,11 @@ def _save(session: Session, dossier: m.Dossier, rows: list[m.DossierEvent], even
     try:
         with session.begin_nested():
             kept = {id(e.row) for e in events if e.row is not None}
+            changed = False  # any event added, removed or edited
             for row in rows:
                 if id(row) not in kept:
                     session.delete(row)
+                    changed = True
             for ev in events:
                 target = ev.row
                 if target is None:
@@ -273,11 +275,17 @@ def _save(session: Session, dossier: m.Dossier, rows: list[m.DossierEvent], even
                     for k, v in ev.values().items():
                         setattr(target, k, v)
                     target.updated_by = who
+                    changed = True
             for key, value in state.items():
                 if getattr(dossier, key) != value:
                     setattr(dossier, key, value)
             dossier.updated_by = who
+            bumped = session.is_modified(dossier)  # its own columns changed: the flush moves its version on
             session.flush()
+            if changed and not bumped:
+                # only an event changed (its note, say): the dossier's version moves on all the same, so a
+                # save of the dossier based on an older read of its events is refused
+                touch(session, dossier)
     except IntegrityError as exc:
         raise ValidationError(None, _integrity_message(m.DossierEvent, exc)) from exc
     session.expire(dossier, ["events"])

@@ -255,6 +255,42 @@ def test_restore_of_a_survey_form_brings_its_answers_back(db: Database) -> None:
         assert len(s.get(m.SurveyForm, form_id).answers) == 3
 
 
+def test_report_text_is_named_by_its_section_and_its_restore_respects_the_per_unit_key(db: Database) -> None:
+    from cchc_desktop.core.enums import ReportType
+    from cchc_desktop.reports.texts import load_texts, save_texts
+
+    with db.transaction() as s:
+        unit = services.create(s, m.Unit, {"name": "Chi cục An toàn vệ sinh thực phẩm"})
+        save_texts(s, ReportType.CCHC, "2024", {"the_che": "Bản của Sở"}, user="lan")
+        # the unit's own text for the same section, brought by its data package (issue 16)
+        services.create(s, m.ReportText, {"report_type": ReportType.CCHC, "period_key": "2024",
+                                          "section_key": "the_che", "body": "Bản của Chi cục", "unit_id": unit.id})
+        own_id = s.scalar(select(m.ReportText.id).where(m.ReportText.unit_id.is_(None)))
+    with db.transaction() as s:
+        services.delete(s, m.ReportText, [own_id], user="lan")
+    with db.session() as s:
+        entry = s.scalars(audit.bin_select()).one()
+        # the trail and the bin name the section as the editor shows it, not its key
+        assert entry.record_code == "I.2. Cải cách thể chế – kỳ 2024"
+        entry_id = entry.id
+    with db.transaction() as s:  # someone types the section again meanwhile
+        save_texts(s, ReportType.CCHC, "2024", {"the_che": "Bản mới"}, user="binh")
+    with pytest.raises(CchcError, match="^Không khôi phục được nội dung báo cáo “I.2. Cải cách thể chế – kỳ 2024”: "
+                                         ".* nay đã được dùng cho một bản ghi khác"):
+        with db.transaction() as s:
+            audit.restore(s, entry_id)
+    with db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024") == {"the_che": "Bản mới"}
+        assert s.scalars(audit.bin_select()).one().id == entry_id  # still in the bin, nothing written
+    with db.transaction() as s:  # the new text removed: the old one comes back, the unit's text is no clash
+        services.delete(s, m.ReportText, [s.scalar(select(m.ReportText.id).where(
+            m.ReportText.unit_id.is_(None)))], user="binh")
+        assert audit.restore(s, entry_id).startswith("Đã khôi phục nội dung báo cáo “I.2. Cải cách thể chế")
+    with db.session() as s:
+        assert load_texts(s, ReportType.CCHC, "2024") == {"the_che": "Bản của Sở"}
+        assert s.scalar(select(func.count()).select_from(m.ReportText)) == 2
+
+
 # --------------------------------------------------------------------------- import batches
 
 

@@ -273,3 +273,24 @@ def test_the_checks_find_dossiers_out_of_step_with_their_events(db, dossier_id) 
         found = [f for f in structural_findings(s) if "không khớp với các sự kiện" in f.message]
         assert len(found) == 1 and found[0].message.startswith("2 hồ sơ") and set(found[0].record_ids) == {
             dossier_id, raw}
+
+
+def test_an_event_note_edited_moves_the_dossier_version_on(db, dossier_id) -> None:
+    """Only the note of an event changes: the dossier's columns stay, its version still moves on, so a save
+    of the dossier by someone who read it before is refused (issue 12, no lost update)."""
+    from cchc_desktop.core.errors import ConflictError
+
+    requested = _add(db, dossier_id, kind=K.SUPPLEMENT_REQUESTED, occurred_on=D(2024, 3, 4), note="thiếu bản sao")
+    before = _dossier(db, dossier_id)
+    with db.transaction() as s:
+        ev.update_event(s, requested.id, {"note": "thiếu bản sao có chứng thực"})  # the same person
+    after = _dossier(db, dossier_id)
+    assert after.due_on == before.due_on and after.supplement_requests == before.supplement_requests
+    assert after.version == before.version + 1
+    with pytest.raises(ConflictError, match="đã được người khác thay đổi"):
+        with db.transaction() as s:
+            services.update(s, m.Dossier, dossier_id, {"note": "Đã gọi"}, user="binh",
+                            expected_version=before.version)
+    with db.transaction() as s:  # an edit that changes nothing moves nothing
+        ev.update_event(s, requested.id, {"note": "thiếu bản sao có chứng thực"})  # the same person
+    assert _dossier(db, dossier_id).version == after.version

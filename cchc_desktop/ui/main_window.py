@@ -26,6 +26,7 @@ from ..core.formatting import format_date
 from . import theme
 from .context import AppContext, settings
 from .pages.base import Page
+from .screens import available_geometry
 
 
 @dataclass(frozen=True)
@@ -338,9 +339,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:  # the first start: the whole screen the taskbar leaves (1366×768 laptops above all)
-            screen = self.screen().availableGeometry() if self.screen() else None
-            if screen is not None:
-                self.setGeometry(screen)
+            self.setGeometry(available_geometry(self))
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         state = store.value("window/state")
         if state is not None:

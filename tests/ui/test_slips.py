@@ -16,6 +16,7 @@ from cchc_desktop.ui.pages.dashboard import nice_axis
 from cchc_desktop.ui.pages.documents import COUNT_KEYS, DocumentsPage
 from cchc_desktop.ui.pages.dossiers import DossiersPage
 from cchc_desktop.ui.pages.surveys import SurveysPage
+from cchc_desktop.ui.screens import available_geometry
 from tests.ui.conftest import Answers
 from tests.ui.helpers import wait_jobs
 
@@ -39,7 +40,7 @@ def test_procedure_picker_finds_names_typed_without_diacritics(qtbot: Any, ctx: 
         seen["value"] = combo.currentData()
         seen["popup_width"] = completer.popup().minimumWidth()
         seen["longest"] = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
-        seen["screen"] = combo.screen().availableGeometry().width()
+        seen["screen"] = available_geometry(combo).width()
         combo.lineEdit().clear()
         QTest.keyClicks(combo.lineEdit(), "giay phep cap")  # the words in another order
         seen["any_order"] = [popup.index(r, 0).data() for r in range(popup.rowCount())]

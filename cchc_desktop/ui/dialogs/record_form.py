@@ -38,6 +38,7 @@ from ...core import services
 from ...core.errors import CchcError, ConflictError, ValidationError
 from ...core.labels import entity_label, field_label
 from ..context import AppContext
+from ..screens import available_geometry
 from ..unsaved import confirm_leave, widget_state
 from ..widgets.common import DateField
 from ..widgets.picker import find_folded, searchable_if_long
@@ -317,10 +318,10 @@ class RecordForm(QDialog):
     def sizeHint(self) -> Any:  # noqa: N802
         hint = super().sizeHint()
         body = self._body.sizeHint()
-        screen = self.screen().availableGeometry() if self.screen() else None
-        max_h = int(screen.height() * 0.9) if screen else 700
+        screen = available_geometry(self)
+        max_h = int(screen.height() * 0.9)
         hint.setHeight(min(max_h, body.height() + 140))
-        max_w = int(screen.width() * 0.9) if screen else 900
+        max_w = int(screen.width() * 0.9)
         scrollbar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
         hint.setWidth(max(hint.width(), min(max_w, body.width() + 60 + scrollbar)))
         return hint

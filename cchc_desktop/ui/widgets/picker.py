@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from ...core.text import fold
+from ..screens import available_geometry
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SEARCHABLE_FROM = 15  # entries: a shorter list is simply opened and read
@@ -95,7 +96,7 @@ def widen_popup(combo: QComboBox) -> None:
     most of the screen, so near-identical names are not cut."""
     metrics = combo.fontMetrics()
     longest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
-    screen = combo.screen().availableGeometry().width() if combo.screen() else 1366
+    screen = available_geometry(combo).width()
     width = min(longest + 48, int(screen * 0.85))
     combo.view().setMinimumWidth(max(width, combo.width()))
     completer = combo.completer()

@@ -160,17 +160,13 @@ def natural_code(table_name: str, values: Mapping[str, Any]) -> str | None:
 def _report_text_code(v: Mapping[str, Any]) -> str:
     """A report text by its section's title and period (“I.2. Cải cách thể chế – kỳ 2024”), not its key."""
     from .enums import ReportType
-    from .sections import FIGURE_PREFIX, sections_for
+    from .sections import section_title
 
-    key = str(v["section_key"])
     try:
         report_type: ReportType | None = ReportType(str(v.get("report_type")))
     except ValueError:
         report_type = None
-    if key.startswith(FIGURE_PREFIX):
-        title = f"số liệu {key.removeprefix(FIGURE_PREFIX)}"
-    else:
-        title = next((s.title for s in sections_for(report_type) if s.key == key), key) if report_type else key
+    title = section_title(report_type, str(v["section_key"]))
     period = v.get("period_key")
     return (f"{title} – kỳ {period}" if period else title)[:300]
 
@@ -655,7 +651,8 @@ def _unique_sets(table: Table) -> list[tuple[list[str], set[str]]]:
         where = "" if clause is None else str(clause)
         scoped = {c.key for c in table.columns if where and re.search(rf"\b{c.name}\b", where)}
         keys = [c.key for c in ix.columns]
-        out.append((keys + sorted(scoped - set(keys)), scoped))
+        if keys:  # an index on expressions names no column to compare
+            out.append((keys + sorted(scoped - set(keys)), scoped))
     return out
 
 

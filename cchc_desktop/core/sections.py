@@ -47,9 +47,18 @@ def sections_for(report_type: ReportType) -> tuple[SectionDef, ...]:
     return CCHC_SECTIONS if report_type == ReportType.CCHC else QUALITY_SECTIONS
 
 
+def section_title(report_type: ReportType | None, key: str) -> str:
+    """The title the editor shows for a section key (“I.2. Cải cách thể chế”); a cited figure by its name
+    (“số liệu trích dẫn so_tin_bai”); the key itself when no section of the report has it."""
+    if key.startswith(FIGURE_PREFIX):
+        return f"số liệu trích dẫn {key.removeprefix(FIGURE_PREFIX)}"
+    if report_type is None:
+        return key
+    return next((s.title for s in sections_for(report_type) if s.key == key), key)
+
+
 def section_name(report_type: ReportType, key: str) -> str:
-    """How a refusal calls a section: its title (“mục “I.2. Cải cách thể chế””) or the cited figure."""
+    """How a refusal calls a section: “mục “I.2. Cải cách thể chế”” or “số liệu trích dẫn “so_tin_bai””."""
     if key.startswith(FIGURE_PREFIX):
         return f"số liệu trích dẫn “{key.removeprefix(FIGURE_PREFIX)}”"
-    title = next((s.title for s in sections_for(report_type) if s.key == key), key)
-    return f"mục “{title}”"
+    return f"mục “{section_title(report_type, key)}”"

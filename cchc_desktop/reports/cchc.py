@@ -22,6 +22,7 @@ from ..core.indicators import (
     rule_footnote,
 )
 from ..core.periods import ROMAN, PeriodSpec
+from ..core.sections import CCHC_SECTIONS
 from .common import Organisation, ReportOptions, big_count, counted, join_vi, lower_first, pct
 from .document import (
     TEN_LOAI_BAO_CAO,
@@ -37,7 +38,6 @@ from .document import (
     runs,
 )
 from .texts import (
-    CCHC_SECTIONS,
     fill_placeholders,
     load_texts,
     placeholder_values,

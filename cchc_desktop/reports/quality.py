@@ -29,6 +29,8 @@ from ..core.indicators import (
     rule_footnote,
 )
 from ..core.periods import PeriodSpec
+from ..core.sections import QUALITY_SECTIONS
+from ..core.sections import SectionDef as _Section
 from .common import (
     Organisation,
     ReportOptions,
@@ -54,14 +56,12 @@ from .document import (
     runs,
 )
 from .texts import (
-    QUALITY_SECTIONS,
     draft_note,
     fill_placeholders,
     load_texts,
     placeholder_values,
     section_blocks,
 )
-from .texts import SectionDef as _Section
 
 
 @dataclass

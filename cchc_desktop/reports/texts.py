@@ -23,14 +23,7 @@ from ..core.errors import CchcError, ConflictError
 from ..core.formatting import format_count, format_date, format_percent
 from ..core.indicators import Figure, IndicatorSet
 from ..core.periods import PeriodSpec
-from ..core.sections import (  # noqa: F401 - the sections, re-exported
-    CCHC_SECTIONS,
-    FIGURE_PREFIX,
-    QUALITY_SECTIONS,
-    SectionDef,
-    section_name,
-    sections_for,
-)
+from ..core.sections import FIGURE_PREFIX, SectionDef, section_name
 from .document import Block, BulletList, Inline, Paragraph, Run
 from .legal import one_stop_basis
 

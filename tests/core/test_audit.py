@@ -257,7 +257,7 @@ def test_restore_of_a_survey_form_brings_its_answers_back(db: Database) -> None:
 
 def test_report_text_is_named_by_its_section_and_its_restore_respects_the_per_unit_key(db: Database) -> None:
     from cchc_desktop.core.enums import ReportType
-    from cchc_desktop.reports.texts import load_texts, save_texts
+    from cchc_desktop.reports.texts import load_texts, save_figure, save_texts
 
     with db.transaction() as s:
         unit = services.create(s, m.Unit, {"name": "Chi cục An toàn vệ sinh thực phẩm"})
@@ -289,6 +289,10 @@ def test_report_text_is_named_by_its_section_and_its_restore_respects_the_per_un
     with db.session() as s:
         assert load_texts(s, ReportType.CCHC, "2024") == {"the_che": "Bản của Sở"}
         assert s.scalar(select(func.count()).select_from(m.ReportText)) == 2
+    with db.transaction() as s:  # a cited figure is named as the editor's "Số liệu trích dẫn" list shows it
+        save_figure(s, ReportType.CCHC, "2024", "so_tin_bai", "167")
+    with db.session() as s:
+        assert _entries(s, action="create")[-1].record_code == "số liệu trích dẫn so_tin_bai – kỳ 2024"
 
 
 # --------------------------------------------------------------------------- import batches

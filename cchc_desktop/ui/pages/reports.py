@@ -476,7 +476,8 @@ class ReportsPage(Page):
     # ----------------------------------------------------------------- narrative sections
 
     def _fill_sections(self) -> None:
-        from ...reports.texts import load_texts, load_versions, sections_for
+        from ...core.sections import sections_for
+        from ...reports.texts import load_texts, load_versions
 
         if self.has_unsaved_changes() and not self.save_section():  # typed for the report and period shown
             # until now: stored there — or, refused (someone else saved the section), given back to copy
@@ -610,7 +611,7 @@ class ReportsPage(Page):
         self._schedule_preview()
 
     def _mark_section(self, key: str, kind: ReportType) -> None:
-        from ...reports.texts import sections_for
+        from ...core.sections import sections_for
 
         index = self.section.findData(key)
         section = next((s for s in sections_for(kind) if s.key == key), None)

@@ -9,19 +9,28 @@ rules, the due-date computation); ``tests/io/test_bulk.py`` checks it against ``
 generated records. Values arrive typed by ``io.parsing``; anything else goes through
 ``services.normalise`` unchanged.
 
-``DossierWriter`` writes chunks with one executemany each (on SQLite at the driver level, through
-the session's connection, so in the import's transaction). For a load that is large next to the
-table, ``suspend`` drops the day-count triggers and the secondary indexes inside the transaction;
-``restore`` recreates the indexes from their saved SQL (one sorted build instead of 100.000 random
-inserts per index), rebuilds the day counts and recreates the triggers — still in the transaction,
-so a failure or a killed process leaves the database exactly as it was.
+``DossierWriter`` writes chunks in the import's transaction (on SQLite at the driver level, through
+the session's connection: a few multi-row INSERT statements a chunk, ``insert_block``). For a load
+that is large next to the table, ``suspend`` drops the day-count triggers and the secondary indexes
+inside the transaction; the rows of each chunk are then added to the day counts as they are written
+(``add_counts``), and ``restore`` recreates the indexes from their saved SQL (one sorted build instead
+of 100.000 random inserts per index), rebuilds the day counts when rows were changed rather than
+added, and recreates the triggers — still in the transaction, so a failure or a killed process leaves
+the database exactly as it was.
+
+``Overlap`` runs the SQL of one chunk (insert, audit entries, day counts) on a helper thread while
+the importer reads and types the next chunk (see its docstring).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import enum
+import itertools
 import operator
+import sqlite3
+import sys
 import unicodedata
 from collections.abc import Callable
 from typing import Any, cast
@@ -34,11 +43,12 @@ from ..core import models as m
 from ..core import services
 from ..core.enums import Channel, DossierOutcome
 from ..core.errors import ValidationError
-from ..core.indicators import rebuild_dossier_counts
+from ..core.indicators import add_dossier_counts, rebuild_dossier_counts
 from ..core.labels import field_label, in_sentence
 
 TABLE = cast(Table, m.Dossier.__table__)
 CACHE_KIB = 64 * 1024
+ROWS_PER_STATEMENT = 2_000  # a multi-row INSERT (SQLite): fewer, larger statements
 _CHANNEL_DEFAULT = getattr(TABLE.c.channel.default, "arg", None)
 COLUMNS = [c.key for c in TABLE.columns if c.key not in services.SYSTEM_COLUMNS]
 # The exact types the parsers give each column (anything else goes through ``services.normalise``).
@@ -184,6 +194,8 @@ class DossierWriter:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.indexes: list[str] = []  # SQL recreating what ``suspend`` dropped
         self.triggers: list[str] = []
+        self.counted = False  # add_counts kept the day counts in step with the rows inserted
+        self.changed = False  # rows were updated while suspended: their counts need the rebuild
         cols = [*COLUMNS, "updated_by"]
         self.columns = cols
         self.processors = [
@@ -244,6 +256,20 @@ class DossierWriter:
         """Insert driver rows (``driver_row``, or ``io.lane``'s) with one executemany (SQLite)."""
         self.conn.exec_driver_sql(self.insert_sql, rows)
 
+    def insert_block(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert driver rows (SQLite) with multi-row INSERT statements: the same rows as ``insert_rows``
+        in the same order, but each statement is one call into SQLite, which runs without Python's lock
+        (an executemany takes the lock back between rows: on a helper thread it would crawl)."""
+        width = len(self.columns)
+        driver = cast(sqlite3.Connection, self.conn.connection.dbapi_connection)
+        limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(ROWS_PER_STATEMENT, limit // width))
+        one = "(" + ", ".join("?" * width) + ")"
+        head = self.insert_sql.split(" VALUES ", 1)[0] + " VALUES "
+        for at in range(0, len(rows), per):
+            block = rows[at : at + per]
+            self.conn.exec_driver_sql(head + ", ".join([one] * len(block)), tuple(itertools.chain.from_iterable(block)))
+
     def update(self, recs: list[tuple[int, dict[str, Any]]]) -> None:
         """``recs``: (dossier id, whole record)."""
         if not self.sqlite:
@@ -288,11 +314,70 @@ class DossierWriter:
                 return
             self.triggers = ["ALTER TABLE dossier ENABLE TRIGGER trg_dossier_counts"]
 
+    @property
+    def suspended(self) -> bool:
+        """Whether ``suspend`` took the day-count triggers off (SQLite: dropped; PostgreSQL: disabled)."""
+        return bool(self.triggers)
+
+    def add_counts(self, above_id: int) -> None:
+        """While suspended: the rows just inserted (ids above ``above_id``) added to the day counts."""
+        add_dossier_counts(self.session, above_id)
+        self.counted = True
+
     def restore(self) -> None:
-        """Recreate what ``suspend`` dropped and bring the day counts in step with the dossiers."""
+        """Recreate what ``suspend`` dropped and bring the day counts in step with the dossiers (rebuilt
+        unless ``add_counts`` kept them and no row was changed)."""
         for sql in self.indexes:
             self.conn.exec_driver_sql(sql)
-        rebuild_dossier_counts(self.session)
+        if self.changed or not self.counted:
+            rebuild_dossier_counts(self.session)
         for sql in self.triggers:
             self.conn.exec_driver_sql(sql)
         self.indexes, self.triggers = [], []
+
+
+class Overlap:
+    """One job at a time on a helper thread, so that the SQL of chunk k (insert, audit entries, day
+    counts: statements that SQLite runs without Python's lock) overlaps the Python of chunk k+1
+    (reading the sheet, typing the columns in ``io.lane``). The two threads never use the connection
+    at once: the importer calls ``settle`` — wait for the job and raise what it raised — before any
+    statement of its own, and ``close`` waits in every case before the transaction ends, so a
+    failure in either thread rolls the whole import back as before. While it runs, Python's switch
+    interval is short: a thread coming back from SQLite gets the lock in half a millisecond rather
+    than five. SQLite only (one connection, serialized by the driver); no Qt object is involved."""
+
+    SWITCH_INTERVAL = 0.0005
+
+    def __init__(self) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="cchc-import-sql")
+        self._pending: tuple[concurrent.futures.Future[None], Callable[[], None]] | None = None
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
+
+    def submit(self, job: Callable[[], None], then: Callable[[], None]) -> None:
+        """Run ``job`` on the helper thread; ``then`` runs on the caller's thread once it is done."""
+        self.settle()
+        self._pending = (self._pool.submit(job), then)
+
+    def settle(self) -> None:
+        """Wait for the job in progress; raise its exception, else run its ``then``."""
+        if self._pending is None:
+            return
+        future, then = self._pending
+        self._pending = None
+        future.result()
+        then()
+
+    def close(self, *, failed: bool) -> None:
+        """Wait for the job in progress (its error is raised unless the import ``failed`` already), then
+        stop the thread and put the switch interval back."""
+        try:
+            if failed:
+                if self._pending is not None:
+                    concurrent.futures.wait([self._pending[0]])
+                    self._pending = None
+            else:
+                self.settle()
+        finally:
+            self._pool.shutdown(wait=True)
+            sys.setswitchinterval(self._interval)

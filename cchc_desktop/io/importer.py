@@ -11,8 +11,10 @@ code, decision number, task document + content, year + month, campaign + form nu
 duplicates.
 
 Dossiers go in bulk, by chunks of ``CHUNK`` rows (``io.bulk``: the services' rules prepared once,
-one executemany per chunk); for a load that is large next to the table the day-count triggers and
-the secondary indexes are dropped inside the same transaction and rebuilt once at the end. Memory
+a few multi-row INSERTs per chunk); for a load that is large next to the table the day-count triggers
+and the secondary indexes are dropped inside the same transaction, each chunk's rows are added to
+the day counts as they are written, and the indexes are rebuilt once at the end. On SQLite the SQL of
+a chunk runs on a helper thread while the next chunk is read and typed (``bulk.Overlap``). Memory
 stays bounded: rows stream from the reader, and what is kept per row is four bytes (``_Written``).
 Survey forms: one row per form (campaign, form number, the chosen option per criterion).
 """
@@ -40,7 +42,7 @@ from ..core.enums import AssignedBy, DossierOutcome, SurveyMode
 from ..core.errors import CchcError, ValidationError
 from . import lane
 from . import parsing as p
-from .bulk import DossierRules, DossierWriter
+from .bulk import DossierRules, DossierWriter, Overlap
 from .catalogue import Catalogue
 from .event_columns import RowEvents, adjust_values, has_event_data
 from .lane import SLOW, DossierLane
@@ -497,6 +499,12 @@ class _DossierLoad:
     events: RowEvents
     lane: DossierLane | None = None  # io.lane, when it can take this mapping
     lane_code: int = 0  # where the dossier code sits in a lane row
+    overlap: Overlap | None = None  # SQLite: a chunk's SQL runs while the next chunk is read (io.bulk)
+
+    def settle(self) -> None:
+        """Before any statement of the importer's own: the previous chunk's SQL done."""
+        if self.overlap is not None:
+            self.overlap.settle()
 
 
 def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: _Options) -> None:
@@ -516,19 +524,28 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
     bulk = src.estimate >= BULK_THRESHOLD and src.estimate >= existing
     if bulk:
         load.writer.suspend()
-    chunk: list[tuple[int, list[Any]]] = []
-    done = 0
-    for item in src.rows:
-        chunk.append(item)
-        if len(chunk) >= CHUNK:
+    if load.writer.sqlite:
+        load.overlap = Overlap()
+    failed = True
+    try:
+        chunk: list[tuple[int, list[Any]]] = []
+        done = 0
+        for item in src.rows:
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                _dossier_chunk(load, chunk)
+                done += len(chunk)
+                chunk = []
+                opt.report(done, src.estimate)
+        if chunk:
             _dossier_chunk(load, chunk)
             done += len(chunk)
-            chunk = []
             opt.report(done, src.estimate)
-    if chunk:
-        _dossier_chunk(load, chunk)
-        done += len(chunk)
-        opt.report(done, src.estimate)
+        failed = False
+    finally:
+        if load.overlap is not None:
+            load.overlap.close(failed=failed)
+            load.overlap = None
     if bulk:
         load.writer.restore()
     result.created_units += units.created_units
@@ -543,6 +560,7 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
     procedures = load.procedures
     kind = "dossiers"
     lane_rows = load.lane.rows(chunk) if load.lane is not None and len(chunk) >= lane.MIN_ROWS else None
+    load.settle()  # from here on the importer's own statements (lookups, created procedures, units)
     parsed_rows: list[tuple[int, list[Any], dict[str, Any] | None, Any]] = []
     codes: list[str] = []
     code_at = load.lane_code
@@ -636,14 +654,31 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             written.other[old["id"]] = number
     if insert_rows:
         since = audit.last_id(session, table)
-        if sqlite:
-            load.writer.insert_rows(inserts)
+        writer = load.writer
+
+        def write() -> None:  # on the overlap's thread (SQLite), else here
+            if sqlite:
+                writer.insert_block(inserts)
+            else:
+                writer.insert(inserted_recs)
+            audit.record_bulk_created(session, table, since, opt.user)
+            if writer.suspended and sqlite:
+                writer.add_counts(since)
+
+        def written_down() -> None:
+            written.add_inserted(session, insert_rows, insert_codes)
+            result.imported += len(insert_rows)
+
+        if load.overlap is not None:
+            load.overlap.submit(write, written_down)
         else:
-            load.writer.insert(inserted_recs)
-        audit.record_bulk_created(session, table, since, opt.user)
-        written.add_inserted(session, insert_rows, insert_codes)
-        result.imported += len(insert_rows)
+            write()
+            written_down()
+    if updates or load.events.pending:
+        load.settle()
     if updates:
+        if load.writer.suspended:  # their day counts are only right after the rebuild
+            load.writer.changed = True
         load.writer.update(updates)
         audit.record_bulk_updated(session, table, [(i, existing[i], rec) for i, rec in updates], opt.user)
         result.updated += len(updates)

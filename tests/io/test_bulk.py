@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from cchc_desktop.core import models as m
 from cchc_desktop.core import services
@@ -130,3 +130,93 @@ def test_large_load_rebuilds_indexes_triggers_and_counts(db: Database, tmp_path:
         import_file(db, "dossiers", write_xlsx(tmp_path / "b.xlsx", flat_rows(rows)))
     assert schema(db) == before
     assert dossier_codes(db) == [r[0] for r in DOSSIERS]
+
+
+def _counts(db: Database) -> tuple[list[Any], list[Any]]:
+    with db.session() as s:
+        received = s.execute(select(m.DossierReceivedDay.__table__).order_by(*m.DossierReceivedDay.__table__.c)).all()
+        closed = s.execute(select(m.DossierClosedDay.__table__).order_by(*m.DossierClosedDay.__table__.c)).all()
+    return received, closed
+
+
+def _register(count: int, *, start: int = 0, resolved: str = "{d:02d}/02/2024") -> list[list[Any]]:
+    rows = [(f"HS-{start + i:05d}", "1.001" if i % 3 else "2.002", "Cấp phép", f"Người nộp {i}",
+             ("Trực tuyến", "Trực tiếp")[i % 2], f"{1 + i % 28:02d}/01/2024", f"{1 + i % 28:02d}/02/2024",
+             "" if i % 5 == 0 else resolved.format(d=1 + i % 27)) for i in range(count)]
+    return flat_rows(rows)
+
+
+def test_day_counts_kept_chunk_by_chunk_are_the_rebuilt_ones(db: Database, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large load adds each chunk's rows to the day counts as it writes them (``add_counts``); the
+    counts are then exactly what a rebuild from the dossiers gives — also when a later large load
+    changes rows (then the counts are rebuilt) — and the multi-row INSERT keeps every row."""
+    from cchc_desktop.core.indicators import rebuild_dossier_counts
+    from cchc_desktop.io import bulk
+
+    seed_catalogue(db)
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(importer, "CHUNK", 100)  # several chunks, each long enough for the lane
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 7)  # several statements a chunk
+    added: list[int] = []
+    real_add = bulk.DossierWriter.add_counts
+    monkeypatch.setattr(bulk.DossierWriter, "add_counts", lambda self, above: (added.append(above), real_add(self, above)))
+    result = import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", _register(350)))
+    assert (result.imported, result.rejects) == (350, [])
+    assert len(added) == 4  # one per chunk
+    assert len(dossier_codes(db)) == 350
+    kept = _counts(db)
+    with db.transaction() as s:
+        rebuild_dossier_counts(s)
+    assert _counts(db) == kept and kept[0] and kept[1]
+    with db.session() as s:
+        assert dossier_counts_drift(s) == (350, 350, 280, 280)
+    # a second large load: 300 rows changed (a later result date) and 100 new
+    changed = _register(300, resolved="{d:02d}/03/2024")[1:] + _register(100, start=350)[1:]
+    result = import_file(db, "dossiers", write_xlsx(tmp_path / "b.xlsx", [_register(0)[0], *changed]))
+    assert (result.imported, result.updated, result.rejects) == (100, 300, [])
+    kept = _counts(db)
+    with db.transaction() as s:
+        rebuild_dossier_counts(s)
+    assert _counts(db) == kept
+    with db.session() as s:
+        assert dossier_counts_drift(s) == (450, 450, 360, 360)
+        march = s.scalar(select(func.sum(m.DossierClosedDay.n)).where(m.DossierClosedDay.day >= dt.date(2024, 3, 1)))
+        assert march == 240  # the changed rows with a result date are counted on their new day
+
+
+def test_a_failure_on_the_sql_thread_rolls_the_import_back(db: Database, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SQL of a chunk runs on a helper thread (``bulk.Overlap``): its failure reaches the caller,
+    nothing of the import stays, the schema is whole, and no thread or switch interval is left behind."""
+    import sys
+    import threading
+
+    from cchc_desktop.io import bulk
+
+    seed_catalogue(db)
+    before = schema(db)
+    monkeypatch.setattr(importer, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(importer, "CHUNK", 100)
+    real = bulk.DossierWriter.insert_block
+    calls: list[str] = []
+
+    def failing(self: Any, rows: list[Any]) -> None:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:
+            raise RuntimeError("disk gone")
+        real(self, rows)
+
+    monkeypatch.setattr(bulk.DossierWriter, "insert_block", failing)
+    interval = sys.getswitchinterval()
+    with pytest.raises(RuntimeError, match="disk gone"):
+        import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", _register(350)))
+    assert all(name.startswith("cchc-import-sql") for name in calls)
+    assert dossier_codes(db) == [] and schema(db) == before
+    assert sys.getswitchinterval() == interval
+    assert not [t for t in threading.enumerate() if t.name.startswith("cchc-import-sql")]
+    # a cancel while a chunk's SQL is running: nothing stays either
+    monkeypatch.setattr(bulk.DossierWriter, "insert_block", real)
+    result = import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", _register(350)),
+                         progress=lambda done, total, text: done < 200)
+    assert result.cancelled and dossier_codes(db) == [] and schema(db) == before

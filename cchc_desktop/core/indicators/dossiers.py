@@ -807,33 +807,56 @@ def dossier_classes_from_records(
     return DossierClasses(**{k: _int(v) for k, v in row._mapping.items()})
 
 
-def rebuild_dossier_counts(session: Session) -> None:
-    """Recompute the daily dossier counts from the dossiers (a repair; the triggers keep them)."""
-    d, r, c = m.Dossier, m.DossierReceivedDay, m.DossierClosedDay
-    session.execute(delete(r))
-    session.execute(delete(c))
+def _count_selects(where: Any) -> tuple[Any, Any]:
+    """The daily counts of the dossiers matching ``where``, grouped as the count tables key them:
+    (received per day, closed per day) — the triggers' rules, once for the rebuild and the bulk add."""
+    d = m.Dossier
     field_key, unit_key = func.coalesce(d.field_id, 0), func.coalesce(d.unit_id, 0)
-    session.execute(
-        insert(r).from_select(
-            ["day", "field_key", "unit_key", "channel", "n"],
-            select(d.received_on, field_key, unit_key, d.channel, func.count()).group_by(
-                d.received_on, field_key, unit_key, d.channel
-            ),
-        )
+    received = select(d.received_on, field_key, unit_key, d.channel, func.count()).where(where).group_by(
+        d.received_on, field_key, unit_key, d.channel
     )
 
     def versus(due: Any) -> Any:
         return case((d.resolved_on < due, -1), (d.resolved_on == due, 0), else_=1)
 
     vs_due, vs_ext = versus(d.due_on), versus(func.coalesce(d.extended_due_on, d.due_on))
-    session.execute(
-        insert(c).from_select(
-            ["day", "field_key", "unit_key", "outcome", "vs_due", "vs_extended", "n"],
-            select(d.resolved_on, field_key, unit_key, d.outcome, vs_due, vs_ext, func.count())
-            .where(d.resolved_on.is_not(None))
-            .group_by(d.resolved_on, field_key, unit_key, d.outcome, vs_due, vs_ext),
-        )
+    closed = (
+        select(d.resolved_on, field_key, unit_key, d.outcome, vs_due, vs_ext, func.count())
+        .where(where, d.resolved_on.is_not(None))
+        .group_by(d.resolved_on, field_key, unit_key, d.outcome, vs_due, vs_ext)
     )
+    return received, closed
+
+
+_RECEIVED_KEY = ["day", "field_key", "unit_key", "channel"]
+_CLOSED_KEY = ["day", "field_key", "unit_key", "outcome", "vs_due", "vs_extended"]
+
+
+def rebuild_dossier_counts(session: Session) -> None:
+    """Recompute the daily dossier counts from the dossiers (a repair; the triggers keep them)."""
+    r, c = m.DossierReceivedDay, m.DossierClosedDay
+    session.execute(delete(r))
+    session.execute(delete(c))
+    received, closed = _count_selects(true())
+    session.execute(insert(r).from_select([*_RECEIVED_KEY, "n"], received))
+    session.execute(insert(c).from_select([*_CLOSED_KEY, "n"], closed))
+
+
+def add_dossier_counts(session: Session, above_id: int) -> None:
+    """Add the dossiers with an id above ``above_id`` (rows just inserted while the count triggers were
+    suspended) to the daily counts: two set-based upserts, the same grouping as the rebuild."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
+    else:  # pragma: no cover - the app runs on SQLite and PostgreSQL only
+        raise NotImplementedError(dialect)
+    received, closed = _count_selects(m.Dossier.id > above_id)
+    for table, key, rows in ((m.DossierReceivedDay, _RECEIVED_KEY, received), (m.DossierClosedDay, _CLOSED_KEY, closed)):
+        stmt = upsert(table).from_select([*key, "n"], rows)
+        stmt = stmt.on_conflict_do_update(index_elements=key, set_={"n": table.n + stmt.excluded.n})
+        session.execute(stmt)
 
 
 def dossier_counts_drift(session: Session) -> tuple[int, int, int, int]:

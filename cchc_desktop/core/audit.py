@@ -7,6 +7,12 @@ record (id and natural code), its version after the change, and the old and new 
 dossier import's bulk lane writes its entries set-based (``record_bulk_created``: one INSERT … SELECT a
 chunk; ``record_bulk_updated``: one executemany a chunk).
 
+The entry of a row an import created holds no copy of its values (``new_values`` NULL): they are the
+row as the import stored it, which the trail gives back exactly (``created_values``: the row as it is
+now, or as its deletion kept it, with the old values of every later entry put back). A copy would be
+most of the database: 360 bytes of JSON a dossier, 36 MB for a 100.000-row register (twice the
+dossiers themselves), copied again into every backup.
+
 A deletion keeps the record's full values and the rows the database deletes with it (ON DELETE
 CASCADE children: a dossier's events, a survey form's answers), so ``restore`` can put them back. An
 import is one ``import_batch``; its entries carry the batch id and ``undo_batch`` reverts the whole
@@ -31,15 +37,18 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     Integer,
     LargeBinary,
     Numeric,
     Table,
+    Text,
     Time,
     UniqueConstraint,
     bindparam,
+    case,
     delete,
     event,
     func,
@@ -49,6 +58,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.sqltypes import Enum as SAEnum
 
@@ -70,6 +80,9 @@ ACTION_LABELS = {
     "undo": "Hoàn tác nhập",
 }
 AUDIT: Table = m.AuditEntry.__table__  # type: ignore[assignment]
+# A row an import created, shown where no session can give its values back (the trail's list: only
+# for a row changed since; an unchanged one is shown with its values, see ``as_created_sql``).
+AS_IMPORTED = "Thêm khi nhập từ tệp; bấm đúp để xem giá trị lúc thêm"
 
 
 def _user(session: Session) -> str:
@@ -335,11 +348,43 @@ def _after_flush(session: Session, flush_context: Any) -> None:
 
 
 def _json_object_sql(dialect: str, table: Table) -> str:
+    """The audited columns of a row of ``table`` as the database's JSON text."""
     keys = [c.key for c in table.columns if c.key not in NOT_AUDITED]
-    args = ", ".join(f"'{k}', {k}" for k in keys)
+    args = ", ".join(f"'{k}', {table.name}.{k}" for k in keys)
     if dialect == "sqlite":
         return f"json_object({args})"
     return f"CAST(json_build_object({args}) AS TEXT)"
+
+
+class _RowJson(ColumnElement[str]):
+    """``_json_object_sql`` as an SQL expression, written for the dialect it runs on."""
+
+    inherit_cache = False
+    type = Text()
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+
+@compiles(_RowJson)
+def _compile_row_json(element: _RowJson, compiler: Any, **kw: Any) -> str:
+    return _json_object_sql(compiler.dialect.name, element.table)
+
+
+BULK_CREATED = ("dossier",)  # tables whose imported rows get entries without a copy (record_bulk_created)
+
+
+def as_created_sql(entry: Any) -> Any:
+    """SQL giving the values of an entry of ``AUDIT`` (alias ``entry``) as the trail's list shows them:
+    its own copy, else — a row an import created and nobody changed since (same version) — the row's
+    JSON; NULL otherwise (``describe`` then says how to see them)."""
+    whens = []
+    for name in BULK_CREATED:
+        table = table_of(name)
+        row = (select(_RowJson(table)).select_from(table)
+               .where(table.c.id == entry.record_id, table.c.version == entry.record_version).scalar_subquery())
+        whens.append(((entry.table_name == name) & (entry.action == "create"), row))
+    return func.coalesce(entry.new_values, case(*whens, else_=None))
 
 
 def last_id(session: Session, table: Any) -> int:
@@ -349,15 +394,16 @@ def last_id(session: Session, table: Any) -> int:
 
 def record_bulk_created(session: Session, table: Any, since_id: int, user: str) -> None:
     """Entries for the rows of ``table`` just inserted (ids above ``since_id``: the import holds the write
-    lock, so they are its own): one INSERT … SELECT over the id range."""
+    lock, so they are its own): one INSERT … SELECT over the id range, without a copy of the values
+    (see the module docstring and ``created_values``)."""
     if session.info.get(SKIP):
         return
     conn = session.connection()
     sql = (
         "INSERT INTO audit_entry (at, \"user\", action, table_name, record_id, record_code, record_version, "
-        "new_values, in_bin, batch_id) "
-        f"SELECT :at, :user, 'create', '{table.name}', id, code, version, "
-        f"{_json_object_sql(conn.dialect.name, table)}, :in_bin, :batch FROM {table.name} WHERE id > :since"
+        "in_bin, batch_id) "
+        f"SELECT :at, :user, 'create', '{table.name}', id, code, version, :in_bin, :batch "
+        f"FROM {table.name} WHERE id > :since"
     )
     stmt = text(sql).bindparams(bindparam("at", type_=DateTime()), bindparam("in_bin", type_=Boolean()))
     conn.execute(stmt, {"at": now(), "user": user, "since": since_id, "in_bin": False,
@@ -400,6 +446,39 @@ def record_bulk_updated(
                         .values(version=table.c.version + 1), bumps)
     if rows:
         session.connection().execute(insert(AUDIT), rows)
+
+
+def _row_json(session: Session, table: Table, record_id: int) -> dict[str, Any] | None:
+    """The audited values of one row as the trail writes them (the database's own JSON of the row, as
+    ``record_bulk_created`` would have copied it), None when the row is not there."""
+    sql = f"SELECT {_json_object_sql(session.get_bind().dialect.name, table)} FROM {table.name} WHERE id = :id"
+    raw = session.execute(text(sql), {"id": record_id}).scalar()
+    return None if raw is None else dict(json.loads(raw))
+
+
+def created_values(session: Session, entry: m.AuditEntry) -> dict[str, Any]:
+    """The values a create entry stands for. Its own copy when it has one; else (a row an import created)
+    the row as it is now — or as its deletion kept it — with the old values of every later entry of
+    the record put back, newest first: an update gives back what it changed, a deletion (or the undo
+    of the import that created it) the whole row; before a create or a restore the record was not
+    there. An undo that gave an update's values back needs nothing: the update it reverted comes
+    next and gives back the same keys."""
+    if entry.new_values is not None or entry.action != "create":
+        return json.loads(entry.new_values) if entry.new_values else {}
+    table = table_of(entry.table_name)
+    later = session.scalars(select(m.AuditEntry).where(
+        m.AuditEntry.table_name == entry.table_name, m.AuditEntry.record_id == entry.record_id,
+        m.AuditEntry.id > entry.id).order_by(m.AuditEntry.id.desc())).all()
+    state = _row_json(session, table, entry.record_id)
+    for e in later:
+        old = json.loads(e.old_values) if e.old_values else None
+        if e.action in ("create", "restore"):
+            state = None
+        elif e.action in ("delete", "undo") and old is not None:
+            state = dict(old)
+        elif e.action == "update" and old and state is not None:
+            state.update(old)
+    return state or {}
 
 
 def update_where(session: Session, table: Any, condition: Any, values: Mapping[str, Any], *, user: str) -> int:
@@ -484,7 +563,10 @@ def display_value(session: Session | None, table_name: str, key: str, raw: Any) 
 
 def changes_of(session: Session | None, entry: m.AuditEntry) -> list[Change]:
     old = json.loads(entry.old_values) if entry.old_values else {}
-    new = json.loads(entry.new_values) if entry.new_values else {}
+    if entry.action == "create" and entry.new_values is None and session is not None:
+        new = created_values(session, entry)  # a row an import created: no copy kept
+    else:
+        new = json.loads(entry.new_values) if entry.new_values else {}
     model = model_of(entry.table_name)
     out = []
     for key in list(dict.fromkeys([*old, *new])):
@@ -505,6 +587,8 @@ def describe(session: Session | None, entry: m.AuditEntry, limit: int = 6) -> st
             return "Khôi phục từ Thùng rác"
         return "Hoàn tác lần nhập"
     changes = changes_of(session, entry)
+    if entry.action == "create" and entry.new_values is None and session is None:
+        return AS_IMPORTED
     if entry.action == "create":
         parts = [f"{c.label}: {c.new}" for c in changes if c.new != "(trống)"]
     else:
@@ -865,8 +949,8 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
             ["at", "user", "action", "table_name", "record_id", "record_code", "record_version", "old_values",
              "in_bin", "batch_id"],
             select(bindparam("at", at, type_=DateTime()), bindparam("u", user), text("'undo'"), e.table_name,
-                   e.record_id, e.record_code, e.record_version, e.new_values, bindparam("f", False),
-                   bindparam("b", batch_id))
+                   e.record_id, e.record_code, e.record_version, _values_as_created(table, e),
+                   bindparam("f", False), bindparam("b", batch_id))
             .where(e.batch_id == batch_id, e.table_name == tname, e.action == "create"),
         ))
         conn.execute(delete(table).where(table.c.id.in_(created[tname])))
@@ -910,6 +994,13 @@ def undo_batch(session: Session, batch_id: int, *, user: str | None = None) -> s
     session.expire_all()
     return (f"Đã hoàn tác {_batch_name(batch)}: bỏ {len(created_ids)} bản ghi đã tạo, "
             f"trả lại giá trị cũ cho {len(first_action)} bản ghi.")
+
+
+def _values_as_created(table: Table, e: Any) -> Any:
+    """The create entry's values, or (no copy kept) the row's own JSON: the row as the import stored it,
+    since an undo is refused once a row changed after the import."""
+    row = select(_RowJson(table)).select_from(table).where(table.c.id == e.record_id).scalar_subquery()
+    return func.coalesce(e.new_values, row)
 
 
 def _mark_undone(session: Session, batch: m.ImportBatch, user: str) -> None:

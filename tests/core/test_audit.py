@@ -312,7 +312,8 @@ def test_import_is_a_batch_with_hash_counts_and_entries(db: Database, tmp_path: 
         assert batch.sha256 == audit.file_sha256(tmp_path / "a.xlsx")
         created = _entries(s, batch_id=batch.id)
         assert sorted(e.record_code for e in created) == ["HS-001", "HS-002", "HS-003", "HS-004"]
-        assert json.loads(created[0].new_values)["received_on"].startswith("2024-01-1")
+        assert all(e.new_values is None for e in created)  # no copy of an imported row's values
+        assert audit.created_values(s, created[0])["received_on"].startswith("2024-01-1")
 
 
 def test_undo_of_an_update_batch_gives_the_old_values_back(db: Database, tmp_path: Path) -> None:
@@ -423,7 +424,8 @@ def test_lost_update_refused_and_import_undone_on_postgresql(pg_url: str, tmp_pa
         with db.session() as s:
             entries = _entries(s, batch_id=result.batch_id)
             assert sorted(e.record_code for e in entries) == ["HS-001", "HS-002", "HS-003", "HS-004"]
-            assert json.loads(entries[0].new_values)["received_on"].startswith("2024-01-1")
+            assert entries[0].new_values is None
+            assert audit.created_values(s, entries[0])["received_on"].startswith("2024-01-1")
             dossier_id = s.scalar(select(m.Dossier.id).where(m.Dossier.code == "HS-001"))
         with db.session() as first, db.session() as second:  # two PCs open the same dossier
             v1 = services.get(first, m.Dossier, dossier_id).version
@@ -601,3 +603,64 @@ def test_a_survey_import_changing_a_forms_answers_moves_its_version_on(db: Datab
     assert again.updated == 1
     with pytest.raises(ConflictError, match="(?s)“phiếu số 1”.*: sửa câu trả lời"), db.transaction() as s:
         services.update(s, m.SurveyForm, form_id, {"number": 1}, user="binh", expected_version=read)
+
+
+def _copies(s, entries: list[m.AuditEntry]) -> dict[int, dict]:
+    """What a copy of each created row's values, taken right after its import, would hold."""
+    table = audit.table_of("dossier")
+    return {e.id: audit._row_json(s, table, e.record_id) for e in entries}
+
+
+def test_an_imported_row_keeps_its_created_values_through_every_later_change(db: Database, tmp_path: Path) -> None:
+    """An import's create entries hold no copy of the values (a copy was twice the dossiers' size);
+    the trail gives them back exactly: after form edits, a later import's updates, a deletion to the
+    bin and its restore, the undo of a later import, and an id used again by a new import."""
+    seed_catalogue(db)
+    first = _import(db, tmp_path / "a.xlsx")
+    with db.session() as s:
+        created = _entries(s, batch_id=first.batch_id, action="create")
+        copies = _copies(s, created)
+        assert all(e.new_values is None for e in created) and len(copies) == 4
+        assert copies[created[0].id]["applicant"] == "Nguyễn Văn An"
+        ids = {e.record_code: e.record_id for e in created}
+    with db.transaction() as s:  # a form edit, then a later import that changes two rows
+        services.update(s, m.Dossier, ids["HS-001"], {"note": "gọi lại"}, user="an")
+    rows = [list(r) for r in DOSSIERS]
+    rows[3][7], rows[0][3] = "24/01/2024", "Nguyễn Văn Anh"
+    second = _import(db, tmp_path / "b.xlsx", rows)
+    with db.transaction() as s:  # HS-002 to the bin and back
+        services.delete(s, m.Dossier, [ids["HS-002"]], user="an")
+        binned = _entries(s, action="delete", record_id=ids["HS-002"])
+        audit.restore(s, binned[-1].id, user="an")
+        services.update(s, m.Dossier, ids["HS-002"], {"applicant": "Trần Thị B"}, user="an")
+    with db.session() as s:
+        assert {e.id: audit.created_values(s, e) for e in created} == copies
+        # the trail's list (no session): an unchanged row shows its values, a changed one says where to look
+        listed = dict(s.execute(select(m.AuditEntry.record_code, audit.as_created_sql(m.AuditEntry))
+                                .where(m.AuditEntry.batch_id == first.batch_id)).all())
+        assert json.loads(listed["HS-003"]) == copies[next(e.id for e in created if e.record_code == "HS-003")]
+        assert listed["HS-001"] is None and listed["HS-002"] is None
+        entry = next(e for e in created if e.record_code == "HS-001")
+        assert audit.describe(None, entry) == audit.AS_IMPORTED
+        assert "cá nhân nộp: Nguyễn Văn An;" in audit.describe(s, entry)  # the value as imported, not “Anh”
+    with db.transaction() as s:
+        audit.undo_batch(s, second.batch_id, user="hoa")
+    with db.session() as s:
+        assert {e.id: audit.created_values(s, e) for e in created} == copies
+    # a batch undone at once: its undo entries keep the rows; the ids come again with a new import
+    third = _import(db, tmp_path / "c.xlsx", [(f"HS-1{i}", *DOSSIERS[i][1:]) for i in range(4)])
+    with db.session() as s:
+        undone = _entries(s, batch_id=third.batch_id, action="create")
+        undone_copies = _copies(s, undone)
+    with db.transaction() as s:
+        audit.undo_batch(s, third.batch_id, user="hoa")
+    with db.session() as s:
+        undo_entries = _entries(s, batch_id=third.batch_id, action="undo")
+        assert sorted(json.loads(e.old_values)["code"] for e in undo_entries) == ["HS-10", "HS-11", "HS-12", "HS-13"]
+    fourth = _import(db, tmp_path / "d.xlsx", [(f"HS-2{i}", *DOSSIERS[i][1:]) for i in range(4)])
+    with db.session() as s:
+        again = _entries(s, batch_id=fourth.batch_id, action="create")
+        assert {e.record_id for e in again} == {e.record_id for e in undone}  # SQLite gave the ids again
+        assert {e.id: audit.created_values(s, e) for e in undone} == undone_copies
+        assert [audit.created_values(s, e)["code"] for e in again] == [e.record_code for e in again]
+        assert {e.id: audit.created_values(s, e) for e in created} == copies

@@ -34,12 +34,12 @@ def _changes(packed: Any) -> str:
         return ""
     table_name, action, old, new, children = (str(packed).split(SEP) + [""] * 5)[:5]
     entry = m.AuditEntry(table_name=table_name, action=action, old_values=old or None, new_values=new or None,
-                         children=children or None)
+                         children=children or None)  # a create without values: an imported row changed since
     return audit.describe(None, entry)
 
 
 def _packed() -> Any:
-    parts: list[Any] = [E.table_name, E.action, E.old_values, E.new_values, E.children]
+    parts: list[Any] = [E.table_name, E.action, E.old_values, audit.as_created_sql(E), E.children]
     expr: Any = None
     for part in parts:
         piece = part if part is E.table_name or part is E.action else _coalesce(part)

@@ -100,10 +100,10 @@ def openpyxl_write_only(db_path: Path, out: Path) -> None:
 
 def peak_rss_of_our_export(db_path: Path, out: Path) -> float:
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r});"
+        f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r});"
         " from bench.bench_export import ours; from pathlib import Path;"
         f" ours(Path({str(db_path)!r}), Path({str(out)!r}));"
-        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        " from bench.run import peak_rss_mb; print(peak_rss_mb())"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(done.stdout.strip().splitlines()[-1])

@@ -218,13 +218,13 @@ def pandas_to_sql(template: Path, folder: Path, register: Path, *, engine: str =
 
 
 def peak_rss_of_our_import(template: Path, folder: Path, register: Path) -> float:
-    """Peak RSS (MB) of a child process running our import (psutil when present)."""
+    """Peak RSS (MB) of a child process running our import (its own peak: ``run.peak_rss_mb``)."""
     import subprocess
 
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r}); from bench.bench_import import ours; from pathlib import Path;"
+        f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r}); from bench.bench_import import ours; from pathlib import Path;"
         f" ours(Path({str(template)!r}), Path({str(folder)!r}), Path({str(register)!r}));"
-        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        " from bench.run import peak_rss_mb; print(peak_rss_mb())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import re
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from .mapping import (
     detect_header,
     load_mapping,
 )
-from .sheets import BadRow, open_sheet
+from .sheets import BadRow, RowStream, open_sheet
 
 # progress(done, total, text) -> False to cancel (the GUI's Progress object fits).
 ProgressFn = Callable[[int, int, str], Any]
@@ -132,8 +133,13 @@ class RowError(Exception):
 @dataclass
 class _Source:
     header: Header
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: RowStream  # the data rows (empty ones left out), one by one or by blocks
     estimate: int
+
+
+def _has_value(cells: list[Any]) -> bool:
+    """Whether a row has a cell that is not empty or blank."""
+    return any(c is not None and (type(c) is not str or c.strip()) for c in cells)
 
 
 def _is_numbering_row(cells: list[Any]) -> bool:
@@ -180,25 +186,27 @@ def open_source(kind: str, path: Path | str, mapping: dict[str, str] | Path | st
         raise
     rest = head[header.data_start:]
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def blocks() -> Generator[list[tuple[int, list[Any]]], None, None]:
         first = True
         try:
-            for number, cells in itertools.chain(rest, numbered):
-                for c in cells:
-                    if c is not None and (type(c) is not str or c.strip()):
-                        break
-                else:
-                    continue  # an empty row
-                if first and _is_numbering_row(cells):
+            for block in itertools.chain([rest], numbered.blocks()):
+                # Empty rows left out: a first cell with a value decides at once (the usual row).
+                kept = [
+                    item for item in block
+                    if ((cells := item[1]) and (c := cells[0]) is not None and (type(c) is not str or (c and not c.isspace())))
+                    or _has_value(cells)
+                ]
+                if first and kept:
                     first = False
-                    continue
-                first = False
-                yield number, cells
+                    if _is_numbering_row(kept[0][1]):
+                        del kept[0]
+                if kept:
+                    yield kept
         finally:
             numbered.close()
 
     estimate = max((sh.total_rows or 0) - header.data_start, 0)
-    return _Source(header, rows(), estimate)
+    return _Source(header, RowStream(blocks()), estimate)
 
 
 def preview(kind: str, path: Path | str, limit: int = 20, mapping: Any = None) -> tuple[Header, list[tuple[int, list[Any]]]]:
@@ -530,12 +538,12 @@ def _import_dossiers(session: Session, src: _Source, result: ImportResult, opt: 
     try:
         chunk: list[tuple[int, list[Any]]] = []
         done = 0
-        for item in src.rows:
-            chunk.append(item)
-            if len(chunk) >= CHUNK:
-                _dossier_chunk(load, chunk)
-                done += len(chunk)
-                chunk = []
+        for block in src.rows.blocks():
+            chunk.extend(block)
+            while len(chunk) >= CHUNK:
+                part, chunk = chunk[:CHUNK], chunk[CHUNK:]
+                _dossier_chunk(load, part)
+                done += len(part)
                 opt.report(done, src.estimate)
         if chunk:
             _dossier_chunk(load, chunk)
@@ -561,6 +569,8 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
     kind = "dossiers"
     lane_rows = load.lane.rows(chunk) if load.lane is not None and len(chunk) >= lane.MIN_ROWS else None
     load.settle()  # from here on the importer's own statements (lookups, created procedures, units)
+    if lane_rows is not None and SLOW not in lane_rows and _all_new(load, chunk, lane_rows):
+        return
     parsed_rows: list[tuple[int, list[Any], dict[str, Any] | None, Any]] = []
     codes: list[str] = []
     code_at = load.lane_code
@@ -653,27 +663,7 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
             updates.append((old["id"], rec))
             written.other[old["id"]] = number
     if insert_rows:
-        since = audit.last_id(session, table)
-        writer = load.writer
-
-        def write() -> None:  # on the overlap's thread (SQLite), else here
-            if sqlite:
-                writer.insert_block(inserts)
-            else:
-                writer.insert(inserted_recs)
-            audit.record_bulk_created(session, table, since, opt.user)
-            if writer.suspended and sqlite:
-                writer.add_counts(since)
-
-        def written_down() -> None:
-            written.add_inserted(session, insert_rows, insert_codes)
-            result.imported += len(insert_rows)
-
-        if load.overlap is not None:
-            load.overlap.submit(write, written_down)
-        else:
-            write()
-            written_down()
+        _write_new(load, inserts, inserted_recs, insert_rows, insert_codes)
     if updates or load.events.pending:
         load.settle()
     if updates:
@@ -684,6 +674,47 @@ def _dossier_chunk(load: _DossierLoad, chunk: list[tuple[int, list[Any]]]) -> No
         result.updated += len(updates)
     if load.events.pending:
         load.events.write(_ids_of(session, [code for code, _ in load.events.pending]))
+
+
+def _all_new(load: _DossierLoad, chunk: list[tuple[int, list[Any]]], rows: list[Any]) -> bool:
+    """A chunk the lane took whole: when its codes are all new (not in the table, none twice in the
+    chunk), it is written as it is, with no step per row, and True is returned; else the chunk takes
+    the general path (updates, duplicates), which decides each row."""
+    codes = list(map(operator.itemgetter(load.lane_code), rows))
+    if len(set(codes)) != len(codes) or _ids_of(load.session, codes):
+        return False
+    load.result.rows += len(chunk)
+    _write_new(load, rows, [], [number for number, _ in chunk], codes)
+    return True
+
+
+def _write_new(load: _DossierLoad, rows: list[tuple[Any, ...]], recs: list[dict[str, Any]],
+               numbers: list[int], codes: list[str]) -> None:
+    """Insert a chunk's new dossiers — driver ``rows`` on SQLite, ``recs`` elsewhere — with their audit
+    entries and day counts (on the overlap's thread when there is one), then note their sheet rows."""
+    session, writer, written, result, user = load.session, load.writer, load.written, load.result, load.opt.user
+    table = m.Dossier.__table__
+    since = audit.last_id(session, table)
+    sqlite = writer.sqlite
+
+    def write() -> None:  # on the overlap's thread (SQLite), else here
+        if sqlite:
+            writer.insert_block(rows)
+        else:
+            writer.insert(recs)
+        audit.record_bulk_created(session, table, since, user)
+        if writer.suspended and sqlite:
+            writer.add_counts(since)
+
+    def written_down() -> None:
+        written.add_inserted(session, numbers, codes)
+        result.imported += len(numbers)
+
+    if load.overlap is not None:
+        load.overlap.submit(write, written_down)
+    else:
+        write()
+        written_down()
 
 
 # --------------------------------------------------------------------------- row-by-row kinds

@@ -17,10 +17,10 @@ import itertools
 import re
 import unicodedata
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.xml import DEFUSEDXML  # type: ignore[import-untyped]
 
@@ -89,25 +89,71 @@ def _nfc(value: str) -> str:
 
 
 BLOCK = 512  # rows _clean_rows looks at together
+Row = tuple[int, list[Any]]
 
 
-def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tuple[int, list[Any]], None, None]:
+class RowStream:
+    """A sheet's rows, produced by blocks: iterating gives them one by one (``next``), ``blocks`` gives
+    what is left by blocks (lists of rows) — the importer's way, with no Python call per row. Both can be
+    mixed: rows taken one by one (the header) are not given again by ``blocks``. ``close`` stops the
+    reader (and ends an .xls child)."""
+
+    def __init__(self, blocks: Generator[list[Row], None, None]) -> None:
+        self._blocks = blocks
+        self._block: list[Row] = []
+        self._at = 0
+
+    def __iter__(self) -> RowStream:
+        return self
+
+    def __next__(self) -> Row:
+        while self._at >= len(self._block):
+            self._block = next(self._blocks)  # StopIteration ends the rows
+            self._at = 0
+        item = self._block[self._at]
+        self._at += 1
+        return item
+
+    def blocks(self) -> Iterator[list[Row]]:
+        """The rows not taken yet, by blocks (none empty)."""
+        rest = self._block[self._at :]
+        self._block, self._at = [], 0
+        if rest:
+            yield rest
+        yield from self._blocks
+
+    def close(self) -> None:
+        self._blocks.close()
+
+
+def _clean_rows(
+    path: Path, rows: Iterator[Row], failure: Callable[[BaseException], BaseException] | None = None
+) -> RowStream:
     """The one pass every reader's rows go through: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
     columns (refused with a sentence, never cut silently), at most ``TEXT_BUDGET`` characters of text in
     all (size × count), text cleaned by ``clean_cell``. Rows are looked at by blocks of ``BLOCK``: the
     block's text joined once, and a few C-level scans of it (length, budget, characters XML cannot carry,
     ASCII or already NFC) show that nothing is to be done — the common case; any other block goes row by
-    row (``_clean_row``), so what is refused, and where, does not depend on the blocks."""
+    row (``_clean_row``), so what is refused, and where, does not depend on the blocks: the rows before a
+    refusal (or before the reader failed) come first. ``failure`` turns the reader's own exception into
+    the one to raise (``CchcError`` passes unchanged)."""
+    return RowStream(_clean_blocks(path, iter(rows), failure))
+
+
+def _clean_blocks(
+    path: Path, rows: Iterator[Row], failure: Callable[[BaseException], BaseException] | None
+) -> Generator[list[Row], None, None]:
     state = [TEXT_BUDGET, 0]  # characters left, rows seen
-    rows = iter(rows)
     while True:
-        block: list[tuple[int, list[Any]]] = []
+        block: list[Row] = []
         try:
             block.extend(itertools.islice(rows, BLOCK))
-        except BaseException:  # the reader failed: the rows before it first, as one by one
-            for number, cells in block:
-                yield _clean_row(path, state, number, cells)
-            raise
+        except BaseException as exc:  # the reader failed: the rows before it first, as one by one
+            if block:
+                yield from _clean_slowly(path, state, block)
+            if failure is None or isinstance(exc, CchcError | KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            raise failure(exc) from None
         if not block:
             return
         cells_list = [cells for _, cells in block]
@@ -125,10 +171,22 @@ def _clean_rows(path: Path, rows: Iterator[tuple[int, list[Any]]]) -> Generator[
         ):
             state[0] -= size
             state[1] += len(block)
-            yield from block
+            yield block
             continue
+        yield from _clean_slowly(path, state, block)
+
+
+def _clean_slowly(path: Path, state: list[int], block: list[Row]) -> Generator[list[Row], None, None]:
+    """``_clean_row`` for each row of the block: the rows before a refusal are given, then it is raised."""
+    out: list[Row] = []
+    try:
         for number, cells in block:
-            yield _clean_row(path, state, number, cells)
+            out.append(_clean_row(path, state, number, cells))
+    except CchcError:
+        if out:
+            yield out
+        raise
+    yield out
 
 
 def _clean_row(path: Path, state: list[int], number: int, cells: list[Any]) -> tuple[int, list[Any]]:
@@ -168,7 +226,7 @@ class Sheet:
     ``merged`` lists merged ranges ((r0, c0), (r1, c1)), zero-based, inclusive."""
 
     name: str
-    rows: Generator[tuple[int, list[Any]], None, None]
+    rows: RowStream
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     total_rows: int = 0  # an estimate for the progress bar, never trusted for the data
 
@@ -247,9 +305,7 @@ def open_sheet(path: Path | str, sheet: str | int | None = None, *, engine: str 
     if kind == "xls":
         from .xls import xls_sheet
 
-        found = xls_sheet(path, sheet)
-        found.rows = _clean_rows(path, found.rows)
-        return found
+        return cast(Sheet, xls_sheet(path, sheet))
     # Before calamine allocates the used range (an absurd one aborts the process): see readers.py.
     from .readers import check_xlsx
 
@@ -287,17 +343,10 @@ def _calamine_sheet(path: Path, sheet: str | int) -> Sheet:
     first = ws.start[0] if ws.start else 0
     merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or [])]
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            yield from enumerate(ws.iter_rows(), first + 1)
-        except CchcError:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - a Rust panic included
-            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
-                raise
-            raise CchcError(f"Tệp {path.name} bị hỏng, không đọc hết được.") from None
+    def broken(_exc: BaseException) -> CchcError:  # any failure of the reader, a Rust panic included
+        return CchcError(f"Tệp {path.name} bị hỏng, không đọc hết được.")
 
-    return Sheet(ws.name, _clean_rows(path, rows()), merged, ws.height)
+    return Sheet(ws.name, _clean_rows(path, enumerate(ws.iter_rows(), first + 1), broken), merged, ws.height)
 
 
 def _openpyxl_sheet(path: Path, sheet: str | int) -> Sheet:

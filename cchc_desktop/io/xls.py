@@ -45,8 +45,8 @@ def _corrupt(path: Path) -> CchcError:
 
 
 def xls_sheet(path: Path, sheet: str | int) -> Any:
-    """The ``sheets.Sheet`` of an .xls, its rows streamed from the child (not yet cleaned)."""
-    from .sheets import Sheet
+    """The ``sheets.Sheet`` of an .xls, its rows streamed from the child (cleaned as every reader's)."""
+    from .sheets import Sheet, _clean_rows
 
     if getattr(sys, "frozen", False):  # the packaged app: its own executable dispatches (__main__.py)
         command = [sys.executable, "--xls-child", str(path), repr(sheet)]
@@ -97,7 +97,7 @@ def xls_sheet(path: Path, sheet: str | int) -> Any:
         finally:
             finish()
 
-    found = Sheet(name, rows(), merged, height)
+    found = Sheet(name, _clean_rows(path, rows()), merged, height)
     weakref.finalize(found, finish)  # a sheet dropped before its rows were read still ends the child
     return found
 

@@ -22,7 +22,9 @@ Registering a benchmark (other modules do exactly this):
            )
 
    A ``Peer`` with ``floor=True`` is a lower bound (e.g. computing on data already in memory):
-   its row shows ours ÷ floor instead, and it has no goal.
+   its row shows ours ÷ floor instead; its goal, if any, is ``at_most`` (ours ÷ floor at most that).
+   ``Case.rounds`` runs ours and the floors in turn that many times (best of each), for ratios that
+   do not depend on one run's luck.
 2. Add the module's name to ``BENCH_MODULES`` below.
 
 ``--only`` keeps the benchmarks whose name contains the text; ``--size`` is passed on in
@@ -69,6 +71,7 @@ class Peer:
     label: str
     run: Callable[[], object]
     floor: bool = False  # a lower bound to compare with, not a competitor
+    at_most: float | None = None  # a floor's goal: ours ÷ floor at most this
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class Case:
     goal_seconds: float | None = None
     goal_ratio: float | None = None
     note: str = ""
+    # When > 0: ours and each floor run in turn this many rounds, however long they take, each keeping
+    # its best — a ratio to a floor taken from one slow run of each swings with the machine's load.
+    rounds: int = 0
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,16 @@ def _ratio(row: Row) -> str:
 
 def run_case(name: str, case: Case, ctx: Context) -> list[Row]:
     case.ours()  # warm-up: caches, lazy imports
-    ours = best_time(case.ours, ctx.repeat)
+    paired: dict[int, float] = {}  # peer index → its best time, measured in turn with ours
+    if case.rounds > 0:
+        ours = float("inf")
+        floors = [(i, peer) for i, peer in enumerate(case.peers) if peer.floor]
+        for _ in range(case.rounds):
+            ours = min(ours, best_time(case.ours, 1))
+            for i, peer in floors:
+                paired[i] = min(paired.get(i, float("inf")), best_time(peer.run, 1))
+    else:
+        ours = best_time(case.ours, ctx.repeat)
     rows: list[Row] = []
     time_goal = case.goal_seconds is not None
     own = Row(name, ours)
@@ -185,9 +200,12 @@ def run_case(name: str, case: Case, ctx: Context) -> list[Row]:
     if not case.peers:
         return [own]
     first = True
-    for peer in case.peers:
-        elapsed = best_time(peer.run, ctx.repeat)
+    for i, peer in enumerate(case.peers):
+        elapsed = paired[i] if i in paired else best_time(peer.run, ctx.repeat)
         row = Row(name, ours, elapsed, peer.label, peer.floor)
+        if peer.floor and peer.at_most is not None:
+            row.goal = f"≤ {peer.at_most:g} ×"
+            row.ok = row.ratio is not None and row.ratio <= peer.at_most
         if first and not peer.floor:
             goals = []
             oks = []

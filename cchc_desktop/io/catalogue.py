@@ -218,6 +218,11 @@ class Catalogue:
         self._ids[cache_key] = uid
         return uid
 
+    def known_unit(self, text: Any, code_cell: Any = None) -> int | None:
+        """The unit id ``unit`` already gave for exactly these cells in this import (no lookup, nothing
+        written), else ``None`` — for ``io.lane``, which must not write."""
+        return self._ids.get((text, code_cell))
+
     def _apply(self, plan: UnitPlan) -> int | None:
         room = plan.kind == "room"
         uid = plan.unit_id

@@ -29,6 +29,12 @@ or earlier in the file are handed back to the row path by the importer (update o
 Used on SQLite for new dossiers when the mapped columns are ones the lane knows (``LANE_KEYS``) and the
 due date is a column of the file (else it must be computed per row from the calendar); otherwise, and
 on PostgreSQL, every row takes the row path (same result, today's speed).
+
+Procedures and units: a procedure code not in the catalogue, or unit cells (``unit``, ``unit_code``)
+this import has not resolved yet, make the row slow; the row path then creates the procedure, or
+resolves the unit (creating it, its alias or its code, ``io.catalogue``), and from the next chunk on
+the rows naming them take the lane (their slow verdict is asked again each chunk). So a one-stop
+register with unit columns, on day one, takes the lane for all but its first rows of each unit.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from ..core import services
 from ..core.enums import DossierOutcome
 from . import parsing as p
 from .bulk import COLUMNS, TABLE, DossierWriter
+from .catalogue import Catalogue
 from .event_columns import ENDING
 from .mapping import Header
 
@@ -51,12 +58,14 @@ SLOW = object()  # a cell (or row) the lane leaves to the row path
 MIN_ROWS = 64  # a smaller chunk (a small file, its last rows) takes the row path: the lane's set-up would cost more
 
 # Field keys the lane knows. "procedure_name" and "field" only serve to create a missing procedure
-# (a row the lane leaves to the row path); for a known procedure they are not written.
+# (a row the lane leaves to the row path); for a known procedure they are not written. "unit" and
+# "unit_code" give the dossier's unit once the row path has resolved those cells (``DossierLane._unit``).
 TEXT_KEYS = {"applicant": "applicant", "note": "note", "apology_letter": "apology_letter"}
 LANE_KEYS = frozenset({
-    "code", "procedure_code", "procedure_name", "field", "channel", "received", "due", "resolved", "outcome",
-    "supplement_requests", *TEXT_KEYS,
+    "code", "procedure_code", "procedure_name", "field", "unit", "unit_code", "channel", "received", "due",
+    "resolved", "outcome", "supplement_requests", *TEXT_KEYS,
 })
+_NO_UNIT = object()  # unit cells empty: the dossier takes its procedure's unit
 
 
 def usable(header: Header, writer: DossierWriter) -> bool:
@@ -71,8 +80,11 @@ class _Distinct:
     share one cache (no two of them are equal); numbers have one each, since 1, 1.0 and True are equal
     keys in a dict but not the same cell."""
 
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
+    def __init__(self, fn: Callable[[Any], Any], *, retry: bool = False) -> None:
         self.fn = fn
+        # retry: a slow value is asked again in each chunk — for what the row path may settle meanwhile
+        # (a procedure or a unit this import creates or resolves), so that later rows take the lane.
+        self.retry = retry
         self.caches: dict[type | None, dict[Any, Any]] = {}  # cell → fn(cell)
         self.splits: dict[type | None, list[dict[Any, Any]]] = {}  # cell → each part of fn(cell)
 
@@ -94,7 +106,10 @@ class _Distinct:
         cache = self.caches.setdefault(kind, {})
         split = self.splits.setdefault(kind, [{} for _ in range(width)])
         distinct = set(cells)
-        for cell in distinct.difference(cache):
+        todo = distinct.difference(cache)
+        if self.retry:
+            todo.update(c for c in distinct if c in cache and cache[c] is SLOW)
+        for cell in todo:
             value = cache[cell] = self._value(cell)
             for k in range(width):
                 split[k][cell] = SLOW if value is SLOW else value[k]
@@ -151,8 +166,10 @@ def _text_cell(cell: Any, limit: int | None, code: bool) -> Any:
 class DossierLane:
     """The lane for one import (its caches live as long as the import)."""
 
-    def __init__(self, header: Header, writer: DossierWriter, procedures: dict[str, Any], user: str) -> None:
+    def __init__(self, header: Header, writer: DossierWriter, procedures: dict[str, Any], user: str,
+                 units: Catalogue) -> None:
         self.columns = {key: col for col, key in header.mapping.items()}
+        self.units = units  # the importer's: the unit cells it resolved (and the units it created)
         self.width = max(header.mapping) + 1
         self.writer = writer
         self.procedures = procedures  # the importer's: code → Procedure (grows as procedures are created)
@@ -162,7 +179,8 @@ class DossierLane:
         self.convert = {writer.columns[i]: proc for i, proc in writer.processors}
         self.default_channel = self._out("channel", getattr(TABLE.c.channel.default, "arg", None))
         self.resolved_outcome = self._out("outcome", DossierOutcome.RESOLVED)
-        self.procedure = _Distinct(self._procedure)
+        self.procedure = _Distinct(self._procedure, retry=True)
+        self.unit = _Distinct(self._unit, retry=True)
         self.received = _Distinct(self._received)
         self.due = _Distinct(self._due)
         self.resolved = _Distinct(self._resolved)
@@ -186,6 +204,16 @@ class DossierLane:
         if proc is None:
             return SLOW
         return proc.id, proc.unit_id, proc.field_id
+
+    def _unit(self, pair: tuple[Any, type, Any, type]) -> Any:
+        """(unit cell, its type, unit code cell, its type) → (unit id,): only a pair the row path has
+        already resolved in this import (``Catalogue.known_unit``), so the lane never looks a unit up,
+        creates it or keeps its code; ``_NO_UNIT`` when both cells are empty (the procedure's unit)."""
+        text, code = p.clean_text(pair[0]), p.clean_text(pair[2])
+        if not text and not code:
+            return (_NO_UNIT,)
+        unit_id = self.units.known_unit(text, code)
+        return SLOW if unit_id is None else (unit_id,)
 
     def _received(self, cell: Any) -> Any:
         found = p.parse_datetime(cell)
@@ -256,6 +284,17 @@ class DossierLane:
                 values[dst], bad = _text_column(by_column[col[key]], self.lengths[dst], code=False)
                 slow |= bad
         values["procedure_id"], values["unit_id"], values["field_id"] = distinct("procedure_code", self.procedure, 3)
+        if "unit" in col or "unit_code" in col:  # the unit column wins over the procedure's unit, as in fill
+            none = [None] * n
+            names = by_column[col["unit"]] if "unit" in col else none
+            codes = by_column[col["unit_code"]] if "unit_code" in col else none
+            pairs = list(zip(names, map(type, names), codes, map(type, codes), strict=True))
+            (unit_ids,), has_slow = self.unit.column(pairs, 1)
+            if has_slow:
+                slow.update(i for i, v in enumerate(unit_ids) if v is SLOW)
+            values["unit_id"] = [
+                own if u is _NO_UNIT else u for u, own in zip(unit_ids, values["unit_id"], strict=True)
+            ]
         received_days, values["received_on"], values["received_time"] = distinct("received", self.received, 3)
         due_days, values["due_on"] = distinct("due", self.due, 2)
         if "resolved" in col:

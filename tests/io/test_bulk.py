@@ -220,3 +220,23 @@ def test_a_failure_on_the_sql_thread_rolls_the_import_back(db: Database, tmp_pat
     result = import_file(db, "dossiers", write_xlsx(tmp_path / "a.xlsx", _register(350)),
                          progress=lambda done, total, text: done < 200)
     assert result.cancelled and dossier_codes(db) == [] and schema(db) == before
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_automatic_collection_is_held_off_during_an_import_and_left_as_found(
+    db: Database, tmp_path: Path, enabled: bool
+) -> None:
+    import gc
+
+    seed_catalogue(db)
+    path = write_xlsx(tmp_path / "ho-so.xlsx", flat_rows())
+    during: list[bool] = []
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        result = import_file(db, "dossiers", path, progress=lambda *_: during.append(gc.isenabled()))
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert result.imported == len(DOSSIERS) and during and not any(during)
+    assert after is enabled  # the app's collector (ui.collector) keeps it off: never switched back on

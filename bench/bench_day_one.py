@@ -3,7 +3,9 @@ unit codes, room names, fields and procedures the new catalogue lacks) imported 
 ``--create-missing`` — 0 rows may be rejected (checked on every run), in one transaction.
 
 Peer: the same register imported into a database whose catalogue is already complete (the import
-with nothing to create); the ratio shows what resolving and creating the catalogue costs.
+with nothing to create); the ratio shows what resolving and creating the catalogue costs. A second
+benchmark times that everyday import (catalogue complete) against its floor: calamine read, typing by
+dict lookups, one executemany, indexes rebuilt (goal ≤ 1,3 ×, issue 15).
 The 2.000-row version of the same register is the test ``tests/io/test_day_one.py``.
 
 ``python -m bench --only "day one"`` (or ``python -m bench.bench_day_one [--rows N]`` alone).
@@ -90,16 +92,102 @@ def _complete_template(folder: Path, path: Path, rows: int) -> Path:
     return target
 
 
+def _unit_ids(template: Path, path: Path) -> dict[tuple[object, object], int]:
+    """Unit id by (unit cell, unit code cell) for every pair of the register, resolved once, untimed —
+    the floor's "lookup" is then one dict access a row."""
+    from python_calamine import CalamineWorkbook
+
+    from cchc_desktop.core.db import open_database
+    from cchc_desktop.io.catalogue import Catalogue
+    from cchc_desktop.io.parsing import clean_text
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    pairs = {(r[5], r[6]) for r in rows[_data_start(rows):]}
+    db = open_database(template, create=False, upgrade=False)
+    try:
+        with db.session() as s:
+            units = Catalogue(s)
+            found = {pair: units.unit(clean_text(pair[0]), clean_text(pair[1])) for pair in pairs}
+    finally:
+        db.close()
+    assert None not in found.values()
+    return found  # type: ignore[return-value]
+
+
+def _data_start(rows: list[list[object]]) -> int:
+    from tests.io.one_stop_register import HEADER
+
+    return next(i for i, r in enumerate(rows) if list(r[: len(HEADER)]) == HEADER) + 1
+
+
+def floor(template: Path, folder: Path, path: Path, units: dict[tuple[object, object], int]) -> None:
+    """The same job with the least work: calamine read, each row typed with dict lookups (procedure,
+    unit pair, channel) and date slicing, no validation, one executemany into the dossier table with
+    the count triggers and secondary indexes dropped, the indexes rebuilt, one commit."""
+    import sqlite3
+
+    from python_calamine import CalamineWorkbook
+
+    from bench.bench_import import CHANNEL_VALUES, FLOOR_COLUMNS, _day
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    target = folder / "floor.db"
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, target)
+    con = sqlite3.connect(target)
+    procedures = {code: (pid, fid) for code, pid, fid in con.execute("SELECT code, id, field_id FROM procedure")}
+    con.execute("BEGIN")
+    dropped = con.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'dossier' AND sql IS NOT NULL "
+        "AND type IN ('trigger', 'index')"
+    ).fetchall()
+    for kind, name, _sql in dropped:
+        con.execute(f"DROP {kind} {name}")
+    typed = []
+    for row in rows[_data_start(rows):]:
+        pid, fid = procedures[row[2]]
+        resolved = _day(row[11])
+        typed.append((row[1], pid, units[(row[5], row[6])], fid, row[7], CHANNEL_VALUES[row[8]], _day(row[9]),
+                      _day(row[10]), resolved, "resolved" if resolved else None, 0))
+    con.executemany(f"INSERT INTO dossier ({FLOOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", typed)
+    for kind, _name, sql in dropped:
+        if kind == "index":
+            con.execute(sql)
+    con.commit()
+    con.close()
+
+
 @benchmark("import: day one, 100.000-row one-stop register into a fresh init database (--create-missing)")
 def import_day_one(ctx: Context) -> Case:
     rows = min(ctx.size, ROWS)
     folder = Path(tempfile.mkdtemp(prefix="bench-day-one-"))
     path = register(rows)
     template = _complete_template(folder, path, rows)
+    units = _unit_ids(template, path)
     return Case(
         ours=lambda: day_one(folder, path, rows),
-        peers=[Peer("same register, catalogue already complete", lambda: with_complete_catalogue(template, folder, path))],
+        peers=[
+            Peer("same register, catalogue already complete", lambda: with_complete_catalogue(template, folder, path)),
+            Peer("floor: calamine + typing by dicts + executemany, indexes rebuilt (catalogue complete)",
+                 lambda: floor(template, folder, path, units), floor=True),
+        ],
         note="0 rejected checked on every run",
+    )
+
+
+@benchmark("import: 100.000-row one-stop register, catalogue complete (the CLI's everyday import)")
+def import_one_stop(ctx: Context) -> Case:
+    rows = min(ctx.size, ROWS)
+    folder = Path(tempfile.mkdtemp(prefix="bench-one-stop-"))
+    path = register(rows)
+    template = _complete_template(folder, path, rows)
+    units = _unit_ids(template, path)
+    return Case(
+        ours=lambda: with_complete_catalogue(template, folder, path),
+        peers=[Peer("floor: calamine + typing by dicts + executemany, indexes rebuilt",
+                    lambda: floor(template, folder, path, units), floor=True, at_most=1.3)],
+        rounds=3,
     )
 
 

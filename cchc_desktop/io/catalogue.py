@@ -178,6 +178,10 @@ class Catalogue:
         cache_key = (text, code_cell)
         if cache_key in self._plans:
             return self._plans[cache_key]
+        plan = self._plans[cache_key] = self._make_plan(text, code_cell)
+        return plan
+
+    def _make_plan(self, text: Any, code_cell: Any) -> UnitPlan | None:
         code, name = split_unit_cell(text, code_cell)
         plan: UnitPlan | None = None
         if code is not None and (code in self.unit_by_code or code in self.alias_by_code):
@@ -204,7 +208,6 @@ class Catalogue:
                     plan = UnitPlan("new", name, name, code)
         elif code is not None:
             plan = UnitPlan("new", code, code, code)
-        self._plans[cache_key] = plan
         return plan
 
     def unit(self, text: Any, code_cell: Any = None) -> int | None:
@@ -218,10 +221,31 @@ class Catalogue:
         self._ids[cache_key] = uid
         return uid
 
-    def known_unit(self, text: Any, code_cell: Any = None) -> int | None:
-        """The unit id ``unit`` already gave for exactly these cells in this import (no lookup, nothing
-        written), else ``None`` — for ``io.lane``, which must not write."""
-        return self._ids.get((text, code_cell))
+    def settled_unit(self, text: Any, code_cell: Any = None) -> int | None:
+        """The unit id ``unit`` gives for these cells when it has nothing to write — cells it already
+        resolved in this import, or naming a unit as the catalogue has it — else ``None`` (a unit, a
+        code or an alias to record: only ``unit`` may do that). For ``io.lane``, which must not write."""
+        cache_key = (text, code_cell)
+        if cache_key in self._ids:
+            return self._ids[cache_key]
+        # Not kept in ``_plans``: a plan made before ``unit`` creates the unit it names would be stale.
+        plan = self._plans[cache_key] if cache_key in self._plans else self._make_plan(text, code_cell)
+        if plan is None or plan.unit_id is None or self._keeps_code(plan) or self._records_alias(plan):
+            return None
+        self._ids[cache_key] = plan.unit_id
+        return plan.unit_id
+
+    def _keeps_code(self, plan: UnitPlan) -> bool:
+        """A known unit without a code, named with one: ``_apply`` keeps the code on the unit."""
+        uid = plan.unit_id
+        return bool(
+            uid is not None and plan.code and plan.kind != "room" and self.unit_code.get(uid) is None
+            and plan.code not in self.alias_by_code
+        )
+
+    def _records_alias(self, plan: UnitPlan) -> bool:
+        """A name written as a room or a part of the department, not recorded yet: ``_apply`` adds the alias."""
+        return plan.alias and name_key(plan.name) not in self.alias_by_key
 
     def _apply(self, plan: UnitPlan) -> int | None:
         room = plan.kind == "room"
@@ -236,23 +260,23 @@ class Catalogue:
             self._add_unit(unit)
             self.created_units += 1
             uid = unit.id
-        elif plan.code and not room and self.unit_code.get(uid) is None and plan.code not in self.alias_by_code:
+        elif self._keeps_code(plan):
             # The code of a unit that had none: kept on the unit (nothing is overwritten).
+            assert plan.code is not None
             services.update(self.session, m.Unit, uid, {"code": plan.code}, user=self.user)
             self.unit_code[uid] = plan.code
             self.unit_by_code[plan.code] = uid
-        if plan.alias:
+        if self._records_alias(plan):
             key = name_key(plan.name)
-            if key not in self.alias_by_key:
-                code = plan.code if room and plan.code and plan.code not in self.alias_by_code else None
-                alias = services.create(
-                    self.session, m.UnitAlias,
-                    {"name": plan.name, "name_key": key, "code": code, "unit_id": uid, "is_room": room},
-                    user=self.user,
-                )  # fmt: skip
-                self.alias_by_key[key] = alias
-                if code:
-                    self.alias_by_code[code] = uid
+            code = plan.code if room and plan.code and plan.code not in self.alias_by_code else None
+            alias = services.create(
+                self.session, m.UnitAlias,
+                {"name": plan.name, "name_key": key, "code": code, "unit_id": uid, "is_room": room},
+                user=self.user,
+            )  # fmt: skip
+            self.alias_by_key[key] = alias
+            if code:
+                self.alias_by_code[code] = uid
         return uid
 
     # ------------------------------------------------------------------ fields

@@ -31,10 +31,11 @@ due date is a column of the file (else it must be computed per row from the cale
 on PostgreSQL, every row takes the row path (same result, today's speed).
 
 Procedures and units: a procedure code not in the catalogue, or unit cells (``unit``, ``unit_code``)
-this import has not resolved yet, make the row slow; the row path then creates the procedure, or
-resolves the unit (creating it, its alias or its code, ``io.catalogue``), and from the next chunk on
-the rows naming them take the lane (their slow verdict is asked again each chunk). So a one-stop
-register with unit columns, on day one, takes the lane for all but its first rows of each unit.
+whose resolution would write something (a unit, its code or an alias to record, ``io.catalogue``),
+make the row slow; the row path then creates the procedure or records the unit, and from the next
+chunk on the rows naming them take the lane (their slow verdict is asked again each chunk). So a
+one-stop register with unit columns takes the lane for all its rows when the catalogue already has
+what it names, and for all but its first chunk on day one.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ MIN_ROWS = 64  # a smaller chunk (a small file, its last rows) takes the row pat
 
 # Field keys the lane knows. "procedure_name" and "field" only serve to create a missing procedure
 # (a row the lane leaves to the row path); for a known procedure they are not written. "unit" and
-# "unit_code" give the dossier's unit once the row path has resolved those cells (``DossierLane._unit``).
+# "unit_code" give the dossier's unit when those cells resolve with nothing to write (``DossierLane._unit``).
 TEXT_KEYS = {"applicant": "applicant", "note": "note", "apology_letter": "apology_letter"}
 LANE_KEYS = frozenset({
     "code", "procedure_code", "procedure_name", "field", "unit", "unit_code", "channel", "received", "due",
@@ -206,13 +207,14 @@ class DossierLane:
         return proc.id, proc.unit_id, proc.field_id
 
     def _unit(self, pair: tuple[Any, type, Any, type]) -> Any:
-        """(unit cell, its type, unit code cell, its type) → (unit id,): only a pair the row path has
-        already resolved in this import (``Catalogue.known_unit``), so the lane never looks a unit up,
-        creates it or keeps its code; ``_NO_UNIT`` when both cells are empty (the procedure's unit)."""
+        """(unit cell, its type, unit code cell, its type) → (unit id,): only cells whose unit resolves
+        with nothing to write (``Catalogue.settled_unit``: resolved earlier in this import, or a unit as
+        the catalogue has it) — a unit, a code or an alias to record is the row path's; ``_NO_UNIT`` when
+        both cells are empty (the procedure's unit)."""
         text, code = p.clean_text(pair[0]), p.clean_text(pair[2])
         if not text and not code:
             return (_NO_UNIT,)
-        unit_id = self.units.known_unit(text, code)
+        unit_id = self.units.settled_unit(text, code)
         return SLOW if unit_id is None else (unit_id,)
 
     def _received(self, cell: Any) -> Any:

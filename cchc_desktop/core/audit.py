@@ -29,7 +29,7 @@ import enum
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -524,9 +524,22 @@ class Change:
     new: str
 
 
-def display_value(session: Session | None, table_name: str, key: str, raw: Any) -> str:
+Names = Callable[[str, Any], str | None]  # (table, id) → the record's name (``record_name``), e.g. cached
+
+
+def record_name(session: Session, table_name: str, record_id: Any) -> str | None:
+    """How the trail names a referenced record: its natural code (a procedure's code, a unit's name),
+    else its id; ``None`` when there is no such record."""
+    table = m.Base.metadata.tables[table_name]
+    row = session.execute(select(table).where(table.c.id == record_id)).mappings().first()
+    if row is None:
+        return None
+    return natural_code(table_name, dict(row)) or str(record_id)
+
+
+def display_value(session: Session | None, table_name: str, key: str, raw: Any, names: Names | None = None) -> str:
     """A stored JSON value as the user reads it: labels of enums, Có/Không, dd/mm/yyyy, a referenced
-    record's code instead of its id."""
+    record's code instead of its id (through ``session``, else through ``names``)."""
     if raw is None or raw == "":
         return "(trống)"
     if isinstance(raw, dict):  # file contents
@@ -540,12 +553,10 @@ def display_value(session: Session | None, table_name: str, key: str, raw: Any) 
         value = decode(table, key, raw)
     except (ValueError, TypeError):
         return str(raw)
-    if col.foreign_keys and session is not None:
+    if col.foreign_keys and (session is not None or names is not None):
         target = next(iter(col.foreign_keys)).column.table
-        row = session.execute(select(target).where(target.c.id == value)).mappings().first()
-        if row is not None:
-            return natural_code(target.name, dict(row)) or str(value)
-        return f"#{value}"
+        found = record_name(session, target.name, value) if session is not None else names(target.name, value)  # type: ignore[misc]
+        return f"#{value}" if found is None else found
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, enum.Enum):
@@ -561,7 +572,7 @@ def display_value(session: Session | None, table_name: str, key: str, raw: Any) 
     return str(value)
 
 
-def changes_of(session: Session | None, entry: m.AuditEntry) -> list[Change]:
+def changes_of(session: Session | None, entry: m.AuditEntry, names: Names | None = None) -> list[Change]:
     old = json.loads(entry.old_values) if entry.old_values else {}
     if entry.action == "create" and entry.new_values is None and session is not None:
         new = created_values(session, entry)  # a row an import created: no copy kept
@@ -573,20 +584,21 @@ def changes_of(session: Session | None, entry: m.AuditEntry) -> list[Change]:
         if old.get(key) == new.get(key):
             continue
         label = field_label(model, key) if model is not None else key
-        out.append(Change(label, display_value(session, entry.table_name, key, old.get(key)),
-                          display_value(session, entry.table_name, key, new.get(key))))
+        out.append(Change(label, display_value(session, entry.table_name, key, old.get(key), names),
+                          display_value(session, entry.table_name, key, new.get(key), names)))
     return out
 
 
-def describe(session: Session | None, entry: m.AuditEntry, limit: int = 6) -> str:
-    """The changes of an entry in one line: “Ghi chú: a → b; Ngày hẹn trả: … → …”."""
+def describe(session: Session | None, entry: m.AuditEntry, limit: int = 6, names: Names | None = None) -> str:
+    """The changes of an entry in one line: “Ghi chú: a → b; Ngày hẹn trả: … → …” (referenced records
+    named through ``session``, else ``names``, else by id)."""
     if entry.action in ("delete", "restore", "undo"):
         if entry.action == "delete":
             return "Đã xóa" + (" (cùng các dữ liệu kèm theo)" if entry.children else "")
         if entry.action == "restore":
             return "Khôi phục từ Thùng rác"
         return "Hoàn tác lần nhập"
-    changes = changes_of(session, entry)
+    changes = changes_of(session, entry, names)
     if entry.action == "create" and entry.new_values is None and session is None:
         return AS_IMPORTED
     if entry.action == "create":

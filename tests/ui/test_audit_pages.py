@@ -453,3 +453,26 @@ def test_copying_last_years_objectives_keeps_one_a_colleague_changed_meanwhile(q
     page.copy_previous()
     with ctx.db.session() as s:
         assert s.get(m.QualityObjective, changed) is None
+
+
+def test_the_log_names_the_procedure_and_unit_of_an_imported_dossier(qtbot: Any, ctx: AppContext,
+                                                                       tmp_path: Path) -> None:
+    with ctx.db.session() as s:
+        proc = s.scalar(select(m.Procedure).where(m.Procedure.unit_id.is_not(None)).order_by(m.Procedure.id.desc()))
+        unit_name = s.get(m.Unit, proc.unit_id).name
+        proc_code, proc_id = proc.code, proc.id
+    path = tmp_path / "ho-so.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Số hồ sơ", "Mã TTHC", "Người nộp", "Ngày tiếp nhận", "Ngày hẹn trả"])
+    ws.append(["HS-NK-1", proc_code, "Nguyễn Văn An", "15/01/2024", "19/01/2024"])
+    wb.save(path)
+    result = import_file(ctx.db, "dossiers", path, user="hoa")
+    assert result.imported == 1
+    page = AuditLogPage(ctx)
+    qtbot.addWidget(page)
+    page.show_batch(result.batch_id)
+    assert page.table_model.total == 1
+    changes = page.proxy.index(0, page.source.column_index("changes")).data()
+    assert f"Thủ tục: {proc_code}" in changes and f"Đơn vị: {unit_name}" in changes
+    assert f"Thủ tục: {proc_id};" not in changes

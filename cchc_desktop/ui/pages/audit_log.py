@@ -4,6 +4,7 @@ with "Khôi phục"): tables over ``audit_entry`` through the lazy table model; 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -28,14 +29,15 @@ def _when(value: Any) -> str:
     return value.strftime("%d/%m/%Y %H:%M:%S") if isinstance(value, dt.datetime) else ""
 
 
-def _changes(packed: Any) -> str:
-    """The "Thay đổi" cell: table, action and the two JSON values packed in one SQL expression."""
+def _changes(packed: Any, names: audit.Names | None = None) -> str:
+    """The "Thay đổi" cell: table, action and the two JSON values packed in one SQL expression; the
+    records they refer to named through ``names``."""
     if not packed:
         return ""
     table_name, action, old, new, children = (str(packed).split(SEP) + [""] * 5)[:5]
     entry = m.AuditEntry(table_name=table_name, action=action, old_values=old or None, new_values=new or None,
                          children=children or None)  # a create without values: an imported row changed since
-    return audit.describe(None, entry)
+    return audit.describe(None, entry, names=names)
 
 
 def _packed() -> Any:
@@ -62,7 +64,7 @@ def _action(value: Any) -> str:
     return audit.ACTION_LABELS.get(str(value), str(value or ""))
 
 
-def log_source() -> TableSource:
+def log_source(names: audit.Names | None = None) -> TableSource:
     return TableSource(
         model=E,
         columns=[
@@ -71,7 +73,8 @@ def log_source() -> TableSource:
             Column("action", "Thao tác", E.action, width=90, fmt=_action),
             Column("table", "Loại dữ liệu", E.table_name, width=130, fmt=_table),
             Column("code", "Bản ghi", E.record_code, width=210, searchable=True),
-            Column("changes", "Thay đổi", _packed(), width=240, stretch=True, fmt=_changes),
+            Column("changes", "Thay đổi", _packed(), width=240, stretch=True,
+                   fmt=functools.partial(_changes, names=names)),
             Column("batch", "Lần nhập", E.batch_id, kind="int", width=70),
         ],
         default_order=[E.id.desc()],
@@ -90,7 +93,18 @@ class AuditLogPage(DataPage):
                   "đây: ai làm, lúc nào, giá trị cũ và mới.")
 
     def make_source(self) -> TableSource:
-        return log_source()
+        return log_source(self._name_of)
+
+    def _name_of(self, table: str, record_id: Any) -> str | None:
+        """A referenced record's name for the "Thay đổi" cells (procedure code, unit name): read once, kept
+        until the page is refreshed (a cell is formatted at every repaint)."""
+        names: dict[tuple[str, Any], str | None] = self.__dict__.setdefault("_names", {})
+        key = (table, record_id)
+        if key not in names:
+            with self.ctx.db.session() as session:
+                names[key] = audit.record_name(session, table, record_id)
+        return names[key]
+
 
     def _build_toolbar(self) -> None:
         super()._build_toolbar()
@@ -158,6 +172,7 @@ class AuditLogPage(DataPage):
         )
 
     def refresh(self) -> None:
+        self.__dict__.pop("_names", None)  # names read again (a procedure's code may have changed)
         self._fill_choices()
         self._update_undo()
         super().refresh()

@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -106,7 +107,8 @@ def make_empty_database(folder: Path) -> Path:
     return path
 
 
-def _fresh(template: Path, folder: Path, name: str) -> Path:
+def fresh_copy(template: Path, folder: Path, name: str) -> Path:
+    """``folder/name`` as a copy of ``template`` (its journal files from an earlier run removed)."""
     target = folder / name
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -118,7 +120,7 @@ def ours(template: Path, folder: Path, register: Path) -> None:
     from cchc_desktop.core.db import open_database
     from cchc_desktop.io.importer import import_file
 
-    db = open_database(_fresh(template, folder, "ours.db"), create=False, upgrade=False)
+    db = open_database(fresh_copy(template, folder, "ours.db"), create=False, upgrade=False)
     try:
         result = import_file(db, "dossiers", register)
     finally:
@@ -160,8 +162,16 @@ def floor(template: Path, folder: Path, register: Path, *, rebuild_indexes: bool
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(str(register)).get_sheet_by_index(0).to_python()
-    con = sqlite3.connect(_fresh(template, folder, "floor.db"))
+    con = sqlite3.connect(fresh_copy(template, folder, "floor.db"))
     procedures = dict(con.execute("SELECT code, id FROM procedure"))
+    floor_load(con, lambda: _typed(rows[1:], procedures), rebuild_indexes=rebuild_indexes)
+
+
+def floor_load(con: sqlite3.Connection, typed: Callable[[], list[tuple[object, ...]]], *,
+               rebuild_indexes: bool) -> None:
+    """The floors' write: in one transaction, the count triggers dropped (and the secondary indexes,
+    rebuilt after the load, with ``rebuild_indexes``), the ``typed`` rows (``FLOOR_COLUMNS``) in one
+    executemany, one commit; the connection is closed."""
     con.execute("BEGIN")
     kinds = "('trigger', 'index')" if rebuild_indexes else "('trigger')"
     dropped = con.execute(
@@ -169,8 +179,7 @@ def floor(template: Path, folder: Path, register: Path, *, rebuild_indexes: bool
     ).fetchall()
     for kind, name, _sql in dropped:
         con.execute(f"DROP {kind} {name}")
-    con.executemany(f"INSERT INTO dossier ({FLOOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    _typed(rows[1:], procedures))
+    con.executemany(f"INSERT INTO dossier ({FLOOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", typed())
     for kind, _name, sql in dropped:
         if kind == "index":
             con.execute(sql)
@@ -187,7 +196,7 @@ def pandas_to_sql(template: Path, folder: Path, register: Path, *, engine: str =
     import pandas as pd
 
     frame = pd.read_excel(register, engine=engine, dtype={HEADER[0]: str, HEADER[1]: str})
-    con = sqlite3.connect(_fresh(template, folder, "pandas.db"))
+    con = sqlite3.connect(fresh_copy(template, folder, "pandas.db"))
     if bare_table:
         frame.to_sql("dossier_import", con, if_exists="replace", index=False)
         con.commit()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 import re
@@ -553,9 +554,10 @@ def display_value(session: Session | None, table_name: str, key: str, raw: Any, 
         value = decode(table, key, raw)
     except (ValueError, TypeError):
         return str(raw)
-    if col.foreign_keys and (session is not None or names is not None):
-        target = next(iter(col.foreign_keys)).column.table
-        found = record_name(session, target.name, value) if session is not None else names(target.name, value)  # type: ignore[misc]
+    if col.foreign_keys and session is not None:
+        names = functools.partial(record_name, session)
+    if col.foreign_keys and names is not None:
+        found = names(next(iter(col.foreign_keys)).column.table.name, value)
         return f"#{value}" if found is None else found
     if isinstance(value, bool):
         return "Có" if value else "Không"
